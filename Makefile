@@ -1,0 +1,57 @@
+# Työkyky: `make run` serves the app on the embedded default; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test install messages lint format lock worker beat clean
+
+# The virtual environment is rebuilt when the lock file changes.
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements.txt
+	$(BIN)/pip check
+	@touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (apt-get install gettext)"; exit 1; }
+	$(MANAGE) compilemessages --ignore '.venv/*' -v0
+
+run: install messages
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install messages
+	scripts/test
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Re-resolve the dependencies of pyproject.toml and pin them all in requirements.txt.
+lock:
+	rm -rf $(VENV)-lock && $(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/pip install --quiet --upgrade pip
+	$(VENV)-lock/bin/pip install --quiet '.[test]'
+	$(VENV)-lock/bin/pip freeze --exclude tyokyky > requirements.txt
+	rm -rf $(VENV)-lock
+
+# The full stack's background processes, against REDIS_URL (see README).
+worker: install
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A config beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) var/staticfiles .pytest_cache

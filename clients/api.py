@@ -1,0 +1,2 @@
+"""The clients API: serializers and viewsets calling the same access rules and services as
+the pages."""

@@ -1,0 +1,1 @@
+"""What happens in the clients app: every write is a verb–noun service function here."""

@@ -1,0 +1,1 @@
+"""Pages of the clients app: parse, access, service, render."""

@@ -1,0 +1,39 @@
+"""The Celery app: JSON only, late acknowledgement, a static beat schedule in code.
+
+Work that must happen once is a database row claimed by a short periodic task (see
+DESIGN.md §9): Redis re-delivers unacknowledged tasks after its visibility timeout, so no
+long ETA or countdown tasks are used.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("tyokyky")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    accept_content=["json"],
+    task_serializer="json",
+    result_serializer="json",
+    # A task is acknowledged after it has run, and given back to the queue if the worker
+    # dies under it, so a lost worker does not lose the work; tasks are idempotent.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_time_limit=300,
+    task_soft_time_limit=240,
+    result_expires=3600,
+    broker_connection_retry_on_startup=True,
+    timezone="Europe/Helsinki",
+    # The beat schedule lives here, in code; later issues add their periodic tasks.
+    beat_schedule={},
+)
+app.autodiscover_tasks()
+
+
+@app.task(name="tyokyky.ping")
+def ping() -> str:
+    """The round trip /readyz makes through the broker and a worker."""
+    return "pong"

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from config import health
+from coordination.api import OrganizationViewSet
+
+router = DefaultRouter()
+router.register("organizations", OrganizationViewSet, basename="organization")
+
+admin.site.site_header = "Työkyky"
+admin.site.site_title = "Työkyky"
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("clients/", include("clients.urls")),
+    path("networks/", include("networks.urls")),
+    path("plans/", include("serviceplans.urls")),
+    path("metrics/", include("metrics.urls")),
+    path("", include("coordination.urls")),
+]
+
+if settings.DEBUG:
+    from django.views import defaults
+
+    # Lets a developer look at the error pages that users would see.
+    urlpatterns += [
+        path("_errors/404/", defaults.page_not_found, {"exception": None}),
+        path("_errors/500/", defaults.server_error),
+    ]

@@ -1,0 +1,135 @@
+"""Personas and fixtures shared by every app's tests.
+
+alice is a nurse at a health centre who asks the hub for help; olli is a professional of
+another organisation who has nothing to do with alice's clients (the outsider); kaisa is
+the hub's coordinator; eero the manager; ylva the administrator.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from coordination.models import Organization, User
+from coordination.tests.factories import TEST_PASSWORD, OrganizationFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_report_header(config):
+    database = settings.DATABASES["default"]
+    return [
+        f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or database['NAME']})",
+        f"redis: {settings.REDIS_URL or 'none'}",
+        f"chromium: {CHROMIUM if shutil.which(CHROMIUM) else 'missing'}",
+    ]
+
+
+def pytest_configure(config):
+    if IN_CI and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise pytest.UsageError("CI=true: the tests must run on PostgreSQL (set DATABASE_URL).")
+    # Tasks run in-process in tests; the tests that need a real worker start one.
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def health_centre(db):
+    return OrganizationFactory(name="Oulun sote-keskus Tuira", kind=Organization.Kind.HEALTH_CENTRE)
+
+
+@pytest.fixture
+def hub(db):
+    return OrganizationFactory(
+        name="Työikäisten koordinaatio", kind=Organization.Kind.SOCIAL_SERVICES, is_hub=True
+    )
+
+
+@pytest.fixture
+def kela(db):
+    return OrganizationFactory(name="Kela, Oulun palvelupiste", kind=Organization.Kind.KELA)
+
+
+@pytest.fixture
+def alice(health_centre):
+    return UserFactory(
+        username="alice", first_name="Alice", organization=health_centre, title="sairaanhoitaja"
+    )
+
+
+@pytest.fixture
+def olli(kela):
+    return UserFactory(username="olli", first_name="Olli", organization=kela)
+
+
+@pytest.fixture
+def kaisa(hub):
+    return UserFactory(
+        username="kaisa", first_name="Kaisa", organization=hub, role=User.Role.COORDINATOR
+    )
+
+
+@pytest.fixture
+def eero(hub):
+    return UserFactory(username="eero", first_name="Eero", organization=hub, role=User.Role.MANAGER)
+
+
+@pytest.fixture
+def ylva(hub):
+    from django.contrib.auth.models import Permission
+
+    from coordination.management.commands.seed_demo import ADMINISTRATOR_PERMISSIONS
+
+    user = UserFactory(
+        username="ylva",
+        first_name="Ylva",
+        organization=hub,
+        role=User.Role.ADMINISTRATOR,
+        is_staff=True,
+    )
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="coordination", codename__in=ADMINISTRATOR_PERMISSIONS
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def persona(request):
+    """The persona named by the test's parameter: `@pytest.mark.parametrize('persona',
+    ['alice'], indirect=True)`."""
+    return request.getfixturevalue(request.param)
+
+
+def require_redis():
+    """Redis for the tests that need it: an error in CI, a skip on a laptop without it."""
+    if settings.REDIS_URL:
+        return settings.REDIS_URL
+    if IN_CI:
+        pytest.fail("CI=true but REDIS_URL is not set: Redis is required.")
+    pytest.skip("no Redis: set REDIS_URL or start redis-server on 127.0.0.1:6379")
+
+
+def require_chromium():
+    if shutil.which(CHROMIUM):
+        return CHROMIUM
+    if IN_CI:
+        pytest.fail(f"CI=true but {CHROMIUM} is missing: apt-get install chromium.")
+    pytest.skip(f"no {CHROMIUM}: apt-get install chromium")

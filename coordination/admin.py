@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from coordination.models import Organization, User
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "municipality", "is_hub", "active"]
+    list_filter = ["kind", "is_hub", "active", "municipality"]
+    search_fields = ["name", "municipality"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "organization", "role", "is_active"]
+    list_filter = ["role", "organization", "is_active", "is_staff"]
+    list_select_related = ["organization"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Work"), {"fields": ("organization", "role", "title", "phone", "language")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (
+            _("Work"),
+            {"fields": ("first_name", "last_name", "email", "organization", "role", "title")},
+        ),
+    )

@@ -1,0 +1,37 @@
+"""The navigation bar, by role: each role sees the links to its own work."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from coordination.models import User
+
+NAVIGATION = {
+    User.Role.PROFESSIONAL: [
+        ("consultation_create", _("Request a consultation")),
+        ("my_requests", _("My requests")),
+    ],
+    User.Role.COORDINATOR: [
+        ("consultation_queue", _("Consultation queue")),
+        ("consultation_create", _("Request a consultation")),
+        ("my_requests", _("My requests")),
+    ],
+    User.Role.MANAGER: [
+        ("metrics:dashboard", _("Activity metrics")),
+    ],
+    User.Role.ADMINISTRATOR: [
+        ("admin:coordination_user_changelist", _("Users")),
+        ("admin:coordination_organization_changelist", _("Organisations")),
+    ],
+}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = request.path
+    items = []
+    for name, label in NAVIGATION.get(user.role, []):
+        url = reverse(name)
+        items.append({"url": url, "label": label, "active": current.startswith(url)})
+    return {"nav_items": items}

@@ -1,0 +1,108 @@
+"""Demo organisations and one user per role, for trying the service on a laptop.
+
+The organisations are those of North Ostrobothnia's PALO2 model (seed 000): the county's
+health and social services centre and its working-age coordination hub, the employment
+area, municipal employment services of a local-government pilot, Kela, TYP, an NGO and
+an educational institution. Running the command again changes nothing.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from coordination.models import Organization, User
+
+Kind = Organization.Kind
+
+ORGANIZATIONS = [
+    # name, kind, municipality, is_hub
+    ("Pohjois-Pohjanmaan hyvinvointialue, työikäisten koordinaatio", Kind.SOCIAL_SERVICES,
+     "Oulu", True),
+    ("Oulun sote-keskus Tuira", Kind.HEALTH_CENTRE, "Oulu", False),
+    ("Oulun seudun työllisyysalue", Kind.TE_OFFICE, "Oulu", False),
+    ("Raahen seudun työllisyyspalvelut", Kind.MUNICIPAL_EMPLOYMENT, "Raahe", False),
+    ("Kela, Oulun palvelupiste", Kind.KELA, "Oulu", False),
+    ("TYP Oulu", Kind.TYP, "Oulu", False),
+    ("Oulun seudun mielenterveysyhdistys ry", Kind.NGO, "Oulu", False),
+    ("Oulun seudun ammattiopisto", Kind.EDUCATION, "Oulu", False),
+]  # fmt: skip
+
+# The same password for every demo user, so a tester can switch roles; never in
+# production, where this command refuses to run.
+DEMO_PASSWORD = "Tyokyky-demo-2026"  # noqa: S105
+
+USERS = [
+    # username, first name, last name, role, organisation, title, language
+    ("ammattilainen", "Aino", "Ammattilainen", User.Role.PROFESSIONAL,
+     "Oulun sote-keskus Tuira", "sairaanhoitaja", "fi"),
+    ("koordinaattori", "Kaisa", "Koordinaattori", User.Role.COORDINATOR,
+     "Pohjois-Pohjanmaan hyvinvointialue, työikäisten koordinaatio",
+     "työkykykoordinaattori", "fi"),
+    ("esihenkilo", "Eero", "Esihenkilö", User.Role.MANAGER,
+     "Pohjois-Pohjanmaan hyvinvointialue, työikäisten koordinaatio", "palvelupäällikkö",
+     "fi"),
+    ("yllapitaja", "Ylva", "Ylläpitäjä", User.Role.ADMINISTRATOR,
+     "Pohjois-Pohjanmaan hyvinvointialue, työikäisten koordinaatio",
+     "tietosuojavastaava", "sv"),
+]  # fmt: skip
+
+# Administrators manage users and organisations in the Django admin, and nothing else.
+ADMINISTRATOR_PERMISSIONS = [
+    f"{action}_{model}"
+    for model in ("user", "organization")
+    for action in ("view", "add", "change")
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisations and one user per role (only when DEBUG is on)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo creates users with known passwords: DEBUG must be on.")
+        created = seed_demo()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready ({created} new objects). Log in at {settings.SITE_URL}/ with:"
+            )
+        )
+        for username, _first, _last, role, *_rest in USERS:
+            self.stdout.write(f"  {role.label:<26} {username:<16} {DEMO_PASSWORD}")
+
+
+@transaction.atomic
+def seed_demo() -> int:
+    """Create what is missing; leave what exists as it is. Returns how many were new."""
+    from django.contrib.auth.models import Permission
+
+    created = 0
+    organizations = {}
+    for name, kind, municipality, is_hub in ORGANIZATIONS:
+        organization, new = Organization.objects.get_or_create(
+            name=name, defaults={"kind": kind, "municipality": municipality, "is_hub": is_hub}
+        )
+        organizations[name] = organization
+        created += new
+    admin_permissions = Permission.objects.filter(
+        content_type__app_label="coordination", codename__in=ADMINISTRATOR_PERMISSIONS
+    )
+    for username, first, last, role, organization, title, language in USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demo.invalid",
+            role=role,
+            organization=organizations[organization],
+            title=title,
+            language=language,
+            is_staff=role == User.Role.ADMINISTRATOR,
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if role == User.Role.ADMINISTRATOR:
+            user.user_permissions.set(admin_permissions)
+        created += 1
+    return created

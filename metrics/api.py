@@ -1,0 +1,1 @@
+"""The metrics API (`/api/v1/metrics/summary/`) arrives with the dashboard."""

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from metrics import views
+
+app_name = "metrics"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,1 @@
+"""Work the networks app does later: Celery tasks that take ids and are idempotent."""

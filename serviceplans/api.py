@@ -1,0 +1,2 @@
+"""The serviceplans API: serializers and viewsets calling the same access rules and services as
+the pages."""

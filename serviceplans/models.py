@@ -1,0 +1,1 @@
+"""Models of the serviceplans app; the issue that builds this part of the service fills them."""

@@ -1,0 +1,1 @@
+"""Work the serviceplans app does later: Celery tasks that take ids and are idempotent."""

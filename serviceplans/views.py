@@ -1,0 +1,1 @@
+"""Pages of the serviceplans app: parse, access, service, render."""
