@@ -23,8 +23,9 @@ CHROMIUM = "/usr/bin/chromium"
 
 def pytest_report_header(config):
     database = settings.DATABASES["default"]
+    engine = database["ENGINE"].rsplit(".", 1)[-1]
     return [
-        f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or database['NAME']})",
+        f"database: {engine} ({database.get('HOST') or database['NAME']})",
         f"redis: {settings.REDIS_URL or 'none'}",
         f"chromium: {CHROMIUM if shutil.which(CHROMIUM) else 'missing'}",
     ]
