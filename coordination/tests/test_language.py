@@ -50,3 +50,8 @@ def test_an_off_site_next_is_not_followed(client):
 def test_every_language_has_a_compiled_catalogue():
     for code, _name in settings.LANGUAGES:
         assert (settings.LOCALE_PATHS[0] / code / "LC_MESSAGES" / "django.mo").exists(), code
+
+
+def test_the_browsers_language_does_not_override_finnish(client):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="fi">' in html

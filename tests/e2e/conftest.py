@@ -1,0 +1,39 @@
+"""Playwright in Debian's Chromium (the browser download of `playwright install` does not
+work on these machines), against pytest-django's live server."""
+
+import pytest
+
+from conftest import require_chromium
+
+SCREENSHOTS = "var/screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": require_chromium(),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """Save a full-page screenshot as var/screenshots/<test>-<step>.png."""
+    from pathlib import Path
+
+    folder = Path(SCREENSHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(step: str) -> Path:
+        path = folder / f"{request.node.name}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
