@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from config import health
+from coordination import twofactor_views
 from coordination.api import OrganizationViewSet
 
 router = DefaultRouter()
@@ -16,6 +18,12 @@ admin.site.site_title = "Työkyky"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # The admin uses our login (with its lockout and second factor), not its own form.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="login", query_string=True),
+        name="admin_login",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -23,6 +31,7 @@ urlpatterns = [
     path("networks/", include("networks.urls")),
     path("plans/", include("serviceplans.urls")),
     path("metrics/", include("metrics.urls")),
+    path("", include(twofactor_views.urlpatterns)),
     path("", include("coordination.urls")),
 ]
 

@@ -7,3 +7,10 @@ class CoordinationConfig(AppConfig):
 
     name = "coordination"
     verbose_name = _("Working-age coordination")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from coordination import twofactor
+
+        user_logged_in.connect(twofactor.remember_whether_needed, dispatch_uid="two_factor")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from coordination import services
+from coordination import ratelimit, services
 from coordination.access import role_required
 from coordination.forms import LoginForm
 from coordination.models import User
@@ -17,6 +17,18 @@ from coordination.models import User
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if ratelimit.login_over_limit(request):
+            context = {
+                "form": self.get_form_class()(request, data=None),
+                "locked_out": True,
+                "lockout_message": _(
+                    "Too many login attempts from your address. Wait a few minutes and try again."
+                ),
+            }
+            return render(request, "registration/login.html", context, status=429)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

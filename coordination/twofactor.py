@@ -1,0 +1,163 @@
+"""Two-factor login (TOTP, with recovery codes) through django-otp.
+
+Coordinators and administrators must verify a second factor after the password when
+settings.TWO_FACTOR_REQUIRED is on (the default outside development); anyone else may
+turn it on, and is then asked for it too. Recovery codes are django-otp static tokens:
+each works once.
+"""
+
+import base64
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_otp import devices_for_user, match_token
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+RECOVERY_CODE_COUNT = 10
+AUTHENTICATOR_NAME = "authenticator"
+RECOVERY_NAME = "recovery"
+
+
+def two_factor_required(user) -> bool:
+    """Must this user verify a second factor before they see anything?"""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return has_two_factor(user) or role_requires_two_factor(user)
+
+
+def role_requires_two_factor(user) -> bool:
+    return settings.TWO_FACTOR_REQUIRED and user.role in settings.TWO_FACTOR_ROLES
+
+
+def has_two_factor(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_authenticator(user) -> TOTPDevice:
+    """The unconfirmed authenticator being set up, made on first call and reused after,
+    so that reloading the setup page does not change the secret under the user."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, name=AUTHENTICATOR_NAME).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+    return device
+
+
+def secret_for_display(device: TOTPDevice) -> str:
+    """The key as authenticator apps take it when typed: base32, in groups of four."""
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@transaction.atomic
+def confirm_authenticator(request, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the device with a code from the app, log the session in with it, and make
+    fresh recovery codes. Returns the codes (shown once), or None if the code was wrong."""
+    if not device.verify_token(token):
+        return None
+    TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    otp_login(request, device)
+    request.session[SESSION_KEY] = True
+    return regenerate_recovery_codes(device.user)
+
+
+@transaction.atomic
+def regenerate_recovery_codes(user) -> list[str]:
+    """Replace every recovery code of the user with new ones; the old stop working."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def verify_second_factor(request, token: str) -> bool:
+    """Check a code from the authenticator app or a recovery code (used up)."""
+    token = "".join(token.split()).lower()
+    device = match_token(request.user, token)
+    if device is None:
+        return False
+    otp_login(request, device)
+    return True
+
+
+@transaction.atomic
+def disable_two_factor(request) -> None:
+    for device in devices_for_user(request.user, confirmed=None):
+        device.delete()
+    request.session[SESSION_KEY] = two_factor_required(request.user)
+
+
+SESSION_KEY = "two_factor_needed"
+
+
+def remember_whether_needed(sender, request, user, **kwargs) -> None:
+    """At login, note in the session whether this user owes a second factor, so that the
+    middleware need not ask the database on every request (user_logged_in receiver)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = two_factor_required(user)
+
+
+def needs_second_factor(request) -> bool:
+    if SESSION_KEY not in request.session:
+        request.session[SESSION_KEY] = two_factor_required(request.user)
+    return request.session[SESSION_KEY]
+
+
+# Paths a user who still owes the second factor may open.
+EXEMPT_URL_NAMES = (
+    "two_factor_setup",
+    "two_factor_qr",
+    "two_factor_verify",
+    "logout",
+    "set_language",
+    "accessibility",
+    "healthz",
+    "readyz",
+)
+
+
+class TwoFactorMiddleware:
+    """After the password, nothing but the second-factor pages until it is verified.
+
+    Sits after django_otp's OTPMiddleware, which tells whether the session is verified.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/"))
+            and needs_second_factor(request)
+            and not self._is_exempt(request)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": _("Verify your second factor in the browser first.")}, status=403
+                )
+            target = "two_factor_verify" if has_two_factor(user) else "two_factor_setup"
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_exempt(request) -> bool:
+        from django.urls import Resolver404, resolve
+
+        try:
+            return resolve(request.path_info).url_name in EXEMPT_URL_NAMES
+        except Resolver404:
+            return False
