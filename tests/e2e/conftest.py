@@ -37,3 +37,21 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+@pytest.fixture
+def login_as(page, live_server, settings):
+    """Log `user` in for the browser without typing: a session made by Django's test
+    client, its cookie handed to Chromium."""
+    from django.test import Client
+
+    def login(user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+        return user
+
+    return login
