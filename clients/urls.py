@@ -1,2 +1,14 @@
+from django.urls import path
+
+from clients import views
+
 app_name = "clients"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.client_search, name="client_search"),
+    path("<uuid:client_id>/", views.client_detail, name="client_detail"),
+    path(
+        "<uuid:client_id>/consents/<uuid:consent_id>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+]
