@@ -37,8 +37,8 @@ def validate_identity_code(value: str | None) -> None:
     except StdnumValidationError:
         raise ValidationError(
             _(
-                "This is not a valid personal identity code. Use the form DDMMYYCZZZQ, "
-                "for example 131052-308T."
+                "This is not a valid personal identity code: six digits of the birth date, "
+                "the century sign, three digits and the check character."
             ),
             code="invalid",
         ) from None
