@@ -58,9 +58,7 @@ def test_2023_century_signs_of_the_2000s_are_accepted(alice, sign):
 )
 def test_invalid_identity_codes_are_refused_at_the_field(alice, code, error_code):
     with pytest.raises(ValidationError) as raised:
-        services.create_client(
-            by=alice, first_name="A", last_name="B", personal_identity_code=code
-        )
+        services.create_client(by=alice, first_name="A", last_name="B", personal_identity_code=code)
     assert "personal_identity_code" in raised.value.message_dict
     assert code.upper() not in str(raised.value)  # the message never repeats the code
     assert not Client.objects.exists()

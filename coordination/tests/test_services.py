@@ -269,7 +269,9 @@ def test_feedback_once_after_an_answer(alice, kaisa):
     assert Feedback.objects.get().usefulness == 4
 
 
-def test_answer_notifies_the_requester_once_on_commit(alice, kaisa, django_capture_on_commit_callbacks):
+def test_answer_notifies_the_requester_once_on_commit(
+    alice, kaisa, django_capture_on_commit_callbacks
+):
     consultation = submit(alice)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
