@@ -147,9 +147,14 @@ def test_database_refuses_to_change_the_access_log(alice):
     row = AccessLog.objects.create(
         user=alice, client=ClientFactory(), action="view", basis="consultation"
     )
-    with pytest.raises(Exception, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE clients_accesslog SET action = 'list' WHERE id = %s", [row.pk])
-    with pytest.raises(Exception, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM clients_accesslog WHERE id = %s", [row.pk])
+    statements = [
+        "UPDATE clients_accesslog SET action = 'list' WHERE id = %s",
+        "DELETE FROM clients_accesslog WHERE id = %s",
+    ]
+    for statement in statements:
+        with (
+            pytest.raises(Exception, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [row.pk])
