@@ -109,12 +109,18 @@ def submit_consultation(
             gettext_lazy("Your user account has no organisation; ask your administrator.")
         )
     errors = {}
-    reasons = _check_choices(
-        reasons, ConsultationRequest.Reason, "reasons", _("Choose reasons from the list.")
-    )
-    asked = _check_choices(
-        asked, ConsultationRequest.Asked, "asked", _("Choose what is asked from the list.")
-    )
+    try:
+        reasons = _check_choices(
+            reasons, ConsultationRequest.Reason, "reasons", _("Choose reasons from the list.")
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        asked = _check_choices(
+            asked, ConsultationRequest.Asked, "asked", _("Choose what is asked from the list.")
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if urgency not in ConsultationRequest.Urgency.values:
         errors["urgency"] = [_("Choose the urgency from the list.")]
     if channel not in ConsultationRequest.Channel.values:

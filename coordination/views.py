@@ -89,6 +89,9 @@ def set_language(request):
     return response
 
 
+REQUESTERS = (User.Role.PROFESSIONAL, User.Role.COORDINATOR)
+PAGE_SIZE = 50
+
 HOME_TEMPLATES = {
     User.Role.PROFESSIONAL: "coordination/home_professional.html",
     User.Role.COORDINATOR: "coordination/home_coordinator.html",
@@ -99,14 +102,22 @@ HOME_TEMPLATES = {
 
 @login_required
 def home(request):
-    template = HOME_TEMPLATES.get(request.user.role, HOME_TEMPLATES[User.Role.PROFESSIONAL])
-    return render(request, template)
+    user = request.user
+    template = HOME_TEMPLATES.get(user.role, HOME_TEMPLATES[User.Role.PROFESSIONAL])
+    context = {}
+    if user.role in REQUESTERS:
+        mine = consultations_visible_to(user).filter(requester=user)
+        context["my_open_count"] = mine.filter(status__in=ConsultationRequest.OPEN_STATUSES).count()
+    if user.is_coordinator:
+        context["queue_waiting_count"] = (
+            consultations_visible_to(user)
+            .filter(status=ConsultationRequest.Status.SUBMITTED)
+            .count()
+        )
+    return render(request, template, context)
 
 
 # --- Consultation requests -------------------------------------------------------------
-
-REQUESTERS = (User.Role.PROFESSIONAL, User.Role.COORDINATOR)
-PAGE_SIZE = 50
 
 
 def _apply_errors(error: ValidationError, forms_by_field: dict, fallback) -> None:
@@ -292,6 +303,10 @@ def _load(request, consultation_id):
 @role_required(*REQUESTERS)
 def consultation_detail(request, consultation_id):
     consultation = _load(request, consultation_id)
+    # Opening the request reads its notifications: one conditional UPDATE.
+    request.user.notifications.filter(consultation=consultation, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
     context = _detail_context(request, consultation)
     if context["show_client"]:
         log_client_access(

@@ -113,3 +113,25 @@ def test_search_by_a_wrong_or_unknown_code_is_a_field_error(client, kaisa, code)
 def test_only_coordinators_search(client, persona):
     client.force_login(persona)
     assert client.get(reverse("clients:client_search"), {"q": "a"}).status_code == 404
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_client_search_query_count_is_constant(client, kaisa, count, django_assert_num_queries):
+    ClientFactory.create_batch(count, last_name="Virtanen")
+    client.force_login(kaisa)
+    # Expect 9 queries: the session and the user; the matching clients (at most 50); one
+    # INSERT of their access-log rows; the unread count and the user's organisation in the
+    # navigation bar; the session saved again (savepoint, update, release).
+    with django_assert_num_queries(9):
+        response = client.get(reverse("clients:client_search"), {"q": "virtanen"})
+    assert len(response.context["results"]) == min(count, 50)
+
+
+def test_professional_sees_only_their_own_requests_on_the_timeline(client, alices_request, olli):
+    from coordination.tests.factories import ConsultationFactory as Factory
+
+    Factory(requester=olli, client=alices_request.client)
+    client.force_login(alices_request.requester)
+    response = client.get(reverse("clients:client_detail", args=[alices_request.client.uuid]))
+    requests = [e.consultation for e in response.context["timeline"] if e.kind == "request"]
+    assert requests == [alices_request]

@@ -439,3 +439,69 @@ def test_birth_date_is_derived_on_the_form(client, alice):
         identified_post(**{"client-date_of_birth": "1990-01-01"}),
     )
     assert Client.objects.get().date_of_birth == datetime.date(1952, 10, 13)
+
+
+def test_opening_the_request_reads_its_notification(
+    client, alice, kaisa, django_capture_on_commit_callbacks
+):
+    consultation = ConsultationFactory(requester=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
+    client.force_login(alice)
+    client.get(reverse("consultation_detail", args=[consultation.uuid]))
+    assert not alice.notifications.filter(read_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_notification_list_query_count_is_constant(client, alice, count, django_assert_num_queries):
+    from coordination.models import Notification
+
+    Notification.objects.bulk_create(
+        Notification(recipient=alice, kind="answered", consultation=consultation)
+        for consultation in ConsultationFactory.create_batch(count, requester=alice)
+    )
+    client.force_login(alice)
+    # Expect 9 queries: the session and the user; the count and the page of notifications
+    # (their requests joined); the unread count and the user's organisation in the
+    # navigation bar; the session saved again (savepoint, update, release).
+    with django_assert_num_queries(9):
+        response = client.get(reverse("notification_list"))
+    assert len(response.context["page"]) == min(count, 50)
+
+
+def test_home_pages_show_counts(client, alice, kaisa):
+    ConsultationFactory.create_batch(2, requester=alice)
+    client.force_login(alice)
+    assert client.get(reverse("home")).context["my_open_count"] == 2
+    client.force_login(kaisa)
+    assert client.get(reverse("home")).context["queue_waiting_count"] == 2
+
+
+def test_manager_sees_no_names_or_codes_anywhere(client, alice, kaisa, eero):
+    consultation = ConsultationFactory(
+        requester=alice,
+        client__first_name="Salainen",
+        client__last_name="Henkilö",
+        client__personal_identity_code="131052-308T",
+    )
+    services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
+    client.force_login(eero)
+    urls = [
+        reverse("home"),
+        reverse("metrics:dashboard"),
+        reverse("notification_list"),
+        reverse("consultation_detail", args=[consultation.uuid]),
+        reverse("clients:client_detail", args=[consultation.client.uuid]),
+        reverse("clients:client_search"),
+        reverse("client-list"),
+        reverse("client-detail", args=[consultation.client.uuid]),
+        reverse("consultation-list"),
+        reverse("consultation-detail", args=[consultation.uuid]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        body = response.content.decode()
+        assert response.status_code in (200, 404), url
+        assert "Salainen" not in body and "Henkilö" not in body, url
+        assert "131052" not in body, url
+    assert not AccessLog.objects.filter(user=eero).exists()

@@ -304,3 +304,9 @@ def test_normal_request_notifies_nobody(alice, kaisa, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         submit(alice)
     assert callbacks == [] and not Notification.objects.exists()
+
+
+def test_all_field_errors_come_at_once(alice):
+    with pytest.raises(ValidationError) as raised:
+        submit(alice, reasons=[], asked=["x"], description="", consent_method=None)
+    assert {"reasons", "asked", "description", "consent_method"} <= set(raised.value.message_dict)
