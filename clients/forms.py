@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import (
     Client,
+    Consent,
     birth_date_from_identity_code,
     normalize_identity_code,
     validate_identity_code,
 )
+from coordination.models import Organization
 
 
 class DateInput(forms.DateInput):
@@ -105,3 +107,24 @@ class ClientCodeSearchForm(forms.Form):
         if not code:
             raise ValidationError(_("Give the personal identity code."))
         return code
+
+
+class ConsentForm(forms.Form):
+    """A consent recorded by a coordinator on the client's page (for example for a client
+    network, with the organisations it covers)."""
+
+    scope = forms.ChoiceField(label=_("Scope"), choices=Consent.Scope.choices)
+    method = forms.ChoiceField(label=_("How the consent was given"), choices=Consent.Method.choices)
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("Organisations covered"),
+        queryset=Organization.objects.filter(active=True),
+        to_field_name="uuid",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty if the consent is valid until withdrawn."),
+    )

@@ -1,6 +1,7 @@
 """Pages of the clients app: parse, access, service, render."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 from clients import services
 from clients.access import access_client, can_withdraw_consent, clients_visible_to
 from clients.audit import log_client_access
-from clients.forms import ClientCodeSearchForm, ClientSearchForm
+from clients.forms import ClientCodeSearchForm, ClientSearchForm, ConsentForm
 from clients.models import AccessLog
 from clients.timeline import client_timeline
 from coordination.access import role_required
@@ -50,7 +51,7 @@ def client_search(request):
 
 
 @role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL)
-def client_detail(request, client_id):
+def client_detail(request, client_id, consent_form=None):
     client = access_client(request.user, client_id)
     log_client_access(request, client, action=AccessLog.Action.VIEW)
     consents = list(client.consents.select_related("recorded_by").prefetch_related("organizations"))
@@ -63,8 +64,30 @@ def client_detail(request, client_id):
             "client": client,
             "consents": consents,
             "timeline": client_timeline(client, request.user),
+            "consent_form": consent_form
+            or (ConsentForm() if request.user.is_coordinator else None),
         },
+        status=400 if consent_form is not None else 200,
     )
+
+
+@require_POST
+@role_required(User.Role.COORDINATOR)
+def consent_create(request, client_id):
+    client = access_client(request.user, client_id)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_consent(client, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            log_client_access(request, client, action=AccessLog.Action.CREATE, kind="consent")
+            messages.success(request, _("The consent has been recorded."))
+            return redirect("clients:client_detail", client.uuid)
+    return client_detail(request, client_id, consent_form=form)
 
 
 @require_POST

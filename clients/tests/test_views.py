@@ -135,3 +135,50 @@ def test_professional_sees_only_their_own_requests_on_the_timeline(client, alice
     response = client.get(reverse("clients:client_detail", args=[alices_request.client.uuid]))
     requests = [e.consultation for e in response.context["timeline"] if e.kind == "request"]
     assert requests == [alices_request]
+
+
+def test_coordinator_records_a_network_consent(client, alices_request, kaisa, hub):
+    client.force_login(kaisa)
+    url = reverse("clients:consent_create", args=[alices_request.client.uuid])
+    response = client.post(
+        url, {"scope": "network", "method": "written", "organizations": [str(hub.uuid)]}
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get(scope="network")
+    assert consent.recorded_by == kaisa and list(consent.organizations.all()) == [hub]
+
+
+def test_consent_in_the_past_is_a_field_error(client, alices_request, kaisa):
+    client.force_login(kaisa)
+    url = reverse("clients:consent_create", args=[alices_request.client.uuid])
+    response = client.post(
+        url, {"scope": "network", "method": "written", "valid_until": "2000-01-01"}
+    )
+    assert response.status_code == 400
+    assert "valid_until" in response.context["consent_form"].errors
+    assert not Consent.objects.filter(scope="network").exists()
+
+
+def test_professional_cannot_record_consents_on_the_page(client, alices_request, alice):
+    client.force_login(alice)
+    url = reverse("clients:consent_create", args=[alices_request.client.uuid])
+    assert client.post(url, {"scope": "network", "method": "written"}).status_code == 404
+
+
+def test_client_pages_have_no_inline_scripts_or_styles(client, alices_request, kaisa):
+    import re
+
+    client.force_login(kaisa)
+    urls = [
+        reverse("clients:client_detail", args=[alices_request.client.uuid]),
+        reverse("clients:client_search") + "?q=a",
+        reverse("consultation_queue"),
+        reverse("consultation_detail", args=[alices_request.uuid]),
+        reverse("consultation_create"),
+        reverse("my_requests"),
+        reverse("notification_list"),
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+        assert "<style" not in html and " style=" not in html, url
