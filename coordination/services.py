@@ -8,6 +8,7 @@ same functions.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,12 +23,14 @@ from coordination.models import (
     ConsultationAnswer,
     ConsultationRequest,
     Feedback,
+    Notification,
     Organization,
     User,
     format_reference,
 )
 
 Status = ConsultationRequest.Status
+logger = logging.getLogger(__name__)
 
 
 class InvalidChoice(ValueError):
@@ -186,9 +189,11 @@ def submit_consultation(
     _log(requester, request.client, AccessLog.Action.CREATE)
 
     if request.urgency == ConsultationRequest.Urgency.URGENT:
-        from coordination.tasks import notify_hub_of_urgent_request
-
-        notify_hub_of_urgent_request.delay_on_commit(request.pk)
+        coordinators = User.objects.filter(
+            role=User.Role.COORDINATOR, is_active=True, organization__is_hub=True
+        )
+        for coordinator in coordinators:
+            _notify(coordinator, Notification.Kind.URGENT_REQUEST, request)
     return request
 
 
@@ -354,9 +359,7 @@ def answer_consultation(
     request.save(update_fields=fields)
     _log(by, request.client, AccessLog.Action.UPDATE)
 
-    from coordination.tasks import notify_requester_of_answer
-
-    notify_requester_of_answer.delay_on_commit(request.pk)
+    _notify(request.requester, Notification.Kind.ANSWERED, request)
     return request
 
 
@@ -477,6 +480,26 @@ def give_feedback(request: ConsultationRequest, *, by: User, usefulness: int, te
 
 
 # --- Notifications ---------------------------------------------------------------------
+
+
+def _notify(recipient: User, kind: str, consultation: ConsultationRequest) -> None:
+    """The inbox row now, in the caller's transaction; the e-mail after the commit."""
+    notification, created = Notification.objects.get_or_create(
+        recipient=recipient, kind=kind, consultation=consultation
+    )
+    if created:
+        transaction.on_commit(lambda: _enqueue_email(notification.pk))
+
+
+def _enqueue_email(notification_id: int) -> None:
+    from coordination.tasks import send_notification_email
+
+    try:
+        send_notification_email.delay(notification_id)
+    except Exception:
+        # The broker is down: the page still answers and the inbox row exists; the
+        # e-mail stays pending (emailed_at is empty) for a later run to send.
+        logger.warning("could not enqueue the e-mail of notification %s", notification_id)
 
 
 @transaction.atomic

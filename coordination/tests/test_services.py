@@ -276,18 +276,66 @@ def test_answer_notifies_the_requester_once_on_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
     assert len(callbacks) == 1
-    assert not Notification.objects.exists()  # nothing before the commit
-    callbacks[0]()
+    # The inbox row is part of the answer's transaction; the e-mail waits for the commit.
     notification = Notification.objects.get()
     assert notification.recipient == alice and notification.kind == "answered"
+    assert notification.emailed_at is None and mail.outbox == []
+    callbacks[0]()
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
     assert len(mail.outbox) == 1
     assert consultation.reference in mail.outbox[0].subject
     assert "Matti" not in mail.outbox[0].body and "131052" not in mail.outbox[0].body
-    # The task run again (a redelivery) changes nothing.
-    from coordination.tasks import notify_requester_of_answer
+    # The task delivered again (a redelivery) sends nothing more.
+    from coordination.tasks import send_notification_email
 
-    notify_requester_of_answer(consultation.pk)
+    assert send_notification_email(notification.pk) is False
     assert Notification.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_nothing_is_sent_when_the_answer_fails(alice, kaisa, django_capture_on_commit_callbacks):
+    consultation = submit(alice)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ValidationError),
+    ):
+        services.answer_consultation(consultation, by=kaisa, advice="")
+    assert callbacks == [] and not Notification.objects.exists() and mail.outbox == []
+
+
+def test_a_failed_send_gives_the_claim_back(alice, kaisa, monkeypatch):
+    from coordination import tasks
+
+    consultation = submit(alice)
+    notification = Notification.objects.create(
+        recipient=alice, kind="answered", consultation=consultation
+    )
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("smtp down")
+
+    monkeypatch.setattr(tasks, "send_mail", broken)
+    with pytest.raises(ConnectionError):
+        tasks.send_notification_email.run(notification.pk)
+    notification.refresh_from_db()
+    assert notification.emailed_at is None
+
+
+def test_broker_down_does_not_break_the_answer(
+    alice, kaisa, monkeypatch, django_capture_on_commit_callbacks
+):
+    from coordination import tasks
+
+    def no_broker(*args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(tasks.send_notification_email, "delay", no_broker)
+    consultation = submit(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
+    consultation.refresh_from_db()
+    assert consultation.status == S.ANSWERED
+    assert Notification.objects.get().emailed_at is None  # pending, in the inbox already
 
 
 def test_urgent_request_notifies_the_hubs_coordinators(
