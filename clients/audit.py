@@ -4,6 +4,8 @@ a client's data. DRF does not run audit packages on reads, so this is ours."""
 
 from collections.abc import Iterable
 
+from rest_framework.response import Response
+
 from clients.access import access_basis
 from clients.models import AccessLog, Client
 
@@ -64,8 +66,6 @@ class AccessLoggingMixin:
         serializer = self.get_serializer(rows, many=True)
         if page is not None:
             return self.get_paginated_response(serializer.data)
-        from rest_framework.response import Response
-
         return Response(serializer.data)
 
     def retrieve(self, request, *args, **kwargs):
@@ -79,6 +79,4 @@ class AccessLoggingMixin:
         return self.response_for(instance)
 
     def response_for(self, instance):
-        from rest_framework.response import Response
-
         return Response(self.get_serializer(instance).data)

@@ -6,7 +6,7 @@ the API can show them where they belong; nothing is saved half-way (one transact
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,10 +72,19 @@ def find_client_by_identity_code(code: str) -> Client | None:
 def find_or_create_client(*, by, **data) -> Client:
     """The client with this identity code if there is one (their record is kept as it
     is), else a new client from `data`."""
-    existing = find_client_by_identity_code(data.get("personal_identity_code") or "")
+    code = data.get("personal_identity_code") or ""
+    existing = find_client_by_identity_code(code)
     if existing is not None:
         return existing
-    return create_client(by=by, **data)
+    try:
+        with transaction.atomic():
+            return create_client(by=by, **data)
+    except IntegrityError:
+        # Someone created the same person a moment ago: use their record.
+        existing = find_client_by_identity_code(code)
+        if existing is None:
+            raise
+        return existing
 
 
 @transaction.atomic

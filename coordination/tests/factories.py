@@ -30,6 +30,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(TEST_PASSWORD)
 
 
+def _consent_for(client, requester):
+    # Imported here: clients' factories import this module for UserFactory.
+    from clients.tests.factories import ConsentFactory
+
+    return ConsentFactory(client=client, recorded_by=requester)
+
+
 class ConsultationFactory(factory.django.DjangoModelFactory):
     """An identified request with its client and consent, as `submit_consultation` makes
     them (use the service itself where the behaviour matters)."""

@@ -105,3 +105,40 @@ def test_request_answer_and_feedback(page, live_server, alice, kaisa, password):
     shot(page, "7_feedback_given")
     feedback = Feedback.objects.get()
     assert (feedback.usefulness, feedback.given_by) == (5, alice)
+
+
+def test_coordinator_finds_a_client_by_code_and_sees_the_timeline(
+    page, live_server, alice, kaisa, password
+):
+    """The identity code goes in a POST form; the client's page shows the timeline, and
+    withdrawing a consent is one click."""
+    require_chromium()
+    from clients.tests.factories import ClientFactory
+    from coordination import services
+    from coordination.tests.factories import ConsultationFactory
+
+    page.set_default_timeout(15_000)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+    )
+    kaisa.language = "en"
+    kaisa.save(update_fields=["language"])
+    person = ClientFactory(
+        first_name="Matti", last_name="Meikäläinen", personal_identity_code="131052-308T"
+    )
+    consultation = ConsultationFactory(requester=alice, client=person)
+    services.answer_consultation(consultation, by=kaisa, advice="Health check first.")
+
+    log_in(page, live_server, "kaisa", password)
+    page.goto(f"{live_server.url}/clients/")
+    page.fill("#id_personal_identity_code", "131052-308t")
+    page.click("#code-search button[type=submit]")
+    page.wait_for_selector("#h-timeline")
+    assert "131052" not in page.url
+    assert page.locator(".timeline li").count() == 3
+    shot(page, "8_client_timeline")
+    page.click(".consent form button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert page.locator(".consent .badge").first.inner_text().startswith("Withdrawn")
+    shot(page, "9_consent_withdrawn")
