@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from clients.models import Client, Consent, normalize_identity_code
 
@@ -35,6 +36,7 @@ def _validate_target_groups(groups) -> list[str]:
     return groups
 
 
+@sensitive_variables()
 @transaction.atomic
 def create_client(*, by, **data) -> Client:
     unknown = set(data) - set(CLIENT_FIELDS)
@@ -47,6 +49,7 @@ def create_client(*, by, **data) -> Client:
     return client
 
 
+@sensitive_variables()
 @transaction.atomic
 def update_client(client: Client, *, by, **data) -> Client:
     unknown = set(data) - set(CLIENT_FIELDS)
@@ -61,6 +64,7 @@ def update_client(client: Client, *, by, **data) -> Client:
     return client
 
 
+@sensitive_variables()
 def find_client_by_identity_code(code: str) -> Client | None:
     code = normalize_identity_code(code)
     if not code:
@@ -68,6 +72,7 @@ def find_client_by_identity_code(code: str) -> Client | None:
     return Client.objects.filter(personal_identity_code=code).first()
 
 
+@sensitive_variables()
 @transaction.atomic
 def find_or_create_client(*, by, **data) -> Client:
     """The client with this identity code if there is one (their record is kept as it

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from clients import services
@@ -20,6 +21,9 @@ from coordination.models import User
 SEARCH_LIMIT = 50
 
 
+# Error reports (to logs or e-mail) must never carry an identity code.
+@sensitive_variables()
+@sensitive_post_parameters("personal_identity_code")
 @role_required(User.Role.COORDINATOR)
 def client_search(request):
     """By name (GET), or by the exact identity code (POST, so the code never appears in a

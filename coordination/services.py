@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_variables
 
 from clients import services as client_services
 from clients.models import AccessLog, Consent
@@ -84,6 +85,7 @@ def _log(by, client, action: str, kind: str = "consultation") -> None:
     )
 
 
+@sensitive_variables("client_data")
 @transaction.atomic
 def submit_consultation(
     *,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -129,6 +130,9 @@ def _apply_errors(error: ValidationError, forms_by_field: dict, fallback) -> Non
             form.add_error(target, message)
 
 
+# Error reports (to logs or e-mail) must never carry an identity code.
+@sensitive_variables()
+@sensitive_post_parameters("client-personal_identity_code")
 @role_required(*REQUESTERS)
 def consultation_create(request):
     data = request.POST if request.method == "POST" else None

@@ -182,3 +182,20 @@ def test_client_pages_have_no_inline_scripts_or_styles(client, alices_request, k
         html = client.get(url).content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
         assert "<style" not in html and " style=" not in html, url
+
+
+def test_identity_code_is_kept_out_of_error_reports(client, kaisa, alice):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    client.force_login(kaisa)
+    response = client.post(
+        reverse("clients:client_search"), {"personal_identity_code": "131052-308T"}
+    )
+    filtered = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert "131052" not in str(filtered)
+    client.force_login(alice)
+    response = client.post(
+        reverse("consultation_create"), {"client-personal_identity_code": "131052-308T"}
+    )
+    filtered = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert "131052" not in str(filtered)
