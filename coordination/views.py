@@ -143,15 +143,14 @@ def consultation_create(request):
     consultation_form = ConsultationForm(data)
     if request.method == "POST" and kind_form.is_valid():
         anonymous = kind_form.anonymous
-        parts = (
-            [consultation_form, anonymous_form]
-            if anonymous
-            else [
-                consultation_form,
-                client_form,
-                consent_form,
-            ]
-        )
+        # The part not chosen keeps what was typed, but is not validated (no errors).
+        if anonymous:
+            client_form = _unvalidated(ClientIdentityForm, data, "client")
+            consent_form = _unvalidated(ConsultationConsentForm, data, "consent")
+            parts = [consultation_form, anonymous_form]
+        else:
+            anonymous_form = _unvalidated(AnonymousClientForm, data, "anon")
+            parts = [consultation_form, client_form, consent_form]
         # Validate every part (not all() over a generator) so each shows its errors.
         valid = [form.is_valid() for form in parts]
         if all(valid):
@@ -194,6 +193,17 @@ def consultation_create(request):
             "anonymous_chosen": bool(data) and data.get("kind") == RequestKindForm.ANONYMOUS,
         },
     )
+
+
+def _unvalidated(form_class, data, prefix):
+    """An unbound form showing the values typed into it, without validation errors."""
+    form = form_class(prefix=prefix)
+    initial = {}
+    for name, field in form.fields.items():
+        value = field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+        if value not in (None, "", []):
+            initial[name] = value
+    return form_class(prefix=prefix, initial=initial)
 
 
 @role_required(*REQUESTERS)

@@ -505,3 +505,20 @@ def test_manager_sees_no_names_or_codes_anywhere(client, alice, kaisa, eero):
         assert "Salainen" not in body and "Henkilö" not in body, url
         assert "131052" not in body, url
     assert not AccessLog.objects.filter(user=eero).exists()
+
+
+def test_the_part_not_chosen_shows_no_errors(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        reverse("consultation_create"), identified_post(**{"client-first_name": ""})
+    )
+    assert response.status_code == 200
+    assert "first_name" in response.context["client_form"].errors
+    assert not response.context["anonymous_form"].errors
+    response = client.post(
+        reverse("consultation_create"),
+        anonymous_post(**{"anon-municipality": "", "client-first_name": "Matti"}),
+    )
+    assert "municipality" in response.context["anonymous_form"].errors
+    assert not response.context["client_form"].errors
+    assert response.context["client_form"].initial["first_name"] == "Matti"

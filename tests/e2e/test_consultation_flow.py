@@ -142,3 +142,41 @@ def test_coordinator_finds_a_client_by_code_and_sees_the_timeline(
     page.wait_for_selector(".alert-success")
     assert page.locator(".consent .badge").first.inner_text().startswith("Withdrawn")
     shot(page, "9_consent_withdrawn")
+
+
+def test_bad_input_is_shown_at_the_field_and_anonymous_hides_identity(
+    page, live_server, alice, password
+):
+    require_chromium()
+    page.set_default_timeout(15_000)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+    )
+    alice.language = "en"
+    alice.save(update_fields=["language"])
+    log_in(page, live_server, "alice", password)
+    page.goto(f"{live_server.url}/consultations/new/")
+    page.fill("#id_client-personal_identity_code", "131052-308U")  # wrong check character
+    page.fill("#id_client-first_name", "Matti")
+    page.fill("#id_client-last_name", "Meikäläinen")
+    page.fill("#id_client-municipality", "Oulu")
+    page.check("input[name=reasons][value=other]")
+    page.fill("#id_description", "Something")
+    page.click("form.consultation-form button[type=submit]")
+    page.wait_for_selector("#form-errors")
+    assert page.locator("#id_client-personal_identity_code.is-invalid").count() == 1
+    assert page.locator("#id_consent-consent_given.is-invalid").count() == 1
+    shot(page, "10_field_errors")
+    assert not ConsultationRequest.objects.exists()
+    # Choosing "anonymous" hides every identifying field.
+    page.check("input[name=kind][value=anonymous]")
+    assert page.is_hidden("#section-identified") and page.is_hidden("#section-consent")
+    assert page.is_visible("#section-anonymous")
+    page.select_option("#id_anon-age_band", "25_29")
+    page.fill("#id_anon-municipality", "Raahe")
+    shot(page, "11_anonymous")
+    page.click("form.consultation-form button[type=submit]")
+    page.wait_for_selector("#reference")
+    consultation = ConsultationRequest.objects.get()
+    assert consultation.anonymous and consultation.client is None
