@@ -121,11 +121,14 @@ def home(request):
 # --- Consultation requests -------------------------------------------------------------
 
 
-def _apply_errors(error: ValidationError, forms_by_field: dict, fallback) -> None:
-    """Put a service's field errors on the form that has the field."""
+def _apply_errors(error: ValidationError, forms_by_field: dict, fallback, aliases=None) -> None:
+    """Put a service's field errors on the form that has the field (`aliases` maps a
+    service's argument name to the form's field name)."""
+    aliases = aliases or {}
     for field, messages_ in error.message_dict.items():
         form = forms_by_field.get(field, fallback)
-        target = field if field in form.fields else None
+        name = aliases.get(field, field)
+        target = name if name in form.fields else None
         for message in messages_:
             form.add_error(target, message)
 
@@ -176,7 +179,8 @@ def consultation_create(request):
                 by_field = dict.fromkeys(client_form.fields, client_form)
                 by_field.update(dict.fromkeys(consultation_form.fields, consultation_form))
                 by_field["consent_method"] = consent_form
-                _apply_errors(error, by_field, consultation_form)
+                aliases = {"consent_method": "method"}
+                _apply_errors(error, by_field, consultation_form, aliases)
             except services.InvalidTransition as error:
                 consultation_form.add_error(None, str(error.message))
             else:
@@ -190,7 +194,6 @@ def consultation_create(request):
             "anonymous_form": anonymous_form,
             "consent_form": consent_form,
             "consultation_form": consultation_form,
-            "anonymous_chosen": bool(data) and data.get("kind") == RequestKindForm.ANONYMOUS,
         },
     )
 
