@@ -1,3 +1,50 @@
 """Who sees what in the clients app: `<model>s_visible_to(user)` and `access_<model>(user, id)`
 raising 404 for missing and forbidden alike. Views and the API call these; never filter by
 hand."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from clients.models import AccessLog, Client, Consent
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def clients_visible_to(user) -> QuerySet[Client]:
+    """A coordinator sees every client of the hub. A professional sees the clients of the
+    consultations they sent, while the consent recorded with the request is valid (the
+    networks issue adds the clients of networks they belong to). Managers and
+    administrators see no client."""
+    if not _active(user):
+        return Client.objects.none()
+    if user.is_coordinator:
+        return Client.objects.all()
+    if user.is_professional:
+        consented = Consent.objects.valid().filter(
+            client=OuterRef("pk"), consultation_requests__requester=user
+        )
+        return Client.objects.filter(Exists(consented))
+    return Client.objects.none()
+
+
+def access_client(user, client_id) -> Client:
+    """The client with this uuid if `user` may see it; 404 for missing and forbidden."""
+    try:
+        return clients_visible_to(user).get(uuid=client_id)
+    except (Client.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
+def access_basis(user) -> str:
+    """On what basis `user` sees client data, for the access log."""
+    if user.is_coordinator:
+        return AccessLog.Basis.HUB_ROLE
+    return AccessLog.Basis.CONSULTATION
+
+
+def can_withdraw_consent(user, consent: Consent) -> bool:
+    """A coordinator, or the professional who recorded the consent."""
+    return _active(user) and (user.is_coordinator or consent.recorded_by_id == user.pk)

@@ -1,2 +1,196 @@
 """The clients API: serializers and viewsets calling the same access rules and services as
-the pages."""
+the pages. Lists show the identity code masked; every read is in the access log."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from clients import services
+from clients.access import clients_visible_to
+from clients.audit import AccessLoggingMixin, log_client_access
+from clients.models import AccessLog, Client, Consent, normalize_identity_code
+from coordination.models import Organization
+
+
+def as_drf_error(error: DjangoValidationError) -> ValidationError:
+    """A service's field errors as DRF's 400 body: {"field": ["message", ...]}."""
+    if hasattr(error, "error_dict"):
+        return ValidationError({field: list(msgs) for field, msgs in error.message_dict.items()})
+    return ValidationError({"non_field_errors": error.messages})
+
+
+class ClientListSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    personal_identity_code = serializers.CharField(source="masked_identity_code", read_only=True)
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "personal_identity_code",
+            "date_of_birth",
+            "municipality",
+            "language",
+            "life_situation",
+            "target_groups",
+        ]
+        read_only_fields = fields
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    """Detail, create and update: the full code, for those who may see the client."""
+
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    target_groups = serializers.ListField(
+        child=serializers.ChoiceField(choices=Client.TargetGroup.choices),
+        required=False,
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "personal_identity_code",
+            "date_of_birth",
+            "municipality",
+            "phone",
+            "email",
+            "address",
+            "language",
+            "life_situation",
+            "target_groups",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        # Model validation (code, birth date, uniqueness) runs in the service, once.
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.validators = [
+                v for v in field.validators if not v.__class__.__name__.startswith("Unique")
+            ]
+        return fields
+
+    def validate_personal_identity_code(self, value):
+        return normalize_identity_code(value)
+
+    def create(self, validated_data):
+        try:
+            return services.create_client(by=self.context["request"].user, **validated_data)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+
+    def update(self, instance, validated_data):
+        try:
+            return services.update_client(
+                instance, by=self.context["request"].user, **validated_data
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    organizations = serializers.SlugRelatedField(
+        slug_field="uuid",
+        many=True,
+        queryset=Organization.objects.filter(active=True),
+        required=False,
+    )
+    recorded_by = serializers.StringRelatedField(read_only=True)
+    is_valid = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "scope",
+            "organizations",
+            "method",
+            "given_at",
+            "recorded_by",
+            "valid_until",
+            "withdrawn_at",
+            "is_valid",
+        ]
+        read_only_fields = ["given_at", "withdrawn_at"]
+
+
+class IsCoordinatorToWrite(permissions.BasePermission):
+    """Professionals read the clients of their consultations; only the hub's coordinators
+    create or change client records through the API."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS or view.action == "consents":
+            return True
+        return bool(request.user.is_coordinator)
+
+
+class ClientViewSet(
+    AccessLoggingMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Client.objects.none()
+    lookup_field = "uuid"
+    lookup_url_kwarg = "id"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    permission_classes = [permissions.IsAuthenticated, IsCoordinatorToWrite]
+    filterset_fields = ["municipality", "language", "life_situation"]
+
+    def get_queryset(self):
+        return clients_visible_to(self.request.user).order_by("last_name", "first_name", "pk")
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ClientListSerializer
+        if self.action == "consents":
+            return ConsentSerializer
+        return ClientSerializer
+
+    def perform_create(self, serializer):
+        client = serializer.save()
+        log_client_access(self.request, client, action=AccessLog.Action.CREATE)
+
+    def perform_update(self, serializer):
+        client = serializer.save()
+        log_client_access(self.request, client, action=AccessLog.Action.UPDATE)
+
+    @extend_schema(responses=ConsentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def consents(self, request, id=None):
+        client = self.get_object()
+        if request.method == "GET":
+            log_client_access(request, client, action=AccessLog.Action.API, kind="consent")
+            consents = client.consents.select_related("recorded_by").prefetch_related(
+                "organizations"
+            )
+            return Response(ConsentSerializer(consents, many=True).data)
+        serializer = ConsentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            consent = services.record_consent(
+                client,
+                by=request.user,
+                scope=data["scope"],
+                method=data["method"],
+                organizations=data.get("organizations", []),
+                valid_until=data.get("valid_until"),
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+        log_client_access(request, client, action=AccessLog.Action.CREATE, kind="consent")
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)

@@ -1,1 +1,338 @@
-"""Models of the clients app; the issue that builds this part of the service fills them."""
+"""The person: the client, their consents and the log of who has read their data."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.fi import hetu
+
+
+def normalize_identity_code(value: str | None) -> str | None:
+    """The code as stored: upper case, no surrounding spaces; None when there is none."""
+    if value is None:
+        return None
+    value = hetu.compact(value)
+    return value or None
+
+
+def validate_identity_code(value: str | None) -> None:
+    """A Finnish personal identity code, with the century signs of 2023 (- Y X W V U for
+    the 1900s, A B C D E F for the 2000s). The message never repeats the code."""
+    if not value:
+        return
+    try:
+        hetu.validate(value)
+    except InvalidChecksum:
+        raise ValidationError(
+            _("The check character of the personal identity code is wrong."),
+            code="checksum",
+        ) from None
+    except StdnumValidationError:
+        raise ValidationError(
+            _(
+                "This is not a valid personal identity code: six digits of the birth date, "
+                "the century sign, three digits and the check character."
+            ),
+            code="invalid",
+        ) from None
+
+
+def birth_date_from_identity_code(value: str) -> datetime.date:
+    code = hetu.compact(value)
+    century = 1800 if code[6] == "+" else 1900 if code[6] in "-YXWVU" else 2000
+    return datetime.date(century + int(code[4:6]), int(code[2:4]), int(code[0:2]))
+
+
+class Client(models.Model):
+    """A working-age person the hub's work is about. Addressed everywhere by `uuid`; the
+    identity code never appears in a URL, a log line or an error page."""
+
+    class Language(models.TextChoices):
+        FINNISH = "fi", _("Finnish")
+        SWEDISH = "sv", _("Swedish")
+        ENGLISH = "en", _("English")
+        OTHER = "other", _("Other")
+
+    class LifeSituation(models.TextChoices):
+        UNEMPLOYED_REGISTERED = "unemployed_registered", _("Unemployed, registered job seeker")
+        UNEMPLOYED_NOT_REGISTERED = (
+            "unemployed_not_registered",
+            _("Unemployed, not registered as a job seeker"),
+        )
+        EMPLOYED = "employed", _("Employed")
+        SICK_LEAVE = "sick_leave", _("On sick leave")
+        STUDENT = "student", _("Student")
+        REHABILITATIVE_WORK_ACTIVITY = (
+            "rehabilitative_work_activity",
+            _("In rehabilitative work activity"),
+        )
+        FIXED_TERM_DISABILITY_PENSION = (
+            "fixed_term_disability_pension",
+            _("On a fixed-term disability pension"),
+        )
+        OTHER = "other", _("Other")
+
+    class TargetGroup(models.TextChoices):
+        MENTAL_HEALTH = "mental_health", _("Mental health")
+        SUBSTANCE_USE = "substance_use", _("Substance use")
+        DISABILITY = "disability", _("Disability")
+        DEVELOPMENTAL_DISABILITY = "developmental_disability", _("Developmental disability")
+        LONG_TERM_UNEMPLOYED = "long_term_unemployed", _("Long-term unemployed")
+        UNDER_30 = "under_30", _("Under 30 years old")
+        IMMIGRANT_BACKGROUND = "immigrant_background", _("Immigrant background")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    # NULL, not "", when there is none: the unique constraint applies only to real codes.
+    personal_identity_code = models.CharField(  # noqa: DJ001
+        _("personal identity code"),
+        max_length=11,
+        null=True,
+        blank=True,
+        validators=[validate_identity_code],
+        help_text=_("Leave empty if the person has none; then give the date of birth."),
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.FINNISH
+    )
+    life_situation = models.CharField(
+        _("life situation"), max_length=40, choices=LifeSituation.choices, blank=True
+    )
+    # A short list of TargetGroup values; a JSON list works on PostgreSQL and SQLite alike.
+    target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["personal_identity_code"],
+                condition=Q(personal_identity_code__isnull=False),
+                name="client_identity_code_unique",
+                violation_error_code="unique",
+                violation_error_message=_(
+                    "A client with this personal identity code already exists."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(personal_identity_code__isnull=False) | Q(date_of_birth__isnull=False),
+                name="client_identity_code_or_birth_date",
+                violation_error_message=_(
+                    "Give the personal identity code or, if the person has none, the date of birth."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        # Names only: the identity code must never end up in a log line through str().
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def save(self, *args, **kwargs):
+        self.personal_identity_code = normalize_identity_code(self.personal_identity_code)
+        if self.personal_identity_code and hetu.is_valid(self.personal_identity_code):
+            self.date_of_birth = birth_date_from_identity_code(self.personal_identity_code)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+    @property
+    def masked_identity_code(self) -> str:
+        """`131052-***T`: the birth date and the check character, as lists show it."""
+        code = self.personal_identity_code
+        if not code:
+            return ""
+        return f"{code[:7]}***{code[-1]}"
+
+    def clean(self):
+        self.personal_identity_code = normalize_identity_code(self.personal_identity_code)
+        errors = {}
+        if self.personal_identity_code:
+            try:
+                validate_identity_code(self.personal_identity_code)
+            except ValidationError as error:
+                errors["personal_identity_code"] = error.messages
+            else:
+                self.date_of_birth = birth_date_from_identity_code(self.personal_identity_code)
+        elif not self.date_of_birth:
+            errors["date_of_birth"] = [
+                _("Give the date of birth when the person has no personal identity code.")
+            ]
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            errors.setdefault("date_of_birth", []).append(
+                _("The date of birth cannot be in the future.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ConsentQuerySet(models.QuerySet):
+    def valid(self, at: datetime.datetime | None = None):
+        """Consents in force: given, not withdrawn, not expired."""
+        at = at or timezone.now()
+        return self.filter(valid_q(at=at))
+
+
+def valid_q(prefix: str = "", at: datetime.datetime | None = None) -> Q:
+    """The condition of a valid consent, usable through a relation (`prefix="consent__"`)."""
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    return (
+        Q(**{f"{prefix}given_at__lte": at})
+        & Q(**{f"{prefix}withdrawn_at__isnull": True})
+        & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today}))
+    )
+
+
+class Consent(models.Model):
+    """The client's consent for the hub to process and share their data. No identified
+    data reaches an organisation without a valid consent that covers it."""
+
+    class Scope(models.TextChoices):
+        CONSULTATION = "consultation", _("Consultation")
+        NETWORK = "network", _("Client network")
+        JOB_COACHING = "job_coaching", _("IPS job coaching")
+
+    class Method(models.TextChoices):
+        VERBAL = "verbal", _("Verbal")
+        WRITTEN = "written", _("Written")
+        ELECTRONIC = "electronic", _("Electronic")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="consents"
+    )
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+    organizations = models.ManyToManyField(
+        "coordination.Organization",
+        verbose_name=_("organisations covered"),
+        related_name="+",
+        blank=True,
+    )
+    method = models.CharField(_("how the consent was given"), max_length=20, choices=Method.choices)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawal recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["client", "scope"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} ({self.given_at:%Y-%m-%d})"
+
+    @property
+    def is_valid(self) -> bool:
+        now = timezone.now()
+        if self.withdrawn_at is not None or self.given_at > now:
+            return False
+        return self.valid_until is None or self.valid_until >= timezone.localdate(now)
+
+
+class AccessLogIsAppendOnly(Exception):
+    """Raised when code tries to change or delete a row of the access log."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AccessLogIsAppendOnly("the access log is append-only")
+
+    def delete(self):
+        raise AccessLogIsAppendOnly("the access log is append-only")
+
+
+class AccessLog(models.Model):
+    """Who read or wrote which client's data, when, on what basis and from where: the
+    access log and disclosure log of the client-data act (703/2023). Append-only: the
+    model refuses updates and deletes, and on PostgreSQL a trigger refuses them too."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("View")
+        LIST = "list", _("List")
+        EXPORT = "export", _("Export")
+        API = "api", _("API")
+        CREATE = "create", _("Create")
+        UPDATE = "update", _("Update")
+
+    class Basis(models.TextChoices):
+        CONSULTATION = "consultation", _("Consultation")
+        NETWORK = "network", _("Network membership")
+        HUB_ROLE = "hub_role", _("Hub role")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="access_logs"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+    object_kind = models.CharField(_("kind of object"), max_length=40, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [models.Index(fields=["client", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AccessLogIsAppendOnly("the access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AccessLogIsAppendOnly("the access log is append-only")

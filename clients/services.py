@@ -1,1 +1,138 @@
-"""What happens in the clients app: every write is a verb–noun service function here."""
+"""What happens in the clients app: every write is a verb–noun service function here.
+
+Input problems raise Django's `ValidationError` with a message per field, so that forms and
+the API can show them where they belong; nothing is saved half-way (one transaction)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
+
+from clients.models import Client, Consent, normalize_identity_code
+
+CLIENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "personal_identity_code",
+    "date_of_birth",
+    "municipality",
+    "phone",
+    "email",
+    "address",
+    "language",
+    "life_situation",
+    "target_groups",
+)
+
+
+def _validate_target_groups(groups) -> list[str]:
+    allowed = set(Client.TargetGroup.values)
+    groups = list(groups or [])
+    if any(group not in allowed for group in groups):
+        raise ValidationError({"target_groups": [_("Choose target groups from the list.")]})
+    return groups
+
+
+@sensitive_variables()
+@transaction.atomic
+def create_client(*, by, **data) -> Client:
+    unknown = set(data) - set(CLIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    data["target_groups"] = _validate_target_groups(data.get("target_groups"))
+    client = Client(created_by=by, **data)
+    client.full_clean()
+    client.save()
+    return client
+
+
+@sensitive_variables()
+@transaction.atomic
+def update_client(client: Client, *, by, **data) -> Client:
+    unknown = set(data) - set(CLIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    if "target_groups" in data:
+        data["target_groups"] = _validate_target_groups(data["target_groups"])
+    for name, value in data.items():
+        setattr(client, name, value)
+    client.full_clean()
+    client.save()
+    return client
+
+
+@sensitive_variables()
+def find_client_by_identity_code(code: str) -> Client | None:
+    code = normalize_identity_code(code)
+    if not code:
+        return None
+    return Client.objects.filter(personal_identity_code=code).first()
+
+
+@sensitive_variables()
+@transaction.atomic
+def find_or_create_client(*, by, **data) -> Client:
+    """The client with this identity code if there is one (their record is kept as it
+    is), else a new client from `data`."""
+    code = data.get("personal_identity_code") or ""
+    existing = find_client_by_identity_code(code)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return create_client(by=by, **data)
+    except IntegrityError:
+        # Someone created the same person a moment ago: use their record.
+        existing = find_client_by_identity_code(code)
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def record_consent(
+    client: Client,
+    *,
+    by,
+    scope: str,
+    method: str,
+    organizations=(),
+    valid_until: datetime.date | None = None,
+    given_at: datetime.datetime | None = None,
+) -> Consent:
+    errors = {}
+    if scope not in Consent.Scope.values:
+        errors["scope"] = [_("Choose the scope of the consent from the list.")]
+    if method not in Consent.Method.values:
+        errors["method"] = [_("Choose how the consent was given.")]
+    if valid_until is not None and valid_until < timezone.localdate():
+        errors["valid_until"] = [_("The consent cannot expire in the past.")]
+    if errors:
+        raise ValidationError(errors)
+    consent = Consent.objects.create(
+        client=client,
+        scope=scope,
+        method=method,
+        recorded_by=by,
+        valid_until=valid_until,
+        given_at=given_at or timezone.now(),
+    )
+    if organizations:
+        consent.organizations.set(organizations)
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(consent: Consent, *, by) -> Consent:
+    """Honoured at once: from this moment the consent no longer opens the client's data.
+    Withdrawing an already withdrawn consent changes nothing."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        return consent
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = by
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return consent

@@ -1,2 +1,15 @@
+from django.urls import path
+
+from clients import views
+
 app_name = "clients"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.client_search, name="client_search"),
+    path("<uuid:client_id>/", views.client_detail, name="client_detail"),
+    path("<uuid:client_id>/consents/", views.consent_create, name="consent_create"),
+    path(
+        "<uuid:client_id>/consents/<uuid:consent_id>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+]

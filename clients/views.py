@@ -1,1 +1,110 @@
 """Pages of the clients app: parse, access, service, render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_POST
+
+from clients import services
+from clients.access import access_client, can_withdraw_consent, clients_visible_to
+from clients.audit import log_client_access
+from clients.forms import ClientCodeSearchForm, ClientSearchForm, ConsentForm
+from clients.models import AccessLog
+from clients.timeline import client_timeline
+from coordination.access import role_required
+from coordination.models import User
+
+SEARCH_LIMIT = 50
+
+
+# Error reports (to logs or e-mail) must never carry an identity code.
+@sensitive_variables()
+@sensitive_post_parameters("personal_identity_code")
+@role_required(User.Role.COORDINATOR)
+def client_search(request):
+    """By name (GET), or by the exact identity code (POST, so the code never appears in a
+    URL); a code that matches opens the client's page."""
+    name_form = ClientSearchForm(request.GET or None)
+    code_form = ClientCodeSearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and code_form.is_valid():
+        client = services.find_client_by_identity_code(
+            code_form.cleaned_data["personal_identity_code"]
+        )
+        visible = client and clients_visible_to(request.user).filter(pk=client.pk).exists()
+        if visible:
+            return redirect("clients:client_detail", client.uuid)
+        code_form.add_error(
+            "personal_identity_code", _("No client with this personal identity code.")
+        )
+    elif name_form.is_valid() and name_form.cleaned_data["q"].strip():
+        query = Q()
+        for word in name_form.cleaned_data["q"].split():
+            query &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        results = list(clients_visible_to(request.user).filter(query)[:SEARCH_LIMIT])
+        log_client_access(request, results, action=AccessLog.Action.LIST)
+    return render(
+        request,
+        "clients/client_search.html",
+        {"name_form": name_form, "code_form": code_form, "results": results},
+    )
+
+
+@role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL)
+def client_detail(request, client_id, consent_form=None):
+    client = access_client(request.user, client_id)
+    log_client_access(request, client, action=AccessLog.Action.VIEW)
+    consents = list(client.consents.select_related("recorded_by").prefetch_related("organizations"))
+    for consent in consents:
+        consent.can_withdraw = consent.is_valid and can_withdraw_consent(request.user, consent)
+    return render(
+        request,
+        "clients/client_detail.html",
+        {
+            "client": client,
+            "consents": consents,
+            "timeline": client_timeline(client, request.user),
+            "consent_form": consent_form
+            or (ConsentForm() if request.user.is_coordinator else None),
+        },
+        status=400 if consent_form is not None else 200,
+    )
+
+
+@require_POST
+@role_required(User.Role.COORDINATOR)
+def consent_create(request, client_id):
+    client = access_client(request.user, client_id)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_consent(client, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            log_client_access(request, client, action=AccessLog.Action.CREATE, kind="consent")
+            messages.success(request, _("The consent has been recorded."))
+            return redirect("clients:client_detail", client.uuid)
+    return client_detail(request, client_id, consent_form=form)
+
+
+@require_POST
+@role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL)
+def consent_withdraw(request, client_id, consent_id):
+    """One click, honoured at once: after this the consent opens nothing."""
+    client = access_client(request.user, client_id)
+    consent = client.consents.filter(uuid=consent_id).first()
+    if consent is None or not can_withdraw_consent(request.user, consent):
+        raise Http404
+    services.withdraw_consent(consent, by=request.user)
+    log_client_access(request, client, action=AccessLog.Action.UPDATE, kind="consent")
+    messages.success(request, _("The consent has been withdrawn."))
+    if clients_visible_to(request.user).filter(pk=client.pk).exists():
+        return redirect("clients:client_detail", client.uuid)
+    return redirect("my_requests")

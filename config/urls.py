@@ -5,12 +5,15 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from clients.api import ClientViewSet
 from config import health
 from coordination import twofactor_views
-from coordination.api import OrganizationViewSet
+from coordination.api import ConsultationViewSet, OrganizationViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("clients", ClientViewSet, basename="client")
+router.register("consultations", ConsultationViewSet, basename="consultation")
 
 admin.site.site_header = "Työkyky"
 admin.site.site_title = "Työkyky"

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
-from coordination.models import Organization, User
+from coordination.models import ConsultationRequest, Organization, User
 
 
 def has_role(user, *roles: str) -> bool:
@@ -41,3 +42,34 @@ def organizations_visible_to(user) -> QuerySet[Organization]:
     if user.role == User.Role.ADMINISTRATOR:
         return Organization.objects.all()
     return Organization.objects.filter(active=True)
+
+
+def consultations_visible_to(user) -> QuerySet[ConsultationRequest]:
+    """A professional sees the requests they sent; a coordinator sees all requests of the
+    hub; managers and administrators see none (they get aggregates elsewhere)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return ConsultationRequest.objects.none()
+    if user.is_coordinator:
+        return ConsultationRequest.objects.all()
+    if user.is_professional:
+        return ConsultationRequest.objects.filter(requester=user)
+    return ConsultationRequest.objects.none()
+
+
+def access_consultation(user, consultation_id, queryset=None) -> ConsultationRequest:
+    """The request with this uuid if `user` may see it; 404 for missing and forbidden."""
+    queryset = consultations_visible_to(user) if queryset is None else queryset
+    try:
+        return queryset.get(uuid=consultation_id)
+    except (ConsultationRequest.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
+def can_see_client_of(user, consultation: ConsultationRequest) -> bool:
+    """Whether the request's client may be shown to `user`: a coordinator always, the
+    requester while the consent recorded with the request is valid."""
+    if consultation.client_id is None:
+        return False
+    if user.is_coordinator:
+        return True
+    return consultation.requester_id == user.pk and consultation.consent.is_valid

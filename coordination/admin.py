@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from coordination.models import Organization, User
+from coordination.models import ConsultationRequest, Organization, User
 
 
 @admin.register(Organization)
@@ -29,3 +29,25 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ("first_name", "last_name", "email", "organization", "role", "title")},
         ),
     )
+
+
+@admin.register(ConsultationRequest)
+class ConsultationRequestAdmin(admin.ModelAdmin):
+    """Read-only: requests change through the service functions, never by hand here."""
+
+    list_display = ["reference", "status", "urgency", "requesting_organization", "submitted_at"]
+    list_filter = ["status", "urgency", "anonymous"]
+    list_select_related = ["requesting_organization"]
+    search_fields = ["reference"]
+    # No client fields: the admin is for administrators, who see no client content.
+    fields = ["reference", "status", "urgency", "channel", "anonymous", "submitted_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,9 +1,28 @@
-"""The hub's API: serializers and viewsets that call the same access rules as the pages."""
+"""The hub's API: serializers and viewsets that call the same access rules and service
+functions as the pages. A refused transition is a 400 with a readable message."""
 
-from rest_framework import serializers, viewsets
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
 
-from coordination.access import organizations_visible_to
-from coordination.models import Organization
+from clients.access import access_client
+from clients.api import as_drf_error
+from clients.audit import AccessLoggingMixin
+from clients.models import Client, Consent, normalize_identity_code, validate_identity_code
+from coordination import services
+from coordination.access import (
+    can_see_client_of,
+    consultations_visible_to,
+    organizations_visible_to,
+)
+from coordination.filters import ConsultationFilterSet
+from coordination.models import ConsultationAnswer, ConsultationRequest, Organization, User
+
+CR = ConsultationRequest
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -22,3 +41,355 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return organizations_visible_to(self.request.user)
+
+
+# --- Consultations ---------------------------------------------------------------------
+
+
+class ClientSummarySerializer(serializers.Serializer):
+    """The client as a consultation shows it: names and the masked code only."""
+
+    id = serializers.UUIDField(source="uuid")
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    personal_identity_code = serializers.CharField(source="masked_identity_code")
+    municipality = serializers.CharField()
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    answered_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ConsultationAnswer
+        fields = ["advice", "recommended_services", "next_step", "answered_by", "answered_at"]
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    requester = serializers.StringRelatedField()
+    requesting_organization = OrganizationSerializer()
+    assigned_to = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    client = serializers.SerializerMethodField()
+    answer = serializers.SerializerMethodField()
+    feedback_given = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConsultationRequest
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "urgency",
+            "channel",
+            "anonymous",
+            "age_band",
+            "municipality",
+            "life_situation",
+            "reasons",
+            "asked",
+            "description",
+            "requester",
+            "requesting_organization",
+            "client",
+            "assigned_to",
+            "submitted_at",
+            "first_response_at",
+            "closed_at",
+            "outcome",
+            "outcome_note",
+            "answer",
+            "feedback_given",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ClientSummarySerializer(allow_null=True))
+    def get_client(self, obj):
+        if not can_see_client_of(self.context["request"].user, obj):
+            return None
+        return ClientSummarySerializer(obj.client).data
+
+    @extend_schema_field(AnswerSerializer(allow_null=True))
+    def get_answer(self, obj):
+        answer = getattr(obj, "answer", None)
+        return AnswerSerializer(answer).data if answer is not None else None
+
+    def get_feedback_given(self, obj) -> bool:
+        return bool(obj.feedback.all())
+
+
+def choice_list(choices):
+    return serializers.ListField(child=serializers.ChoiceField(choices=choices), allow_empty=False)
+
+
+class ClientInputSerializer(serializers.Serializer):
+    personal_identity_code = serializers.CharField(
+        max_length=11, required=False, allow_blank=True, allow_null=True
+    )
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    municipality = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=Client.Language.choices, required=False)
+    life_situation = serializers.ChoiceField(
+        choices=Client.LifeSituation.choices, required=False, allow_blank=True
+    )
+    target_groups = choice_list(Client.TargetGroup.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_groups"].required = False
+        self.fields["target_groups"].allow_empty = True
+
+    def validate_personal_identity_code(self, value):
+        value = normalize_identity_code(value)
+        try:
+            validate_identity_code(value)
+        except DjangoValidationError as error:
+            raise ValidationError(error.messages) from None
+        return value
+
+
+class ConsentInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=Consent.Method.choices)
+    valid_until = serializers.DateField(required=False, allow_null=True)
+
+
+class ConsultationCreateSerializer(serializers.Serializer):
+    """An identified request names an existing client (`client_id`) or gives the client's
+    details (`client`, found by identity code or created), and the consent for
+    consultation (`consent`); an anonymous one gives neither."""
+
+    anonymous = serializers.BooleanField()
+    age_band = serializers.ChoiceField(choices=CR.AgeBand.choices, required=False)
+    municipality = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    life_situation = serializers.ChoiceField(
+        choices=Client.LifeSituation.choices, required=False, allow_blank=True
+    )
+    client_id = serializers.UUIDField(required=False)
+    client = ClientInputSerializer(required=False)
+    consent = ConsentInputSerializer(required=False)
+    reasons = choice_list(CR.Reason.choices)
+    asked = choice_list(CR.Asked.choices)
+    urgency = serializers.ChoiceField(choices=CR.Urgency.choices, default=CR.Urgency.NORMAL)
+    channel = serializers.ChoiceField(choices=CR.Channel.choices, default=CR.Channel.E_FORM)
+    description = serializers.CharField(max_length=10_000)
+
+    def validate(self, data):
+        errors = {}
+        if data["anonymous"]:
+            for name in ("client_id", "client", "consent"):
+                if data.get(name):
+                    errors[name] = [_msg_anonymous()]
+        else:
+            if not data.get("client_id") and not data.get("client"):
+                errors["client"] = [_msg_identify()]
+            if not data.get("consent"):
+                errors["consent"] = [_msg_consent()]
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+    def create(self, validated_data):
+        request = self.context["request"]
+        data = dict(validated_data)
+        consent = data.pop("consent", None) or {}
+        client_id = data.pop("client_id", None)
+        client_data = data.pop("client", None)
+        client = access_client(request.user, client_id) if client_id else None
+        if client_data is not None:
+            client_data = dict(client_data)
+            client_data.setdefault("personal_identity_code", None)
+        try:
+            return services.submit_consultation(
+                requester=request.user,
+                client=client,
+                client_data=client_data,
+                consent_method=consent.get("method"),
+                consent_valid_until=consent.get("valid_until"),
+                **data,
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+        except services.InvalidTransition as error:
+            raise ValidationError({"non_field_errors": [str(error.message)]}) from None
+
+
+def _msg_anonymous():
+    return _("An anonymous request cannot name a client or carry a consent.")
+
+
+def _msg_identify():
+    return _("Identify the client (client_id or client), or send the request anonymously.")
+
+
+def _msg_consent():
+    return _("An identified request needs the client's consent for consultation.")
+
+
+class ConsultationUpdateSerializer(serializers.Serializer):
+    urgency = serializers.ChoiceField(choices=CR.Urgency.choices, required=False)
+    description = serializers.CharField(max_length=10_000, required=False)
+    reasons = choice_list(CR.Reason.choices)
+    asked = choice_list(CR.Asked.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reasons"].required = False
+        self.fields["asked"].required = False
+
+
+class TransitionSerializer(serializers.Serializer):
+    ACTIONS = ["assign", "triage", "answer", "mark_network_needed", "close", "withdraw"]
+
+    action = serializers.ChoiceField(choices=ACTIONS)
+    assignee = serializers.SlugRelatedField(
+        slug_field="uuid",
+        queryset=User.objects.filter(role=User.Role.COORDINATOR, is_active=True),
+        required=False,
+    )
+    urgency = serializers.ChoiceField(choices=CR.Urgency.choices, required=False)
+    advice = serializers.CharField(max_length=10_000, required=False)
+    recommended_services = serializers.CharField(max_length=5_000, required=False, allow_blank=True)
+    next_step = serializers.CharField(max_length=2_000, required=False, allow_blank=True)
+    outcome = serializers.ChoiceField(choices=CR.Outcome.choices, required=False)
+    note = serializers.CharField(max_length=2_000, required=False, allow_blank=True)
+
+    def validate(self, data):
+        required = {"assign": ["assignee"], "answer": ["advice"], "close": ["outcome"]}
+        missing = [name for name in required.get(data["action"], []) if not data.get(name)]
+        if missing:
+            raise ValidationError({name: [_("This field is required.")] for name in missing})
+        return data
+
+
+class FeedbackSerializer(serializers.Serializer):
+    usefulness = serializers.IntegerField(min_value=1, max_value=5)
+    text = serializers.CharField(max_length=5_000, required=False, allow_blank=True)
+
+
+def run_transition(consultation, user, data):
+    name = data["action"]
+    if name == "assign":
+        return services.assign_consultation(consultation, by=user, to=data["assignee"])
+    if name == "triage":
+        return services.triage_consultation(consultation, by=user, urgency=data.get("urgency"))
+    if name == "answer":
+        return services.answer_consultation(
+            consultation,
+            by=user,
+            advice=data["advice"],
+            recommended_services=data.get("recommended_services", ""),
+            next_step=data.get("next_step", ""),
+        )
+    if name == "mark_network_needed":
+        return services.mark_network_needed(consultation, by=user)
+    if name == "close":
+        return services.close_consultation(
+            consultation, by=user, outcome=data["outcome"], note=data.get("note", "")
+        )
+    if name == "withdraw":
+        return services.withdraw_consultation(consultation, by=user)
+    raise ValueError(name)
+
+
+class ConsultationViewSet(
+    AccessLoggingMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = ConsultationRequest.objects.none()
+    serializer_class = ConsultationSerializer
+    lookup_field = "uuid"
+    lookup_url_kwarg = "id"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filterset_class = ConsultationFilterSet
+    access_log_kind = "consultation"
+
+    def get_queryset(self):
+        return (
+            consultations_visible_to(self.request.user)
+            .select_related(
+                "requester",
+                "requesting_organization",
+                "client",
+                "consent",
+                "assigned_to",
+                "answer",
+                "answer__answered_by",
+            )
+            .prefetch_related("feedback")
+            .order_by("submitted_at", "pk")
+        )
+
+    def access_log_clients(self, objects):
+        user = self.request.user
+        return [c.client for c in objects if can_see_client_of(user, c)]
+
+    def get_serializer_class(self):
+        return {
+            "create": ConsultationCreateSerializer,
+            "partial_update": ConsultationUpdateSerializer,
+            "transition": TransitionSerializer,
+            "feedback": FeedbackSerializer,
+        }.get(self.action, ConsultationSerializer)
+
+    def _fresh(self, consultation):
+        return self.get_queryset().get(pk=consultation.pk)
+
+    @extend_schema(request=ConsultationCreateSerializer, responses={201: ConsultationSerializer})
+    def create(self, request, *args, **kwargs):
+        if not (request.user.is_professional or request.user.is_coordinator):
+            raise PermissionDenied
+        serializer = ConsultationCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        consultation = serializer.save()
+        consultation = self._fresh(consultation)
+        data = ConsultationSerializer(consultation, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ConsultationUpdateSerializer, responses=ConsultationSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        consultation = self.get_object()
+        serializer = ConsultationUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.update_consultation(consultation, by=request.user, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+        except services.InvalidTransition as error:
+            raise ValidationError({"non_field_errors": [str(error.message)]}) from None
+        consultation = self._fresh(consultation)
+        return Response(ConsultationSerializer(consultation, context={"request": request}).data)
+
+    @extend_schema(request=TransitionSerializer, responses=ConsultationSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, id=None):
+        consultation = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            run_transition(consultation, request.user, serializer.validated_data)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+        except services.InvalidTransition as error:
+            raise ValidationError({"action": [str(error.message)]}) from None
+        consultation = self._fresh(consultation)
+        return Response(ConsultationSerializer(consultation, context={"request": request}).data)
+
+    @extend_schema(request=FeedbackSerializer, responses={201: FeedbackSerializer})
+    @action(detail=True, methods=["post"])
+    def feedback(self, request, id=None):
+        consultation = self.get_object()
+        serializer = FeedbackSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            feedback = services.give_feedback(
+                consultation, by=request.user, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+        except services.InvalidTransition as error:
+            raise ValidationError({"non_field_errors": [str(error.message)]}) from None
+        return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)

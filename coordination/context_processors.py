@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from coordination.models import User
 
@@ -9,11 +10,14 @@ NAVIGATION = {
     User.Role.PROFESSIONAL: [
         ("consultation_create", _("Request a consultation")),
         ("my_requests", _("My requests")),
+        ("notification_list", None),
     ],
     User.Role.COORDINATOR: [
         ("consultation_queue", _("Consultation queue")),
+        ("clients:client_search", _("Clients")),
         ("consultation_create", _("Request a consultation")),
         ("my_requests", _("My requests")),
+        ("notification_list", None),
     ],
     User.Role.MANAGER: [
         ("metrics:dashboard", _("Activity metrics")),
@@ -25,6 +29,16 @@ NAVIGATION = {
 }
 
 
+def _notifications_label(user) -> str:
+    # One small indexed count per page (recipient, read_at), for the unread badge.
+    unread = user.notifications.filter(read_at__isnull=True).count()
+    if not unread:
+        return str(_("Notifications"))
+    return ngettext(
+        "Notifications (%(count)d unread)", "Notifications (%(count)d unread)", unread
+    ) % {"count": unread}
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -33,5 +47,7 @@ def navigation(request):
     items = []
     for name, label in NAVIGATION.get(user.role, []):
         url = reverse(name)
+        if label is None:
+            label = _notifications_label(user)
         items.append({"url": url, "label": label, "active": current.startswith(url)})
     return {"nav_items": items}

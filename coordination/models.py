@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -109,3 +111,284 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.role == self.Role.ADMINISTRATOR
+
+
+def format_reference(year: int, number: int) -> str:
+    """The short reference a person can read aloud on the phone: `K-2026-000123`."""
+    return f"K-{year}-{number:06d}"
+
+
+class ConsultationRequest(models.Model):
+    """A professional's request to the hub ("one contact is enough"). Identified requests
+    carry a client and the consent for consultation; anonymous ones carry only an age
+    band, a municipality and a life situation. Status follows FHIR's Task loosely."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        TRIAGED = "triaged", _("Triaged")
+        ANSWERED = "answered", _("Answered")
+        NETWORK_NEEDED = "network_needed", _("Network needed")
+        NETWORK_FORMED = "network_formed", _("Network formed")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    OPEN_STATUSES = (
+        Status.SUBMITTED,
+        Status.TRIAGED,
+        Status.ANSWERED,
+        Status.NETWORK_NEEDED,
+    )
+
+    class Channel(models.TextChoices):
+        E_FORM = "e_form", _("E-form")
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("E-mail")
+        MEETING = "meeting", _("Meeting")
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent")
+
+    class AgeBand(models.TextChoices):
+        UNDER_25 = "16_24", _("16–24 years")
+        FROM_25 = "25_29", _("25–29 years")
+        FROM_30 = "30_39", _("30–39 years")
+        FROM_40 = "40_49", _("40–49 years")
+        FROM_50 = "50_59", _("50–59 years")
+        FROM_60 = "60_68", _("60–68 years")
+
+    class Reason(models.TextChoices):
+        WORK_ABILITY_UNCLEAR = "work_ability_unclear", _("Work ability is unclear")
+        LONG_UNEMPLOYMENT = "long_unemployment", _("Long unemployment")
+        PHYSICAL_HEALTH = "physical_health", _("Physical health")
+        MENTAL_HEALTH = "mental_health", _("Mental health")
+        SUBSTANCE_USE = "substance_use", _("Substance use")
+        SOCIAL_SITUATION = "social_situation", _("Social situation or housing")
+        FINANCES = "finances", _("Finances or debt")
+        EDUCATION = "education", _("Education or competence")
+        REHABILITATION = "rehabilitation", _("Need for rehabilitation")
+        PENSION = "pension", _("Pension question")
+        OTHER = "other", _("Other")
+
+    class Asked(models.TextChoices):
+        CONSULTATION = "consultation", _("Consultation")
+        NETWORK = "network", _("Client network")
+        JOB_COACHING = "job_coaching", _("IPS job coaching")
+        HEALTH_CHECK = "health_check", _("Health check for the unemployed")
+
+    class Outcome(models.TextChoices):
+        ADVICE_GIVEN = "advice_given", _("Advice given")
+        REFERRED = "referred", _("Referred to a service")
+        NETWORK_FORMED = "network_formed", _("Client network formed")
+        JOB_COACHING = "job_coaching", _("IPS job coaching started")
+        HEALTH_CHECK = "health_check", _("Health check arranged")
+        NO_ACTION = "no_action", _("No action needed")
+        OTHER = "other", _("Other")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(
+        _("reference"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requester"),
+        on_delete=models.PROTECT,
+        related_name="consultation_requests",
+    )
+    # The contact source: copied from the requester's organisation, never typed.
+    requesting_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("contact source"),
+        on_delete=models.PROTECT,
+        related_name="consultation_requests",
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.E_FORM
+    )
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    client = models.ForeignKey(
+        "clients.Client",
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        related_name="consultation_requests",
+        null=True,
+        blank=True,
+    )
+    consent = models.ForeignKey(
+        "clients.Consent",
+        verbose_name=_("consent"),
+        on_delete=models.PROTECT,
+        related_name="consultation_requests",
+        null=True,
+        blank=True,
+    )
+    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    life_situation = models.CharField(_("life situation"), max_length=40, blank=True)
+    # Lists of Reason and Asked values; JSON lists work on PostgreSQL and SQLite alike.
+    reasons = models.JSONField(_("reasons"), default=list)
+    asked = models.JSONField(_("what is asked"), default=list)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    description = models.TextField(_("description"), max_length=10_000)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned coordinator"),
+        on_delete=models.SET_NULL,
+        related_name="assigned_consultations",
+        null=True,
+        blank=True,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("note on the outcome"), max_length=2_000, blank=True)
+
+    class Meta:
+        ordering = ["submitted_at"]
+        verbose_name = _("consultation request")
+        verbose_name_plural = _("consultation requests")
+        constraints = [
+            # An anonymous request carries no identity; an identified one carries both the
+            # client and the consent that lets the hub process the client's data.
+            models.CheckConstraint(
+                condition=(
+                    Q(anonymous=True, client__isnull=True, consent__isnull=True)
+                    | Q(anonymous=False, client__isnull=False, consent__isnull=False)
+                ),
+                name="consultation_identity_matches_anonymity",
+            ),
+        ]
+        indexes = [
+            # The queue: open requests, oldest first.
+            models.Index(fields=["status", "submitted_at"]),
+            # "My requests": a requester's own, newest first.
+            models.Index(fields=["requester", "submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or str(self.uuid)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def reason_labels(self) -> list[str]:
+        labels = dict(self.Reason.choices)
+        return [labels.get(value, value) for value in self.reasons]
+
+    def asked_labels(self) -> list[str]:
+        labels = dict(self.Asked.choices)
+        return [labels.get(value, value) for value in self.asked]
+
+
+class ConsultationAnswer(models.Model):
+    """The coordinator's answer to a consultation request."""
+
+    request = models.OneToOneField(
+        ConsultationRequest,
+        verbose_name=_("consultation request"),
+        on_delete=models.PROTECT,
+        related_name="answer",
+    )
+    advice = models.TextField(_("advice"), max_length=10_000)
+    recommended_services = models.TextField(_("recommended services"), max_length=5_000, blank=True)
+    next_step = models.TextField(_("next step"), max_length=2_000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consultation answer")
+        verbose_name_plural = _("consultation answers")
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.answered_at:%Y-%m-%d}"
+
+
+class Feedback(models.Model):
+    """The requester's feedback on a consultation: the model's "professional feedback"."""
+
+    request = models.ForeignKey(
+        ConsultationRequest,
+        verbose_name=_("consultation request"),
+        on_delete=models.PROTECT,
+        related_name="feedback",
+    )
+    usefulness = models.PositiveSmallIntegerField(_("usefulness (1–5)"))
+    text = models.TextField(_("feedback"), max_length=5_000, blank=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"],
+                name="feedback_once_per_request",
+                violation_error_message=_("Feedback on this request has already been given."),
+            ),
+            models.CheckConstraint(
+                condition=Q(usefulness__gte=1, usefulness__lte=5),
+                name="feedback_usefulness_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.usefulness}/5"
+
+
+class Notification(models.Model):
+    """An item in a user's in-app inbox; the same event is also sent by e-mail. One row
+    per recipient, kind and request, so that a task run twice notifies once."""
+
+    class Kind(models.TextChoices):
+        ANSWERED = "answered", _("Your consultation request has been answered")
+        URGENT_REQUEST = "urgent_request", _("An urgent consultation request has arrived")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    consultation = models.ForeignKey(
+        ConsultationRequest,
+        verbose_name=_("consultation request"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "consultation"], name="notification_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.consultation}"

@@ -1,13 +1,52 @@
-"""What happens in the hub: every write is a verb–noun function here."""
+"""What happens in the hub: every write is a verb–noun function here.
+
+Each function checks the state and raises `InvalidTransition` (with a message a person can
+read) when the move is not allowed, changes the rows in one transaction, writes the access
+log for client data, and schedules notifications with `transaction.on_commit`. A move to
+the state the request is already in returns quietly. Pages, the API and commands call the
+same functions.
+"""
+
+import datetime
+import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_variables
 
-from coordination.models import User
+from clients import services as client_services
+from clients.models import AccessLog, Consent
+from coordination.models import (
+    ConsultationAnswer,
+    ConsultationRequest,
+    Feedback,
+    Notification,
+    Organization,
+    User,
+    format_reference,
+)
+
+Status = ConsultationRequest.Status
+logger = logging.getLogger(__name__)
 
 
 class InvalidChoice(ValueError):
     """A value outside the allowed set, with a message a person can read."""
+
+
+class InvalidTransition(Exception):
+    """A move the request's state or the person's role does not allow."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 @transaction.atomic
@@ -19,3 +58,452 @@ def set_user_language(user: User, language: str) -> None:
         return
     user.language = language
     user.save(update_fields=["language"])
+
+
+# --- Submitting ------------------------------------------------------------------------
+
+
+def _check_choices(values, choices, field: str, message) -> list[str]:
+    values = list(dict.fromkeys(values or []))
+    if not values:
+        raise ValidationError({field: [_("Choose at least one.")]})
+    if any(value not in choices.values for value in values):
+        raise ValidationError({field: [message]})
+    return values
+
+
+def _log(by, client, action: str, kind: str = "consultation") -> None:
+    """Writes by services are logged here; reads are logged by the views (clients.audit)."""
+    if client is None:
+        return
+    AccessLog.objects.create(
+        user=by,
+        client=client,
+        action=action,
+        basis=AccessLog.Basis.HUB_ROLE if by.is_coordinator else AccessLog.Basis.CONSULTATION,
+        object_kind=kind,
+    )
+
+
+@sensitive_variables("client_data")
+@transaction.atomic
+def submit_consultation(
+    *,
+    requester: User,
+    anonymous: bool,
+    reasons: list[str],
+    asked: list[str],
+    description: str,
+    urgency: str = ConsultationRequest.Urgency.NORMAL,
+    channel: str = ConsultationRequest.Channel.E_FORM,
+    age_band: str = "",
+    municipality: str = "",
+    life_situation: str = "",
+    client=None,
+    client_data: dict | None = None,
+    consent_method: str | None = None,
+    consent_valid_until: datetime.date | None = None,
+) -> ConsultationRequest:
+    """Send a request to the hub. An identified request needs a client (an existing one,
+    or `client_data` to find by identity code or create) and the client's consent for
+    consultation, which is recorded in the same transaction."""
+    if not (requester.is_professional or requester.is_coordinator):
+        raise InvalidTransition(gettext_lazy("Only professionals can send consultation requests."))
+    if requester.organization_id is None:
+        raise InvalidTransition(
+            gettext_lazy("Your user account has no organisation; ask your administrator.")
+        )
+    errors = {}
+    try:
+        reasons = _check_choices(
+            reasons, ConsultationRequest.Reason, "reasons", _("Choose reasons from the list.")
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        asked = _check_choices(
+            asked, ConsultationRequest.Asked, "asked", _("Choose what is asked from the list.")
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if urgency not in ConsultationRequest.Urgency.values:
+        errors["urgency"] = [_("Choose the urgency from the list.")]
+    if channel not in ConsultationRequest.Channel.values:
+        errors["channel"] = [_("Choose the channel from the list.")]
+    if not description or not description.strip():
+        errors["description"] = [_("Describe the situation and what you ask.")]
+    elif len(description) > 10_000:
+        errors["description"] = [
+            _("The description can have at most 10,000 characters (it has %(count)d).")
+            % {"count": len(description)}
+        ]
+    if anonymous:
+        if client is not None or client_data:
+            errors["anonymous"] = [_("An anonymous request cannot name a client.")]
+        if age_band and age_band not in ConsultationRequest.AgeBand.values:
+            errors["age_band"] = [_("Choose the age band from the list.")]
+    else:
+        if client is None and not client_data:
+            errors["client"] = [_("Identify the client, or send the request anonymously.")]
+        if consent_method not in Consent.Method.values:
+            errors["consent_method"] = [
+                _(
+                    "An identified request needs the client's consent for consultation: "
+                    "record how it was given."
+                )
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+    request = ConsultationRequest(
+        requester=requester,
+        requesting_organization_id=requester.organization_id,
+        channel=channel,
+        anonymous=anonymous,
+        reasons=reasons,
+        asked=asked,
+        urgency=urgency,
+        description=description,
+        submitted_at=timezone.now(),
+    )
+    if anonymous:
+        request.age_band = age_band
+        request.municipality = municipality
+        request.life_situation = life_situation
+    else:
+        if client is None:
+            client = client_services.find_or_create_client(by=requester, **client_data)
+        hubs = Organization.objects.filter(is_hub=True, active=True)
+        consent = client_services.record_consent(
+            client,
+            by=requester,
+            scope=Consent.Scope.CONSULTATION,
+            method=consent_method,
+            valid_until=consent_valid_until,
+            organizations=[requester.organization_id, *hubs.values_list("pk", flat=True)],
+        )
+        request.client = client
+        request.consent = consent
+    request.save()
+    year = timezone.localtime(request.submitted_at).year
+    request.reference = format_reference(year, request.pk)
+    request.save(update_fields=["reference"])
+    _log(requester, request.client, AccessLog.Action.CREATE)
+
+    if request.urgency == ConsultationRequest.Urgency.URGENT:
+        coordinators = User.objects.filter(
+            role=User.Role.COORDINATOR, is_active=True, organization__is_hub=True
+        )
+        for coordinator in coordinators:
+            _notify(coordinator, Notification.Kind.URGENT_REQUEST, request)
+    return request
+
+
+@transaction.atomic
+def update_consultation(request: ConsultationRequest, *, by: User, **changes):
+    """The requester or a coordinator corrects the request while it waits for an answer."""
+    allowed = {"urgency", "description", "reasons", "asked"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed.")] for name in unknown})
+    request = _locked(request)
+    if request.status not in (Status.SUBMITTED, Status.TRIAGED):
+        raise InvalidTransition(
+            gettext_lazy("Only a request that waits for an answer can be changed.")
+        )
+    if not (by.is_coordinator or request.requester_id == by.pk):
+        raise InvalidTransition(gettext_lazy("You cannot change this request."))
+    errors = {}
+    if "reasons" in changes:
+        changes["reasons"] = _check_choices(
+            changes["reasons"],
+            ConsultationRequest.Reason,
+            "reasons",
+            _("Choose reasons from the list."),
+        )
+    if "asked" in changes:
+        changes["asked"] = _check_choices(
+            changes["asked"],
+            ConsultationRequest.Asked,
+            "asked",
+            _("Choose what is asked from the list."),
+        )
+    if "urgency" in changes and changes["urgency"] not in ConsultationRequest.Urgency.values:
+        errors["urgency"] = [_("Choose the urgency from the list.")]
+    if "description" in changes:
+        description = changes["description"] or ""
+        if not description.strip():
+            errors["description"] = [_("Describe the situation and what you ask.")]
+        elif len(description) > 10_000:
+            errors["description"] = [
+                _("The description can have at most 10,000 characters (it has %(count)d).")
+                % {"count": len(description)}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    for name, value in changes.items():
+        setattr(request, name, value)
+    if changes:
+        request.save(update_fields=list(changes))
+        _log(by, request.client, AccessLog.Action.UPDATE)
+    return request
+
+
+# --- Transitions -----------------------------------------------------------------------
+
+
+def _locked(request: ConsultationRequest) -> ConsultationRequest:
+    """The request re-read under a row lock, so that two coordinators acting at once are
+    serialised and the second one sees the first one's state."""
+    return ConsultationRequest.objects.select_for_update().get(pk=request.pk)
+
+
+def _require_coordinator(by: User) -> None:
+    if not (by.is_active and by.is_coordinator):
+        raise InvalidTransition(gettext_lazy("Only a work-ability coordinator can do this."))
+
+
+def _refuse(request: ConsultationRequest, action) -> None:
+    raise InvalidTransition(
+        gettext_lazy("A request that is “%(status)s” cannot be %(action)s.")
+        % {"status": request.get_status_display(), "action": action}
+    )
+
+
+def _first_response(request: ConsultationRequest, fields: list[str], now) -> None:
+    if request.first_response_at is None:
+        request.first_response_at = now
+        fields.append("first_response_at")
+
+
+@transaction.atomic
+def assign_consultation(request: ConsultationRequest, *, by: User, to: User):
+    """Give the request to a coordinator (oneself or a colleague)."""
+    _require_coordinator(by)
+    if not (to.is_active and to.is_coordinator):
+        raise InvalidTransition(gettext_lazy("A request can be assigned only to a coordinator."))
+    request = _locked(request)
+    if request.assigned_to_id == to.pk:
+        return request
+    if not request.is_open:
+        _refuse(request, gettext_lazy("assigned"))
+    request.assigned_to = to
+    request.save(update_fields=["assigned_to"])
+    return request
+
+
+@transaction.atomic
+def triage_consultation(request: ConsultationRequest, *, by: User, urgency: str | None = None):
+    """The coordinator has read the request and taken it into work."""
+    _require_coordinator(by)
+    request = _locked(request)
+    if request.status == Status.TRIAGED:
+        return request
+    if request.status != Status.SUBMITTED:
+        _refuse(request, gettext_lazy("triaged"))
+    if urgency is not None and urgency not in ConsultationRequest.Urgency.values:
+        raise ValidationError({"urgency": [_("Choose the urgency from the list.")]})
+    fields = ["status"]
+    request.status = Status.TRIAGED
+    if urgency:
+        request.urgency = urgency
+        fields.append("urgency")
+    if request.assigned_to_id is None:
+        request.assigned_to = by
+        fields.append("assigned_to")
+    _first_response(request, fields, timezone.now())
+    request.save(update_fields=fields)
+    return request
+
+
+@transaction.atomic
+def answer_consultation(
+    request: ConsultationRequest,
+    *,
+    by: User,
+    advice: str,
+    recommended_services: str = "",
+    next_step: str = "",
+):
+    """The coordinator's answer; the requester is told in the app and by e-mail."""
+    _require_coordinator(by)
+    request = _locked(request)
+    if request.status == Status.ANSWERED:
+        return request
+    if request.status not in (Status.SUBMITTED, Status.TRIAGED):
+        _refuse(request, gettext_lazy("answered"))
+    errors = {}
+    if not advice or not advice.strip():
+        errors["advice"] = [_("Write the advice.")]
+    elif len(advice) > 10_000:
+        errors["advice"] = [_("The advice can have at most 10,000 characters.")]
+    if len(recommended_services or "") > 5_000:
+        errors["recommended_services"] = [_("At most 5,000 characters.")]
+    if len(next_step or "") > 2_000:
+        errors["next_step"] = [_("At most 2,000 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    ConsultationAnswer.objects.create(
+        request=request,
+        advice=advice,
+        recommended_services=recommended_services or "",
+        next_step=next_step or "",
+        answered_by=by,
+        answered_at=now,
+    )
+    fields = ["status"]
+    request.status = Status.ANSWERED
+    if request.assigned_to_id is None:
+        request.assigned_to = by
+        fields.append("assigned_to")
+    _first_response(request, fields, now)
+    request.save(update_fields=fields)
+    _log(by, request.client, AccessLog.Action.UPDATE)
+
+    _notify(request.requester, Notification.Kind.ANSWERED, request)
+    return request
+
+
+@transaction.atomic
+def mark_network_needed(request: ConsultationRequest, *, by: User):
+    """The client needs a client network; the networks issue forms it from here."""
+    _require_coordinator(by)
+    request = _locked(request)
+    if request.status == Status.NETWORK_NEEDED:
+        return request
+    if request.status not in (Status.SUBMITTED, Status.TRIAGED, Status.ANSWERED):
+        _refuse(request, gettext_lazy("marked as needing a network"))
+    if request.anonymous:
+        raise InvalidTransition(
+            gettext_lazy(
+                "A client network needs an identified client: ask the requester to send "
+                "the request again with the client's consent."
+            )
+        )
+    fields = ["status"]
+    request.status = Status.NETWORK_NEEDED
+    if request.assigned_to_id is None:
+        request.assigned_to = by
+        fields.append("assigned_to")
+    _first_response(request, fields, timezone.now())
+    request.save(update_fields=fields)
+    return request
+
+
+CLOSABLE = (
+    Status.SUBMITTED,
+    Status.TRIAGED,
+    Status.ANSWERED,
+    Status.NETWORK_NEEDED,
+    Status.NETWORK_FORMED,
+)
+
+
+@transaction.atomic
+def close_consultation(request: ConsultationRequest, *, by: User, outcome: str, note: str = ""):
+    """Close the request with its outcome (what the metrics count)."""
+    _require_coordinator(by)
+    request = _locked(request)
+    if request.status == Status.CLOSED:
+        return request
+    if request.status not in CLOSABLE:
+        _refuse(request, gettext_lazy("closed"))
+    if outcome not in ConsultationRequest.Outcome.values:
+        raise ValidationError({"outcome": [_("Choose the outcome from the list.")]})
+    if len(note or "") > 2_000:
+        raise ValidationError({"note": [_("At most 2,000 characters.")]})
+    now = timezone.now()
+    fields = ["status", "outcome", "outcome_note", "closed_at"]
+    request.status = Status.CLOSED
+    request.outcome = outcome
+    request.outcome_note = note or ""
+    request.closed_at = now
+    _first_response(request, fields, now)
+    request.save(update_fields=fields)
+    return request
+
+
+@transaction.atomic
+def withdraw_consultation(request: ConsultationRequest, *, by: User):
+    """The requester takes the request back before it has been answered."""
+    request = _locked(request)
+    if request.requester_id != by.pk:
+        raise InvalidTransition(gettext_lazy("Only the requester can withdraw a request."))
+    if request.status == Status.WITHDRAWN:
+        return request
+    if request.status not in (Status.SUBMITTED, Status.TRIAGED):
+        _refuse(request, gettext_lazy("withdrawn"))
+    request.status = Status.WITHDRAWN
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    return request
+
+
+FEEDBACK_STATUSES = (Status.ANSWERED, Status.NETWORK_NEEDED, Status.NETWORK_FORMED, Status.CLOSED)
+
+
+def can_give_feedback(request: ConsultationRequest, user: User) -> bool:
+    return request.requester_id == user.pk and request.status in FEEDBACK_STATUSES
+
+
+@transaction.atomic
+def give_feedback(request: ConsultationRequest, *, by: User, usefulness: int, text: str = ""):
+    """The requester's feedback, once per request."""
+    request = _locked(request)
+    if request.requester_id != by.pk:
+        raise InvalidTransition(gettext_lazy("Only the requester can give feedback."))
+    if request.status not in FEEDBACK_STATUSES:
+        raise InvalidTransition(
+            gettext_lazy("Feedback can be given once the request has been answered.")
+        )
+    errors = {}
+    try:
+        usefulness = int(usefulness)
+    except (TypeError, ValueError):
+        usefulness = 0
+    if not 1 <= usefulness <= 5:
+        errors["usefulness"] = [_("Choose a usefulness from 1 to 5.")]
+    if len(text or "") > 5_000:
+        errors["text"] = [_("At most 5,000 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    if Feedback.objects.filter(request=request).exists():
+        raise InvalidTransition(gettext_lazy("Feedback on this request has already been given."))
+    try:
+        with transaction.atomic():
+            return Feedback.objects.create(
+                request=request, usefulness=usefulness, text=text or "", given_by=by
+            )
+    except IntegrityError:
+        raise InvalidTransition(
+            gettext_lazy("Feedback on this request has already been given.")
+        ) from None
+
+
+# --- Notifications ---------------------------------------------------------------------
+
+
+def _notify(recipient: User, kind: str, consultation: ConsultationRequest) -> None:
+    """The inbox row now, in the caller's transaction; the e-mail after the commit."""
+    notification, created = Notification.objects.get_or_create(
+        recipient=recipient, kind=kind, consultation=consultation
+    )
+    if created:
+        transaction.on_commit(lambda: _enqueue_email(notification.pk))
+
+
+def _enqueue_email(notification_id: int) -> None:
+    from coordination.tasks import send_notification_email
+
+    try:
+        send_notification_email.delay(notification_id)
+    except Exception:
+        # The broker is down: the page still answers and the inbox row exists; the
+        # e-mail stays pending (emailed_at is empty) for a later run to send.
+        logger.warning("could not enqueue the e-mail of notification %s", notification_id)
+
+
+@transaction.atomic
+def mark_notifications_read(user: User) -> int:
+    return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -1,2 +1,63 @@
-"""Work the hub does later. Tasks take ids, never objects, and are idempotent; the
-consultation issue adds its notifications here."""
+"""Work the hub does later. Tasks take ids, never objects, and are idempotent.
+
+A notification is a row first (written in the same transaction as the event, so the
+in-app inbox shows it even when the broker is down); the task only e-mails it. The run
+that claims the row's `emailed_at` with a conditional update sends the e-mail, so a task
+delivered twice sends once; a failed send gives the claim back and retries.
+"""
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from coordination.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="coordination.send_notification_email",
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_notification_email(notification_id: int) -> bool:
+    notification = (
+        Notification.objects.select_related("recipient", "consultation")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None or notification.emailed_at is not None:
+        return False
+    recipient = notification.recipient
+    if not (recipient.is_active and recipient.email):
+        return False
+    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if claimed != 1:
+        return False
+    consultation = notification.consultation
+    # No names or identity codes in e-mail: the reference and a link that needs a login.
+    context = {
+        "recipient": recipient,
+        "consultation": consultation,
+        "url": settings.SITE_URL.rstrip("/")
+        + reverse("consultation_detail", args=[consultation.uuid]),
+    }
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{notification.kind}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{notification.kind}.txt", context)
+    try:
+        send_mail(subject, body, None, [recipient.email])
+    except Exception:
+        # Give the claim back so that the retry (or a later run) can send it.
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+        raise
+    return True

@@ -27,4 +27,21 @@ urlpatterns = [
     path("consultations/new/", views.consultation_create, name="consultation_create"),
     path("consultations/mine/", views.my_requests, name="my_requests"),
     path("consultations/queue/", views.consultation_queue, name="consultation_queue"),
+    path(
+        "consultations/<uuid:consultation_id>/",
+        views.consultation_detail,
+        name="consultation_detail",
+    ),
+    path(
+        "consultations/<uuid:consultation_id>/sent/",
+        views.consultation_confirmation,
+        name="consultation_confirmation",
+    ),
+    path(
+        "consultations/<uuid:consultation_id>/<slug:action>/",
+        views.consultation_action,
+        name="consultation_action",
+    ),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
 ]

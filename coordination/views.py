@@ -1,17 +1,47 @@
 """Pages of the hub: login, the home page of each role, the language choice."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from clients.audit import log_client_access
+from clients.forms import ClientIdentityForm
+from clients.models import AccessLog
 from coordination import ratelimit, services
-from coordination.access import role_required
-from coordination.forms import LoginForm
-from coordination.models import User
+from coordination.access import (
+    access_consultation,
+    can_see_client_of,
+    consultations_visible_to,
+    role_required,
+)
+from coordination.filters import OPEN, ConsultationFilterSet
+from coordination.forms import (
+    AnonymousClientForm,
+    AnswerForm,
+    AssignForm,
+    CloseForm,
+    ConsultationConsentForm,
+    ConsultationForm,
+    FeedbackForm,
+    LoginForm,
+    RequestKindForm,
+    TriageForm,
+)
+from coordination.models import ConsultationRequest, User
+from coordination.workdays import working_days_between
 
 
 class LoginView(auth_views.LoginView):
@@ -72,6 +102,9 @@ def set_language(request):
     return response
 
 
+REQUESTERS = (User.Role.PROFESSIONAL, User.Role.COORDINATOR)
+PAGE_SIZE = 50
+
 HOME_TEMPLATES = {
     User.Role.PROFESSIONAL: "coordination/home_professional.html",
     User.Role.COORDINATOR: "coordination/home_coordinator.html",
@@ -82,32 +115,348 @@ HOME_TEMPLATES = {
 
 @login_required
 def home(request):
-    template = HOME_TEMPLATES.get(request.user.role, HOME_TEMPLATES[User.Role.PROFESSIONAL])
-    return render(request, template)
+    user = request.user
+    template = HOME_TEMPLATES.get(user.role, HOME_TEMPLATES[User.Role.PROFESSIONAL])
+    context = {}
+    if user.role in REQUESTERS:
+        mine = consultations_visible_to(user).filter(requester=user)
+        context["my_open_count"] = mine.filter(status__in=ConsultationRequest.OPEN_STATUSES).count()
+    if user.is_coordinator:
+        context["queue_waiting_count"] = (
+            consultations_visible_to(user)
+            .filter(status=ConsultationRequest.Status.SUBMITTED)
+            .count()
+        )
+    return render(request, template, context)
 
 
-# Pages that the consultation issue fills. Each link on the home pages works today and
-# says plainly that the feature is coming, for the roles that will use it.
+# --- Consultation requests -------------------------------------------------------------
 
 
-@role_required(User.Role.PROFESSIONAL, User.Role.COORDINATOR)
+def _apply_errors(error: ValidationError, forms_by_field: dict, fallback, aliases=None) -> None:
+    """Put a service's field errors on the form that has the field (`aliases` maps a
+    service's argument name to the form's field name)."""
+    aliases = aliases or {}
+    for field, messages_ in error.message_dict.items():
+        form = forms_by_field.get(field, fallback)
+        name = aliases.get(field, field)
+        target = name if name in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+# Error reports (to logs or e-mail) must never carry an identity code.
+@sensitive_variables()
+@sensitive_post_parameters("client-personal_identity_code")
+@role_required(*REQUESTERS)
 def consultation_create(request):
+    data = request.POST if request.method == "POST" else None
+    kind_form = RequestKindForm(data)
+    client_form = ClientIdentityForm(data, prefix="client")
+    anonymous_form = AnonymousClientForm(data, prefix="anon")
+    consent_form = ConsultationConsentForm(data, prefix="consent")
+    consultation_form = ConsultationForm(data)
+    if request.method == "POST" and kind_form.is_valid():
+        anonymous = kind_form.anonymous
+        # The part not chosen keeps what was typed, but is not validated (no errors).
+        if anonymous:
+            client_form = _unvalidated(ClientIdentityForm, data, "client")
+            consent_form = _unvalidated(ConsultationConsentForm, data, "consent")
+            parts = [consultation_form, anonymous_form]
+        else:
+            anonymous_form = _unvalidated(AnonymousClientForm, data, "anon")
+            parts = [consultation_form, client_form, consent_form]
+        # Validate every part (not all() over a generator) so each shows its errors.
+        valid = [form.is_valid() for form in parts]
+        if all(valid):
+            fields = dict(consultation_form.cleaned_data)
+            try:
+                if anonymous:
+                    consultation = services.submit_consultation(
+                        requester=request.user,
+                        anonymous=True,
+                        **fields,
+                        **anonymous_form.cleaned_data,
+                    )
+                else:
+                    consultation = services.submit_consultation(
+                        requester=request.user,
+                        anonymous=False,
+                        client_data=client_form.client_data(),
+                        consent_method=consent_form.cleaned_data["method"],
+                        consent_valid_until=consent_form.cleaned_data["valid_until"],
+                        **fields,
+                    )
+            except ValidationError as error:
+                by_field = dict.fromkeys(client_form.fields, client_form)
+                by_field.update(dict.fromkeys(consultation_form.fields, consultation_form))
+                by_field["consent_method"] = consent_form
+                aliases = {"consent_method": "method"}
+                _apply_errors(error, by_field, consultation_form, aliases)
+            except services.InvalidTransition as error:
+                consultation_form.add_error(None, str(error.message))
+            else:
+                return redirect("consultation_confirmation", consultation.uuid)
     return render(
         request,
-        "placeholder.html",
-        {"title": _("Request a consultation"), "section": "request"},
+        "coordination/consultation_create.html",
+        {
+            "kind_form": kind_form,
+            "client_form": client_form,
+            "anonymous_form": anonymous_form,
+            "consent_form": consent_form,
+            "consultation_form": consultation_form,
+        },
     )
 
 
-@role_required(User.Role.PROFESSIONAL, User.Role.COORDINATOR)
-def my_requests(request):
+def _unvalidated(form_class, data, prefix):
+    """An unbound form showing the values typed into it, without validation errors."""
+    form = form_class(prefix=prefix)
+    initial = {}
+    for name, field in form.fields.items():
+        value = field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+        if value not in (None, "", []):
+            initial[name] = value
+    return form_class(prefix=prefix, initial=initial)
+
+
+@role_required(*REQUESTERS)
+def consultation_confirmation(request, consultation_id):
+    consultation = access_consultation(
+        request.user,
+        consultation_id,
+        consultations_visible_to(request.user).filter(requester=request.user),
+    )
     return render(
-        request, "placeholder.html", {"title": _("My requests"), "section": "my_requests"}
+        request,
+        "coordination/consultation_confirmation.html",
+        {"consultation": consultation, "target_days": settings.CONSULTATION_TARGET_WORKING_DAYS},
     )
+
+
+def _waiting(consultation: ConsultationRequest, today) -> int:
+    """Working days from sending to the first response (or to today, while waiting)."""
+    start = timezone.localdate(consultation.submitted_at)
+    end = (
+        timezone.localdate(consultation.first_response_at)
+        if consultation.first_response_at
+        else today
+    )
+    return working_days_between(start, end)
 
 
 @role_required(User.Role.COORDINATOR)
 def consultation_queue(request):
-    return render(
-        request, "placeholder.html", {"title": _("Consultation queue"), "section": "queue"}
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = OPEN
+    queryset = consultations_visible_to(request.user).select_related(
+        "requester", "requesting_organization", "client", "assigned_to"
     )
+    filterset = ConsultationFilterSet(data, queryset=queryset, request=request)
+    rows = filterset.qs.order_by("submitted_at", "pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    target = settings.CONSULTATION_TARGET_WORKING_DAYS
+    for consultation in page:
+        consultation.waiting_days = _waiting(consultation, today)
+        consultation.overdue = (
+            consultation.first_response_at is None and consultation.waiting_days > target
+        )
+    log_client_access(
+        request, [c.client for c in page], action=AccessLog.Action.LIST, kind="consultation"
+    )
+    query = data.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "coordination/consultation_queue.html",
+        {"filter": filterset, "page": page, "target": target, "query": query.urlencode()},
+    )
+
+
+def _detail_context(request, consultation, **forms):
+    user = request.user
+    show_client = can_see_client_of(user, consultation)
+    feedback = list(consultation.feedback.all())
+    answer = getattr(consultation, "answer", None)
+    context = {
+        "consultation": consultation,
+        "answer": answer,
+        "feedback": feedback[0] if feedback else None,
+        "show_client": show_client,
+        "is_requester": consultation.requester_id == user.pk,
+        "can_act": user.is_coordinator and consultation.is_open,
+        "can_withdraw": consultation.requester_id == user.pk
+        and consultation.status
+        in (ConsultationRequest.Status.SUBMITTED, ConsultationRequest.Status.TRIAGED),
+        "can_give_feedback": services.can_give_feedback(consultation, user) and not feedback,
+        "waiting_days": _waiting(consultation, timezone.localdate()),
+        "target": settings.CONSULTATION_TARGET_WORKING_DAYS,
+    }
+    if user.is_coordinator:
+        S = ConsultationRequest.Status
+        context.update(
+            {
+                "assign_form": forms.get("assign_form")
+                or AssignForm(initial={"assignee": consultation.assigned_to or user}),
+                "triage_form": forms.get("triage_form")
+                or TriageForm(initial={"urgency": consultation.urgency}),
+                "answer_form": forms.get("answer_form") or AnswerForm(),
+                "close_form": forms.get("close_form") or CloseForm(),
+                "can_triage": consultation.status == S.SUBMITTED,
+                "can_answer": consultation.status in (S.SUBMITTED, S.TRIAGED),
+                "can_mark_network": not consultation.anonymous
+                and consultation.status in (S.SUBMITTED, S.TRIAGED, S.ANSWERED),
+                "can_close": consultation.status in services.CLOSABLE,
+            }
+        )
+    context["feedback_form"] = forms.get("feedback_form") or FeedbackForm()
+    return context
+
+
+def _load(request, consultation_id):
+    queryset = consultations_visible_to(request.user).select_related(
+        "requester",
+        "requesting_organization",
+        "client",
+        "consent",
+        "assigned_to",
+        "answer",
+        "answer__answered_by",
+    )
+    return access_consultation(request.user, consultation_id, queryset)
+
+
+@role_required(*REQUESTERS)
+def consultation_detail(request, consultation_id):
+    consultation = _load(request, consultation_id)
+    # Opening the request reads its notifications: one conditional UPDATE.
+    request.user.notifications.filter(consultation=consultation, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    context = _detail_context(request, consultation)
+    if context["show_client"]:
+        log_client_access(
+            request, consultation.client, action=AccessLog.Action.VIEW, kind="consultation"
+        )
+    return render(request, "coordination/consultation_detail.html", context)
+
+
+ACTIONS = {
+    # action in the URL: (form class or None, context name of the form)
+    "assign": (AssignForm, "assign_form"),
+    "triage": (TriageForm, "triage_form"),
+    "answer": (AnswerForm, "answer_form"),
+    "close": (CloseForm, "close_form"),
+    "network-needed": (None, None),
+    "withdraw": (None, None),
+    "feedback": (FeedbackForm, "feedback_form"),
+}
+
+
+def _run(action, consultation, user, data):
+    if action == "assign":
+        return services.assign_consultation(consultation, by=user, to=data["assignee"])
+    if action == "triage":
+        return services.triage_consultation(consultation, by=user, urgency=data["urgency"])
+    if action == "answer":
+        return services.answer_consultation(consultation, by=user, **data)
+    if action == "close":
+        return services.close_consultation(consultation, by=user, **data)
+    if action == "network-needed":
+        return services.mark_network_needed(consultation, by=user)
+    if action == "withdraw":
+        return services.withdraw_consultation(consultation, by=user)
+    if action == "feedback":
+        return services.give_feedback(consultation, by=user, **data)
+    raise ValueError(action)
+
+
+DONE_MESSAGES = {
+    "assign": gettext_lazy("The request has been assigned."),
+    "triage": gettext_lazy("The request has been triaged."),
+    "answer": gettext_lazy("The answer has been sent to the requester."),
+    "close": gettext_lazy("The request has been closed."),
+    "network-needed": gettext_lazy("The request has been marked as needing a client network."),
+    "withdraw": gettext_lazy("The request has been withdrawn."),
+    "feedback": gettext_lazy("Thank you for your feedback."),
+}
+
+
+@require_POST
+@role_required(*REQUESTERS)
+def consultation_action(request, consultation_id, action):
+    """One POST per transition: parse the form, check access, call the service."""
+    if action not in ACTIONS:
+        raise Http404
+    consultation = _load(request, consultation_id)
+    form_class, form_name = ACTIONS[action]
+    form = form_class(request.POST) if form_class else None
+    if form is None or form.is_valid():
+        try:
+            _run(action, consultation, request.user, form.cleaned_data if form else {})
+        except services.InvalidTransition as error:
+            messages.error(request, str(error.message))
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+            else:
+                _apply_errors(error, dict.fromkeys(form.fields, form), form)
+        else:
+            messages.success(request, str(DONE_MESSAGES[action]))
+            if action == "feedback":
+                return redirect(reverse("my_requests") + f"#request-{consultation.uuid}")
+            return redirect("consultation_detail", consultation.uuid)
+        if form is None or not form.errors:
+            return redirect("consultation_detail", consultation.uuid)
+    consultation = _load(request, consultation_id)
+    context = _detail_context(request, consultation, **{form_name: form})
+    return render(request, "coordination/consultation_detail.html", context, status=400)
+
+
+@role_required(*REQUESTERS)
+def my_requests(request):
+    rows = (
+        consultations_visible_to(request.user)
+        .filter(requester=request.user)
+        .select_related("requesting_organization", "client", "consent", "answer")
+        .prefetch_related("feedback")
+        .order_by("-submitted_at", "-pk")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = []
+    for consultation in page:
+        consultation.show_client = can_see_client_of(request.user, consultation)
+        consultation.given_feedback = next(iter(consultation.feedback.all()), None)
+        consultation.can_give_feedback = (
+            services.can_give_feedback(consultation, request.user)
+            and consultation.given_feedback is None
+        )
+        if consultation.can_give_feedback:
+            consultation.feedback_form = FeedbackForm(auto_id=f"id_{consultation.uuid}_%s")
+        if consultation.show_client:
+            shown.append(consultation.client)
+    log_client_access(request, shown, action=AccessLog.Action.LIST, kind="consultation")
+    return render(request, "coordination/consultation_mine.html", {"page": page})
+
+
+# --- Notifications ---------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(
+        request.user.notifications.select_related("consultation").order_by("-created_at"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(request, "coordination/notification_list.html", {"page": page})
+
+
+@require_POST
+@login_required
+def notifications_mark_read(request):
+    with transaction.atomic():
+        services.mark_notifications_read(request.user)
+    return redirect("notification_list")

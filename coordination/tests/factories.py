@@ -28,3 +28,40 @@ class UserFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     role = User.Role.PROFESSIONAL
     password = factory.django.Password(TEST_PASSWORD)
+
+
+def _consent_for(client, requester):
+    # Imported here: clients' factories import this module for UserFactory.
+    from clients.tests.factories import ConsentFactory
+
+    return ConsentFactory(client=client, recorded_by=requester)
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    """An identified request with its client and consent, as `submit_consultation` makes
+    them (use the service itself where the behaviour matters)."""
+
+    class Meta:
+        model = "coordination.ConsultationRequest"
+
+    requester = factory.SubFactory(UserFactory)
+    requesting_organization = factory.LazyAttribute(lambda o: o.requester.organization)
+    anonymous = False
+    client = factory.SubFactory("clients.tests.factories.ClientFactory")
+    consent = factory.LazyAttribute(
+        lambda o: __import__("clients.tests.factories", fromlist=["ConsentFactory"]).ConsentFactory(
+            client=o.client, recorded_by=o.requester
+        )
+    )
+    reasons = factory.LazyFunction(lambda: ["work_ability_unclear"])
+    asked = factory.LazyFunction(lambda: ["consultation"])
+    description = "Asiakas tarvitsee tukea työkyvyn arviointiin."
+    reference = factory.Sequence(lambda n: f"K-2026-{n + 1:06d}")
+
+
+class AnonymousConsultationFactory(ConsultationFactory):
+    anonymous = True
+    client = None
+    consent = None
+    age_band = "30_39"
+    municipality = "Oulu"

@@ -1,0 +1,82 @@
+"""The access log is written here, and only here: page views and API viewsets call
+`log_client_access` (directly or through `AccessLoggingMixin`) for every read and write of
+a client's data. DRF does not run audit packages on reads, so this is ours."""
+
+from collections.abc import Iterable
+
+from rest_framework.response import Response
+
+from clients.access import access_basis
+from clients.models import AccessLog, Client
+
+
+def _address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log_client_access(
+    request, clients: Client | Iterable[Client | None], *, action: str, kind: str = "client"
+) -> None:
+    """One row per distinct client shown or changed, in one INSERT (`bulk_create`)."""
+    if isinstance(clients, Client):
+        clients = [clients]
+    seen = {}
+    for client in clients:
+        if client is not None and client.pk not in seen:
+            seen[client.pk] = client
+    if not seen:
+        return
+    user = request.user
+    basis = access_basis(user)
+    address = _address(request)
+    path = request.path[:300]
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=user,
+            client_id=pk,
+            action=action,
+            basis=basis,
+            ip_address=address,
+            path=path,
+            object_kind=kind,
+        )
+        for pk in seen
+    )
+
+
+class AccessLoggingMixin:
+    """For DRF viewsets: logs the clients of each list page and each detail read.
+    `access_log_clients(objects)` says which clients the objects show."""
+
+    access_log_kind = "client"
+
+    def access_log_clients(self, objects):
+        return objects
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        log_client_access(
+            request,
+            self.access_log_clients(rows),
+            action=AccessLog.Action.API,
+            kind=self.access_log_kind,
+        )
+        serializer = self.get_serializer(rows, many=True)
+        if page is not None:
+            return self.get_paginated_response(serializer.data)
+        return Response(serializer.data)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        log_client_access(
+            request,
+            self.access_log_clients([instance]),
+            action=AccessLog.Action.API,
+            kind=self.access_log_kind,
+        )
+        return self.response_for(instance)
+
+    def response_for(self, instance):
+        return Response(self.get_serializer(instance).data)

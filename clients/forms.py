@@ -1,0 +1,130 @@
+"""Forms of the clients app. Labels on every field; errors are shown next to the field."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import (
+    Client,
+    Consent,
+    birth_date_from_identity_code,
+    normalize_identity_code,
+    validate_identity_code,
+)
+from coordination.models import Organization
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class IdentityCodeField(forms.CharField):
+    """A personal identity code, normalised to upper case and validated (with the 2023
+    century signs). Browsers are asked not to remember it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Personal identity code"))
+        kwargs.setdefault("max_length", 11)
+        kwargs.setdefault("min_length", 0)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def to_python(self, value):
+        return normalize_identity_code(super().to_python(value)) or ""
+
+    def validate(self, value):
+        super().validate(value)
+        validate_identity_code(value)
+
+
+class ClientIdentityForm(forms.Form):
+    """Who the client is, for an identified consultation request: found by the identity
+    code when the hub already knows them, otherwise created."""
+
+    personal_identity_code = IdentityCodeField(
+        required=False,
+        help_text=_(
+            "If the hub already knows the client, their record is used. Leave empty if the "
+            "person has no Finnish personal identity code; then give the date of birth."
+        ),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    municipality = forms.CharField(label=_("Municipality of residence"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    language = forms.ChoiceField(
+        label=_("Language of service"), choices=Client.Language.choices, initial="fi"
+    )
+    life_situation = forms.ChoiceField(
+        label=_("Life situation"),
+        choices=[("", "---------"), *Client.LifeSituation.choices],
+        required=False,
+    )
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"),
+        choices=Client.TargetGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("personal_identity_code")
+        birth = data.get("date_of_birth")
+        if code:
+            data["date_of_birth"] = birth_date_from_identity_code(code)
+        elif "personal_identity_code" not in self.errors and not birth:
+            self.add_error(
+                "date_of_birth",
+                _("Give the date of birth when the person has no personal identity code."),
+            )
+        if birth and birth > timezone.localdate():
+            self.add_error("date_of_birth", _("The date of birth cannot be in the future."))
+        return data
+
+    def client_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["personal_identity_code"] = data.get("personal_identity_code") or None
+        return data
+
+
+class ClientSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name"), max_length=150, required=False)
+
+
+class ClientCodeSearchForm(forms.Form):
+    """Sent by POST, so that the code never ends up in a URL or a server's access log."""
+
+    personal_identity_code = IdentityCodeField(required=True)
+
+    def clean_personal_identity_code(self):
+        code = self.cleaned_data["personal_identity_code"]
+        if not code:
+            raise ValidationError(_("Give the personal identity code."))
+        return code
+
+
+class ConsentForm(forms.Form):
+    """A consent recorded by a coordinator on the client's page (for example for a client
+    network, with the organisations it covers)."""
+
+    scope = forms.ChoiceField(label=_("Scope"), choices=Consent.Scope.choices)
+    method = forms.ChoiceField(label=_("How the consent was given"), choices=Consent.Method.choices)
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("Organisations covered"),
+        queryset=Organization.objects.filter(active=True),
+        to_field_name="uuid",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty if the consent is valid until withdrawn."),
+    )

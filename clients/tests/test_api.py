@@ -1,0 +1,173 @@
+"""The clients API: the same access rules as the pages, masked codes in lists, the access
+log for every read, and field errors for bad input."""
+
+import pytest
+from django.urls import reverse
+
+from clients.models import AccessLog, Client, Consent
+from clients.tests.factories import ClientFactory
+from coordination.tests.factories import ConsultationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alices_request(alice):
+    return ConsultationFactory(requester=alice, client__personal_identity_code="131052-308T")
+
+
+@pytest.mark.parametrize(
+    ("persona", "listed", "detail"),
+    [
+        ("alice", 1, 200),
+        ("kaisa", 1, 200),
+        ("olli", 0, 404),
+        ("eero", 0, 404),
+        ("ylva", 0, 404),
+    ],
+    indirect=["persona"],
+)
+def test_clients_api_access_matrix(client, alices_request, persona, listed, detail):
+    client.force_login(persona)
+    response = client.get(reverse("client-list"))
+    assert response.status_code == 200 and response.json()["count"] == listed
+    url = reverse("client-detail", args=[alices_request.client.uuid])
+    assert client.get(url).status_code == detail
+    consents = reverse("client-consents", args=[alices_request.client.uuid])
+    assert client.get(consents).status_code == detail
+    if detail == 404:
+        assert "131052" not in response.content.decode()
+
+
+def test_list_masks_the_code_and_detail_shows_it(client, alices_request, kaisa):
+    client.force_login(kaisa)
+    row = client.get(reverse("client-list")).json()["results"][0]
+    assert row["personal_identity_code"] == "131052-***T"
+    assert row["id"] == str(alices_request.client.uuid)
+    detail = client.get(reverse("client-detail", args=[alices_request.client.uuid])).json()
+    assert detail["personal_identity_code"] == "131052-308T"
+
+
+def test_every_api_read_is_logged(client, alices_request, kaisa):
+    client.force_login(kaisa)
+    client.get(reverse("client-list"))
+    client.get(reverse("client-detail", args=[alices_request.client.uuid]))
+    client.get(reverse("client-consents", args=[alices_request.client.uuid]))
+    rows = list(AccessLog.objects.filter(user=kaisa).order_by("pk"))
+    assert [(row.action, row.client_id, row.basis) for row in rows] == [
+        ("api", alices_request.client.pk, "hub_role")
+    ] * 3
+
+
+def test_client_is_addressed_by_uuid_only(client, alices_request, kaisa):
+    client.force_login(kaisa)
+    assert client.get(f"/api/v1/clients/{alices_request.client.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_clients_list_query_count_is_constant(client, kaisa, count, django_assert_num_queries):
+    ClientFactory.create_batch(count)
+    client.force_login(kaisa)
+    # Expect 8 queries: the session and the user; the count and the page of clients; one
+    # INSERT of access-log rows for the clients on the page; the session saved again
+    # (savepoint, update, release).
+    with django_assert_num_queries(8):
+        response = client.get(reverse("client-list"))
+    assert len(response.json()["results"]) == min(count, 50)
+
+
+def test_coordinator_creates_and_updates_a_client(client, kaisa):
+    client.force_login(kaisa)
+    response = client.post(
+        reverse("client-list"),
+        {"first_name": "Liisa", "last_name": "Lehto", "personal_identity_code": "131052y308t"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    created = Client.objects.get()
+    assert created.personal_identity_code == "131052Y308T"
+    url = reverse("client-detail", args=[created.uuid])
+    response = client.patch(url, {"municipality": "Kempele"}, content_type="application/json")
+    assert response.status_code == 200
+    created.refresh_from_db()
+    assert created.municipality == "Kempele"
+    assert list(AccessLog.objects.values_list("action", flat=True).order_by("pk")) == [
+        "create",
+        "update",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"personal_identity_code": "131052-308U"}, "personal_identity_code"),
+        ({"personal_identity_code": "", "date_of_birth": "2999-01-01"}, "date_of_birth"),
+        ({"personal_identity_code": ""}, "date_of_birth"),
+        ({"personal_identity_code": "131052-308T", "target_groups": ["aliens"]}, "target_groups"),
+    ],
+)
+def test_bad_client_input_is_a_400_with_field_errors(client, kaisa, data, field):
+    client.force_login(kaisa)
+    response = client.post(
+        reverse("client-list"),
+        {"first_name": "A", "last_name": "B", **data},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert field in response.json()
+    assert "131052" not in response.content.decode()
+    assert not Client.objects.exists()
+
+
+def test_duplicate_code_is_a_field_error(client, kaisa):
+    ClientFactory(personal_identity_code="131052-308T")
+    client.force_login(kaisa)
+    response = client.post(
+        reverse("client-list"),
+        {"first_name": "A", "last_name": "B", "personal_identity_code": "131052-308T"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "personal_identity_code" in response.json()
+
+
+@pytest.mark.parametrize("persona", ["alice", "eero"], indirect=True)
+def test_only_coordinators_create_clients(client, persona):
+    client.force_login(persona)
+    response = client.post(
+        reverse("client-list"),
+        {"first_name": "A", "last_name": "B", "date_of_birth": "1990-01-01"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert not Client.objects.exists()
+
+
+def test_consent_is_recorded_through_the_api(client, alices_request, kaisa, hub):
+    client.force_login(kaisa)
+    url = reverse("client-consents", args=[alices_request.client.uuid])
+    response = client.post(
+        url,
+        {"scope": "network", "method": "written", "organizations": [str(hub.uuid)]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.json()
+    consent = Consent.objects.get(scope="network")
+    assert consent.recorded_by == kaisa and list(consent.organizations.all()) == [hub]
+    assert len(client.get(url).json()) == 2
+    bad = client.post(
+        url, {"scope": "everything", "method": "written"}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and "scope" in bad.json()
+
+
+def test_schema_lists_the_new_endpoints(client, alice):
+    client.force_login(alice)
+    schema = client.get(reverse("schema")).content.decode()
+    for path in (
+        "/api/v1/clients/",
+        "/api/v1/clients/{id}/consents/",
+        "/api/v1/consultations/",
+        "/api/v1/consultations/{id}/transition/",
+        "/api/v1/consultations/{id}/feedback/",
+    ):
+        assert path in schema

@@ -1,0 +1,201 @@
+"""Client pages: search for coordinators, the client page with its timeline, consent
+withdrawal; access and the access log."""
+
+import pytest
+from django.urls import reverse
+
+from clients.models import AccessLog, Consent
+from clients.tests.factories import ClientFactory
+from coordination import services
+from coordination.tests.factories import ConsultationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alices_request(alice):
+    return ConsultationFactory(requester=alice, client__personal_identity_code="131052-308T")
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("alice", 200), ("kaisa", 200), ("olli", 404), ("eero", 404), ("ylva", 404)],
+    indirect=["persona"],
+)
+def test_client_page_access_matrix(client, alices_request, persona, status):
+    client.force_login(persona)
+    url = reverse("clients:client_detail", args=[alices_request.client.uuid])
+    response = client.get(url)
+    assert response.status_code == status
+    html = response.content.decode()
+    if status == 404:
+        assert alices_request.client.last_name not in html
+        assert "131052" not in html
+        assert not AccessLog.objects.exists()
+    else:
+        log = AccessLog.objects.get()
+        assert (log.user, log.client, log.action) == (persona, alices_request.client, "view")
+
+
+def test_client_page_shows_a_timeline(client, alices_request, kaisa):
+    services.answer_consultation(alices_request, by=kaisa, advice="Neuvo.")
+    client.force_login(kaisa)
+    response = client.get(reverse("clients:client_detail", args=[alices_request.client.uuid]))
+    kinds = [event.kind for event in response.context["timeline"]]
+    assert kinds == ["answer", "request", "consent"]
+    assert alices_request.reference in response.content.decode()
+
+
+def test_consent_withdrawal_is_one_click_and_honoured_at_once(client, alices_request, alice):
+    client.force_login(alice)
+    consent = alices_request.consent
+    url = reverse("clients:consent_withdraw", args=[alices_request.client.uuid, consent.uuid])
+    response = client.post(url)
+    assert response.status_code == 302 and response.url == reverse("my_requests")
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None and consent.withdrawn_by == alice
+    # Alice's access ended with the click.
+    detail = reverse("clients:client_detail", args=[alices_request.client.uuid])
+    assert client.get(detail).status_code == 404
+
+
+def test_withdrawal_needs_a_post(client, alices_request, kaisa):
+    client.force_login(kaisa)
+    consent = alices_request.consent
+    url = reverse("clients:consent_withdraw", args=[alices_request.client.uuid, consent.uuid])
+    assert client.get(url).status_code == 405
+    assert Consent.objects.valid().filter(pk=consent.pk).exists()
+
+
+def test_outsider_cannot_withdraw(client, alices_request, olli):
+    client.force_login(olli)
+    consent = alices_request.consent
+    url = reverse("clients:consent_withdraw", args=[alices_request.client.uuid, consent.uuid])
+    assert client.post(url).status_code == 404
+    assert Consent.objects.valid().filter(pk=consent.pk).exists()
+
+
+def test_search_by_name_lists_masked_codes_and_logs_each_client(client, kaisa):
+    found = ClientFactory(first_name="Matti", last_name="Virtanen")
+    other = ClientFactory(first_name="Maija", last_name="Virtanen")
+    ClientFactory(first_name="Pekka", last_name="Korhonen")
+    client.force_login(kaisa)
+    response = client.get(reverse("clients:client_search"), {"q": "virtanen"})
+    assert set(response.context["results"]) == {found, other}
+    html = response.content.decode()
+    assert found.masked_identity_code in html
+    assert found.personal_identity_code not in html
+    assert set(AccessLog.objects.values_list("client", flat=True)) == {found.pk, other.pk}
+    assert set(AccessLog.objects.values_list("action", flat=True)) == {"list"}
+
+
+def test_search_by_exact_code_is_a_post_and_opens_the_client(client, kaisa):
+    found = ClientFactory(personal_identity_code="131052-308T")
+    client.force_login(kaisa)
+    response = client.post(
+        reverse("clients:client_search"), {"personal_identity_code": "131052-308t"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("clients:client_detail", args=[found.uuid])
+    assert "131052" not in response.url
+
+
+@pytest.mark.parametrize("code", ["131052-308U", "010101-0101"])
+def test_search_by_a_wrong_or_unknown_code_is_a_field_error(client, kaisa, code):
+    ClientFactory(personal_identity_code="131052-308T")
+    client.force_login(kaisa)
+    response = client.post(reverse("clients:client_search"), {"personal_identity_code": code})
+    assert response.status_code == 200
+    assert "personal_identity_code" in response.context["code_form"].errors
+
+
+@pytest.mark.parametrize("persona", ["alice", "olli", "eero", "ylva"], indirect=True)
+def test_only_coordinators_search(client, persona):
+    client.force_login(persona)
+    assert client.get(reverse("clients:client_search"), {"q": "a"}).status_code == 404
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_client_search_query_count_is_constant(client, kaisa, count, django_assert_num_queries):
+    ClientFactory.create_batch(count, last_name="Virtanen")
+    client.force_login(kaisa)
+    # Expect 9 queries: the session and the user; the matching clients (at most 50); one
+    # INSERT of their access-log rows; the unread count and the user's organisation in the
+    # navigation bar; the session saved again (savepoint, update, release).
+    with django_assert_num_queries(9):
+        response = client.get(reverse("clients:client_search"), {"q": "virtanen"})
+    assert len(response.context["results"]) == min(count, 50)
+
+
+def test_professional_sees_only_their_own_requests_on_the_timeline(client, alices_request, olli):
+    from coordination.tests.factories import ConsultationFactory as Factory
+
+    Factory(requester=olli, client=alices_request.client)
+    client.force_login(alices_request.requester)
+    response = client.get(reverse("clients:client_detail", args=[alices_request.client.uuid]))
+    requests = [e.consultation for e in response.context["timeline"] if e.kind == "request"]
+    assert requests == [alices_request]
+
+
+def test_coordinator_records_a_network_consent(client, alices_request, kaisa, hub):
+    client.force_login(kaisa)
+    url = reverse("clients:consent_create", args=[alices_request.client.uuid])
+    response = client.post(
+        url, {"scope": "network", "method": "written", "organizations": [str(hub.uuid)]}
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get(scope="network")
+    assert consent.recorded_by == kaisa and list(consent.organizations.all()) == [hub]
+
+
+def test_consent_in_the_past_is_a_field_error(client, alices_request, kaisa):
+    client.force_login(kaisa)
+    url = reverse("clients:consent_create", args=[alices_request.client.uuid])
+    response = client.post(
+        url, {"scope": "network", "method": "written", "valid_until": "2000-01-01"}
+    )
+    assert response.status_code == 400
+    assert "valid_until" in response.context["consent_form"].errors
+    assert not Consent.objects.filter(scope="network").exists()
+
+
+def test_professional_cannot_record_consents_on_the_page(client, alices_request, alice):
+    client.force_login(alice)
+    url = reverse("clients:consent_create", args=[alices_request.client.uuid])
+    assert client.post(url, {"scope": "network", "method": "written"}).status_code == 404
+
+
+def test_client_pages_have_no_inline_scripts_or_styles(client, alices_request, kaisa):
+    import re
+
+    client.force_login(kaisa)
+    urls = [
+        reverse("clients:client_detail", args=[alices_request.client.uuid]),
+        reverse("clients:client_search") + "?q=a",
+        reverse("consultation_queue"),
+        reverse("consultation_detail", args=[alices_request.uuid]),
+        reverse("consultation_create"),
+        reverse("my_requests"),
+        reverse("notification_list"),
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+        assert "<style" not in html and " style=" not in html, url
+
+
+def test_identity_code_is_kept_out_of_error_reports(client, kaisa, alice):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    client.force_login(kaisa)
+    response = client.post(
+        reverse("clients:client_search"), {"personal_identity_code": "131052-308T"}
+    )
+    filtered = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert "131052" not in str(filtered)
+    client.force_login(alice)
+    response = client.post(
+        reverse("consultation_create"), {"client-personal_identity_code": "131052-308T"}
+    )
+    filtered = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert "131052" not in str(filtered)

@@ -1,0 +1,80 @@
+"""A client's timeline: everything that happened, newest first. Requests and answers come
+from the hub (by relation name, so the clients app does not import it); the networks and
+plans issues add their events here."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass
+class Event:
+    at: datetime
+    kind: str
+    title: str
+    detail: str = ""
+    consultation: object = None
+
+
+def client_timeline(client, user) -> list[Event]:
+    events = []
+    for consent in client.consents.all():
+        events.append(
+            Event(
+                consent.given_at,
+                "consent",
+                _("Consent given: %(scope)s (%(method)s)")
+                % {"scope": consent.get_scope_display(), "method": consent.get_method_display()},
+            )
+        )
+        if consent.withdrawn_at:
+            events.append(
+                Event(
+                    consent.withdrawn_at,
+                    "consent_withdrawn",
+                    _("Consent withdrawn: %(scope)s") % {"scope": consent.get_scope_display()},
+                )
+            )
+    requests = client.consultation_requests.select_related(
+        "requesting_organization", "answer"
+    ).order_by("submitted_at")
+    if not user.is_coordinator:
+        requests = requests.filter(requester=user)
+    for request in requests:
+        events.append(
+            Event(
+                request.submitted_at,
+                "request",
+                _("Consultation request %(reference)s from %(organization)s")
+                % {
+                    "reference": request.reference,
+                    "organization": request.requesting_organization,
+                },
+                ", ".join(str(label) for label in request.asked_labels()),
+                request,
+            )
+        )
+        answer = getattr(request, "answer", None)
+        if answer is not None:
+            events.append(
+                Event(
+                    answer.answered_at,
+                    "answer",
+                    _("Answer to %(reference)s") % {"reference": request.reference},
+                    answer.next_step,
+                    request,
+                )
+            )
+        if request.closed_at and request.status == request.Status.CLOSED:
+            events.append(
+                Event(
+                    request.closed_at,
+                    "closed",
+                    _("Request %(reference)s closed: %(outcome)s")
+                    % {"reference": request.reference, "outcome": request.get_outcome_display()},
+                    consultation=request,
+                )
+            )
+    events.sort(key=lambda event: event.at, reverse=True)
+    return events

@@ -1,0 +1,55 @@
+"""Filters of the consultation queue, shared by the coordinator's page and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from coordination.models import ConsultationRequest, Organization
+
+OPEN = "open"
+
+
+class ConsultationFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(OPEN, _("Open (not closed or withdrawn)")), *ConsultationRequest.Status.choices],
+        empty_label=_("All"),
+        method="filter_status",
+    )
+    urgency = django_filters.ChoiceFilter(
+        label=_("Urgency"), choices=ConsultationRequest.Urgency.choices, empty_label=_("All")
+    )
+    organization_kind = django_filters.ChoiceFilter(
+        label=_("Contact source"),
+        field_name="requesting_organization__kind",
+        choices=Organization.Kind.choices,
+        empty_label=_("All"),
+    )
+    municipality = django_filters.CharFilter(label=_("Municipality"), method="filter_municipality")
+    assigned_to_me = django_filters.BooleanFilter(
+        label=_("Assigned to me"), method="filter_assigned_to_me", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = ConsultationRequest
+        fields = ["status", "urgency", "organization_kind", "municipality", "assigned_to_me"]
+
+    def filter_status(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.filter(status__in=ConsultationRequest.OPEN_STATUSES)
+        return queryset.filter(status=value)
+
+    def filter_municipality(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # Anonymous requests carry the municipality; identified ones carry the client's.
+        return queryset.filter(
+            Q(municipality__iexact=value) | Q(client__municipality__iexact=value)
+        )
+
+    def filter_assigned_to_me(self, queryset, name, value):
+        if value and self.request is not None:
+            return queryset.filter(assigned_to=self.request.user)
+        return queryset
