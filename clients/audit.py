@@ -13,7 +13,12 @@ def _address(request) -> str | None:
 
 
 def log_client_access(
-    request, clients: Client | Iterable[Client | None], *, action: str, kind: str = "client"
+    request,
+    clients: Client | Iterable[Client | None],
+    *,
+    action: str,
+    kind: str = "client",
+    basis: str | None = None,  # networks issue: network pages log basis "network"
 ) -> None:
     """One row per distinct client shown or changed, in one INSERT (`bulk_create`)."""
     if isinstance(clients, Client):
@@ -25,7 +30,7 @@ def log_client_access(
     if not seen:
         return
     user = request.user
-    basis = access_basis(user)
+    basis = basis or access_basis(user)
     address = _address(request)
     path = request.path[:300]
     AccessLog.objects.bulk_create(

@@ -42,8 +42,9 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     anonymous = False
     client = factory.SubFactory("clients.tests.factories.ClientFactory")
     consent = factory.LazyAttribute(
-        lambda o: __import__("clients.tests.factories", fromlist=["ConsentFactory"])
-        .ConsentFactory(client=o.client, recorded_by=o.requester)
+        lambda o: __import__("clients.tests.factories", fromlist=["ConsentFactory"]).ConsentFactory(
+            client=o.client, recorded_by=o.requester
+        )
     )
     reasons = factory.LazyFunction(lambda: ["work_ability_unclear"])
     asked = factory.LazyFunction(lambda: ["consultation"])
