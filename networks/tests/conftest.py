@@ -1,6 +1,14 @@
 import datetime
 
 import pytest
+
+# A real Celery worker for networks/tests/test_reminders.py: our app pointed at the test
+# Redis db (tests/conftest.py), started in a thread (solo pool) by celery.contrib.pytest.
+from celery.contrib.pytest import (  # noqa: F401
+    celery_includes,
+    celery_worker,
+    celery_worker_pool,
+)
 from django.utils import timezone
 
 from clients.tests.factories import ClientFactory
@@ -9,6 +17,7 @@ from coordination.tests.factories import ConsultationFactory, OrganizationFactor
 from networks import services
 from networks.models import NetworkMember
 from networks.tests.factories import network_consent
+from tests.conftest import celery_app, celery_worker_parameters  # noqa: F401
 
 
 @pytest.fixture

@@ -13,14 +13,6 @@ from networks import services, tasks
 from networks.models import MeetingReminder, NetworkMember
 from networks.tests.factories import MeetingFactory
 
-# A real worker: our app pointed at the test Redis db, started in a thread (solo pool).
-from celery.contrib.pytest import (  # noqa: F401, I001
-    celery_includes,
-    celery_worker,
-    celery_worker_pool,
-)
-from tests.conftest import celery_app, celery_worker_parameters  # noqa: F401
-
 Role = NetworkMember.Role
 
 
@@ -47,7 +39,7 @@ def soon_meeting(network, kaisa, teemu):
 def test_a_real_worker_sends_each_reminder_once_when_beat_runs_twice(
     soon_meeting,
     celery_worker,
-    mailoutbox,  # noqa: F811
+    mailoutbox,
 ):
     first = tasks.send_meeting_reminders.delay()
     second = tasks.send_meeting_reminders.delay()
