@@ -56,6 +56,10 @@ class AccessLoggingMixin:
     def access_log_clients(self, objects):
         return objects
 
+    def access_log_basis(self) -> str | None:
+        """networks issue: None = `access_basis(user)`; the networks API says "network"."""
+        return None
+
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
@@ -65,6 +69,7 @@ class AccessLoggingMixin:
             self.access_log_clients(rows),
             action=AccessLog.Action.API,
             kind=self.access_log_kind,
+            basis=self.access_log_basis(),
         )
         serializer = self.get_serializer(rows, many=True)
         if page is not None:
@@ -80,6 +85,7 @@ class AccessLoggingMixin:
             self.access_log_clients([instance]),
             action=AccessLog.Action.API,
             kind=self.access_log_kind,
+            basis=self.access_log_basis(),
         )
         return self.response_for(instance)
 
