@@ -184,10 +184,11 @@ def _network_context(request, network, **forms):
             {
                 "search_form": ProfessionalSearchForm(request.GET or None),
                 "professional_form": forms.get("professional_form")
-                or ProfessionalMemberForm(query=query),
-                "outside_form": forms.get("outside_form") or OutsideMemberForm(),
-                "consent_form": forms.get("consent_form") or NetworkConsentForm(required=True),
-                "close_form": forms.get("close_form") or CloseNetworkForm(),
+                or ProfessionalMemberForm(query=query, prefix="pro"),
+                "outside_form": forms.get("outside_form") or OutsideMemberForm(prefix="out"),
+                "consent_form": forms.get("consent_form")
+                or NetworkConsentForm(required=True, prefix="consent"),
+                "close_form": forms.get("close_form") or CloseNetworkForm(prefix="close"),
             }
         )
     return context
@@ -219,7 +220,7 @@ def _require_manager(request, network):
 def member_add_professional(request, network_id):
     network = _load_network(request, network_id)
     _require_manager(request, network)
-    form = ProfessionalMemberForm(request.POST)
+    form = ProfessionalMemberForm(request.POST, prefix="pro")
     if form.is_valid():
         try:
             member = services.add_network_member(
@@ -231,7 +232,9 @@ def member_add_professional(request, network_id):
         except services.ConsentMissing as missing:
             form.add_error("user", str(missing))
             consent_form = NetworkConsentForm(
-                required=True, initial={"organizations": [missing.organization]}
+                required=True,
+                prefix="consent",
+                initial={"organizations": [missing.organization]},
             )
             return _rerender(
                 request,
@@ -257,7 +260,7 @@ def member_add_professional(request, network_id):
 def member_add_outside(request, network_id):
     network = _load_network(request, network_id)
     _require_manager(request, network)
-    form = OutsideMemberForm(request.POST)
+    form = OutsideMemberForm(request.POST, prefix="out")
     if form.is_valid():
         try:
             member = services.add_network_member(network, by=request.user, **form.cleaned_data)
@@ -297,7 +300,7 @@ def member_remove(request, network_id, member_id):
 def consent_extend(request, network_id):
     network = _load_network(request, network_id)
     _require_manager(request, network)
-    form = NetworkConsentForm(request.POST, required=True)
+    form = NetworkConsentForm(request.POST, required=True, prefix="consent")
     if form.is_valid():
         data = form.consent()
         try:
@@ -323,7 +326,7 @@ def consent_extend(request, network_id):
 def network_close(request, network_id):
     network = _load_network(request, network_id)
     _require_manager(request, network)
-    form = CloseNetworkForm(request.POST)
+    form = CloseNetworkForm(request.POST, prefix="close")
     if form.is_valid():
         try:
             services.close_network(network, by=request.user, **form.cleaned_data)

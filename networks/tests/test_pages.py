@@ -81,7 +81,7 @@ def test_a_member_cannot_add_members(client, network, alice, teemu):
     client.force_login(alice)
     response = client.post(
         reverse("networks:member_add_professional", args=[network.uuid]),
-        {"user": teemu.pk, "role": Role.TE_EXPERT},
+        {"pro-user": teemu.pk, "pro-role": Role.TE_EXPERT},
     )
     assert response.status_code == 404
     assert not network.members.filter(user=teemu).exists()
@@ -151,7 +151,7 @@ def test_a_member_outside_the_consent_is_refused_and_the_consent_offered(
 ):
     client.force_login(kaisa)
     add = reverse("networks:member_add_professional", args=[network.uuid])
-    response = client.post(add, {"user": olli.pk, "role": Role.KELA})
+    response = client.post(add, {"pro-user": olli.pk, "pro-role": Role.KELA})
     assert response.status_code == 400
     assert response.context["professional_form"].errors["user"]
     assert response.context["consent_missing"] == olli.organization
@@ -159,10 +159,10 @@ def test_a_member_outside_the_consent_is_refused_and_the_consent_offered(
     assert olli.organization in response.context["consent_form"].initial["organizations"]
     response = client.post(
         reverse("networks:consent_extend", args=[network.uuid]),
-        {"organizations": [olli.organization.pk], "method": "verbal"},
+        {"consent-organizations": [olli.organization.pk], "consent-method": "verbal"},
     )
     assert response.status_code == 302
-    assert client.post(add, {"user": olli.pk, "role": Role.KELA}).status_code == 302
+    assert client.post(add, {"pro-user": olli.pk, "pro-role": Role.KELA}).status_code == 302
     assert network.members.filter(user=olli, left_at__isnull=True).exists()
 
 
@@ -170,7 +170,7 @@ def test_a_second_responsible_worker_is_shown_next_to_the_role(client, kaisa, ne
     client.force_login(kaisa)
     response = client.post(
         reverse("networks:member_add_professional", args=[network.uuid]),
-        {"user": teemu.pk, "role": Role.RESPONSIBLE_WORKER},
+        {"pro-user": teemu.pk, "pro-role": Role.RESPONSIBLE_WORKER},
     )
     assert response.status_code == 400
     assert response.context["professional_form"].errors["role"]
@@ -180,7 +180,7 @@ def test_an_outside_person_without_a_name_is_shown_next_to_the_name(client, kais
     client.force_login(kaisa)
     response = client.post(
         reverse("networks:member_add_outside", args=[network.uuid]),
-        {"name": "", "role": Role.CLOSE_PERSON},
+        {"out-name": "", "out-role": Role.CLOSE_PERSON},
     )
     assert response.status_code == 400
     assert response.context["outside_form"].errors["name"]
@@ -199,8 +199,8 @@ def test_removing_a_member(client, kaisa, network, alice):
 def test_closing_the_network(client, kaisa, network):
     client.force_login(kaisa)
     url = reverse("networks:network_close", args=[network.uuid])
-    assert client.post(url, {"reason": ""}).status_code == 400
-    assert client.post(url, {"reason": "studies"}).status_code == 302
+    assert client.post(url, {"close-reason": ""}).status_code == 400
+    assert client.post(url, {"close-reason": "studies"}).status_code == 302
     network.refresh_from_db()
     assert network.closure_reason == "studies"
 
