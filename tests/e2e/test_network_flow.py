@@ -126,6 +126,7 @@ def test_coordinator_forms_a_network_schedules_and_records_a_meeting(
     expect(page.locator(".alert-success")).to_be_visible()
     _add_professional(page, people["olli"], "kela")
     expect(page.locator(".network-member")).to_have_count(3)
+    page.click("#outside-form >> xpath=.. >> summary")
     page.fill("#id_out-name", "Maija Virtanen")
     page.fill("#id_out-organization_name", "Työnantaja, Rakennus Oy")
     page.select_option("#id_out-role", value="employer")
@@ -165,10 +166,12 @@ def test_coordinator_forms_a_network_schedules_and_records_a_meeting(
     page.select_option(
         "#id_decisions-0-responsible", value=str(network.members.get(user=people["teemu"]).pk)
     )
-    page.click("#h-minutes + form button[type=submit]")
+    page.click("#minutes-form button[type=submit]")
     expect(page.locator(".meeting-record")).to_be_visible()
     expect(page.locator(".decisions")).to_contain_text("Työkokeilu rakennusalalla")
     shoot("07-minutes")
+    page.click(".minutes-details summary")
+    shoot("07b-minutes-correct")
     meeting.refresh_from_db()
     assert meeting.status == NetworkMeeting.Status.HELD
     assert meeting.attendees.count() == 3
@@ -176,7 +179,7 @@ def test_coordinator_forms_a_network_schedules_and_records_a_meeting(
 
     # 5. The network page shows the meeting and the timeline.
     page.goto(f"{live_server.url}/networks/{network.uuid}/")
-    expect(page.locator(".timeline")).to_contain_text("Minutes")
+    expect(page.locator(".timeline .timeline-meeting_held")).to_have_count(1)
     shoot("08-network-after-meeting")
 
     # 6. alice (the responsible worker) finds it in "My networks".
