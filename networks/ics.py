@@ -6,6 +6,7 @@ No client names or identity codes: the invitation travels by e-mail; the agenda 
 behind the link, which needs a login."""
 
 import datetime
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -53,10 +54,9 @@ def meeting_calendar(meeting: NetworkMeeting, attendees: list[NetworkMember]) ->
         event.add("location", meeting.video_link)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = meeting.created_by
-    event.add(
-        "organizer",
-        _address(organizer.email or settings.DEFAULT_FROM_EMAIL, str(organizer)),
-    )
+    # The organiser's own address; else the service's sender address without its name.
+    organizer_email = organizer.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    event.add("organizer", _address(organizer_email, str(organizer)))
     for member in attendees:
         email = member.contact_email
         if email:

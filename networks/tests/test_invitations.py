@@ -138,3 +138,15 @@ def test_a_member_who_left_gets_no_invitation(
     with django_capture_on_commit_callbacks(execute=True):
         services.schedule_meeting(network, by=kaisa, starts_at=WINTER, location="A")
     assert teemu.email not in [message.to[0] for message in mailoutbox]
+
+
+def test_the_organizer_falls_back_to_the_service_address(network, kaisa, settings):
+    from networks.ics import meeting_calendar
+    from networks.tests.factories import MeetingFactory
+
+    settings.DEFAULT_FROM_EMAIL = "Työkyky <noreply@example.invalid>"
+    kaisa.email = ""
+    kaisa.save()
+    meeting = MeetingFactory(network=network, created_by=kaisa)
+    event = _event(Calendar.from_ical(meeting_calendar(meeting, [])))
+    assert str(event["ORGANIZER"]) == "mailto:noreply@example.invalid"

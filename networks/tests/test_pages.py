@@ -307,3 +307,35 @@ def test_my_networks_lists_the_next_meeting(client, alice, network, meeting):
     (shown,) = response.context["networks"]
     assert shown.next_meeting == meeting != later
     assert reverse("networks:my_networks") in response.content.decode()  # in the navigation
+
+
+# --- The client's page and the consultation ---------------------------------------------
+
+
+def test_the_client_page_shows_the_network_to_its_members(client, network, alice, kaisa):
+    client.force_login(alice)
+    response = client.get(reverse("clients:client_detail", args=[network.client.uuid]))
+    network_url = reverse("networks:network_detail", args=[network.uuid])
+    assert network_url in response.content.decode()
+    assert any(event.url == network_url for event in response.context["timeline"])
+    # Only a coordinator is offered to form a network from the client's page.
+    assert reverse("networks:network_create") not in response.content.decode()
+    client.force_login(kaisa)
+    response = client.get(reverse("clients:client_detail", args=[network.client.uuid]))
+    assert reverse("networks:network_create") in response.content.decode()
+
+
+def test_the_formed_consultation_links_to_its_network(client, kaisa, consultation):
+    network = services.form_network(by=kaisa, consultation=consultation)
+    client.force_login(kaisa)
+    response = client.get(reverse("consultation_detail", args=[consultation.uuid]))
+    assert reverse("networks:network_detail", args=[network.uuid]) in response.content.decode()
+
+
+def test_mark_network_formed_refuses_a_request_that_did_not_need_one(kaisa, consultation):
+    from coordination.services import InvalidTransition, mark_network_formed
+
+    ConsultationRequest.objects.filter(pk=consultation.pk).update(status="answered")
+    consultation.refresh_from_db()
+    with pytest.raises(InvalidTransition):
+        mark_network_formed(consultation, by=kaisa)
