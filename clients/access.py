@@ -26,13 +26,15 @@ def clients_visible_to(user) -> QuerySet[Client]:
         consented = Consent.objects.valid().filter(
             client=OuterRef("pk"), consultation_requests__requester=user
         )
-        # --- networks issue: active members of a client's network see the client; a
-        # member who leaves (left_at set) loses access at once. By relation name, so
-        # that clients does not import networks.
+        # --- networks issue: active members of a client's network see the client while
+        # the network consent covers their organisation; leaving ends it at once. By
+        # model name, so that clients does not import networks.
         from django.apps import apps
 
-        member = apps.get_model("networks", "NetworkMember").objects.filter(
-            network__client=OuterRef("pk"), user=user, left_at__isnull=True
+        member = (
+            apps.get_model("networks", "NetworkMember")
+            .objects.with_consent()
+            .filter(network__client=OuterRef("pk"), user=user)
         )
         return Client.objects.filter(Exists(consented) | Exists(member))
         # --- end networks issue

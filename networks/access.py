@@ -15,13 +15,16 @@ def _active(user) -> bool:
 
 
 def active_memberships(user) -> QuerySet[NetworkMember]:
-    return NetworkMember.objects.filter(user=user, left_at__isnull=True)
+    """The user's memberships that open a network: not left, and covered by the client's
+    valid network consent (or the hub's own staff)."""
+    return NetworkMember.objects.with_consent().filter(user=user)
 
 
 def networks_visible_to(user) -> QuerySet[ClientNetwork]:
     """Coordinators see every network of the hub; a professional sees the networks they
-    are an active member of (leaving ends it at once); managers and administrators see
-    none."""
+    are an active member of, while the client's consent covers their organisation
+    (leaving, or the consent withdrawn, ends it at once); managers and administrators
+    see none."""
     if not _active(user):
         return ClientNetwork.objects.none()
     if user.is_coordinator:

@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -98,6 +98,24 @@ class ClientNetwork(models.Model):
         return self.status != self.Status.CLOSED
 
 
+class NetworkMemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(left_at__isnull=True)
+
+    def with_consent(self):
+        """Active members whose organisation the client's valid network consent covers
+        (or the hub's own staff): only these see the network and its client. A consent
+        withdrawn or expired closes the door at once, as leaving does."""
+        from clients.models import Consent
+
+        consent = Consent.objects.valid().filter(
+            client=OuterRef("network__client"),
+            scope=Consent.Scope.NETWORK,
+            organizations=OuterRef("organization"),
+        )
+        return self.active().filter(Q(organization__is_hub=True) | Exists(consent))
+
+
 class NetworkMember(models.Model):
     """A professional (a user of a member organisation) or a named outside person (a close
     person, an employer contact, a peer) in a network. Leaving sets `left_at`; rejoining
@@ -155,6 +173,8 @@ class NetworkMember(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    objects = NetworkMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["joined_at", "pk"]

@@ -339,3 +339,19 @@ def test_mark_network_formed_refuses_a_request_that_did_not_need_one(kaisa, cons
     consultation.refresh_from_db()
     with pytest.raises(InvalidTransition):
         mark_network_formed(consultation, by=kaisa)
+
+
+def test_a_withdrawn_network_consent_closes_the_network_to_its_members(
+    client, network, meeting, alice, kaisa
+):
+    client.force_login(alice)
+    urls = _urls(network, meeting)
+    assert all(client.get(url).status_code == 200 for url in urls)
+    for consent in network.client.consents.filter(scope="network"):
+        consent.withdrawn_at = timezone.now()
+        consent.save()
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    # The hub's coordinators keep their access (their role, not the consent).
+    client.force_login(kaisa)
+    assert all(client.get(url).status_code == 200 for url in urls)

@@ -1,12 +1,15 @@
 """Lists cost the same number of queries whatever the number of rows (DESIGN.md §8)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from networks.models import NetworkMember
-from networks.tests.factories import MeetingFactory, MemberFactory, NetworkFactory
+from networks.tests.factories import (
+    MeetingFactory,
+    MemberFactory,
+    NetworkFactory,
+    network_consent,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +20,7 @@ def _networks_for(user, count):
         MemberFactory(network=network, user=user, role=NetworkMember.Role.NURSE)
         MemberFactory(network=network, role=NetworkMember.Role.DOCTOR)
         MeetingFactory(network=network)
-
-
-def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), [q["sql"] for q in queries.captured_queries]
+        network_consent(network.client, [user.organization], network.coordinator)
 
 
 @pytest.mark.parametrize("rows", [1, 25])
