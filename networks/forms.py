@@ -62,8 +62,10 @@ class ProfessionalMemberForm(forms.Form):
         self.fields["user"].queryset = professionals(query)
         # The outside-person roles are for outside persons.
         outside = {NetworkMember.Role.CLOSE_PERSON, NetworkMember.Role.PEER}
+        # No default: the role is chosen, never taken over by accident.
         self.fields["role"].choices = [
-            choice for choice in NetworkMember.Role.choices if choice[0] not in outside
+            ("", "---------"),
+            *(choice for choice in NetworkMember.Role.choices if choice[0] not in outside),
         ]
 
 
