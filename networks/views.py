@@ -75,11 +75,16 @@ def my_networks(request):
     """The networks the user is an active member of (a coordinator: also those they
     coordinate), each with its next meeting."""
     user = request.user
-    mine = Exists(active_memberships(user).filter(network=OuterRef("pk")))
+    show_all = user.is_coordinator and request.GET.get("all") == "1"
+    networks = networks_visible_to(user)
+    if show_all:
+        # The hub's open networks, for a coordinator standing in for a colleague.
+        networks = networks.exclude(status=ClientNetwork.Status.CLOSED)
+    else:
+        mine = Exists(active_memberships(user).filter(network=OuterRef("pk")))
+        networks = networks.filter(mine | Q(coordinator=user))
     networks = list(
-        networks_visible_to(user)
-        .filter(mine | Q(coordinator=user))
-        .select_related("client", "coordinator")
+        networks.select_related("client", "coordinator")
         .annotate(
             member_count=Count("members", filter=Q(members__left_at__isnull=True), distinct=True)
         )
@@ -89,7 +94,9 @@ def my_networks(request):
     for network in networks:
         network.next_meeting = network.upcoming[0] if network.upcoming else None
     _log(request, [network.client for network in networks], action=AccessLog.Action.LIST)
-    return render(request, "networks/network_mine.html", {"networks": networks})
+    return render(
+        request, "networks/network_mine.html", {"networks": networks, "show_all": show_all}
+    )
 
 
 # --- Forming ---------------------------------------------------------------------------

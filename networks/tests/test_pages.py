@@ -355,3 +355,17 @@ def test_a_withdrawn_network_consent_closes_the_network_to_its_members(
     # The hub's coordinators keep their access (their role, not the consent).
     client.force_login(kaisa)
     assert all(client.get(url).status_code == 200 for url in urls)
+
+
+def test_a_coordinator_can_list_all_open_networks(client, network, alice):
+    from coordination.models import User
+    from coordination.tests.factories import UserFactory
+
+    colleague = UserFactory(username="kalle", role=User.Role.COORDINATOR)
+    client.force_login(colleague)
+    url = reverse("networks:my_networks")
+    assert client.get(url).context["networks"] == []
+    assert [n.pk for n in client.get(url, {"all": "1"}).context["networks"]] == [network.pk]
+    # A professional asking for all gets their own only.
+    client.force_login(alice)
+    assert len(client.get(url, {"all": "1"}).context["networks"]) == 1
