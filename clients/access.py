@@ -15,8 +15,8 @@ def _active(user) -> bool:
 
 def clients_visible_to(user) -> QuerySet[Client]:
     """A coordinator sees every client of the hub. A professional sees the clients of the
-    consultations they sent, while the consent recorded with the request is valid (the
-    networks issue adds the clients of networks they belong to). Managers and
+    consultations they sent, while the consent recorded with the request is valid, and the
+    clients of the networks they are an active member of. Managers and
     administrators see no client."""
     if not _active(user):
         return Client.objects.none()
@@ -26,7 +26,18 @@ def clients_visible_to(user) -> QuerySet[Client]:
         consented = Consent.objects.valid().filter(
             client=OuterRef("pk"), consultation_requests__requester=user
         )
-        return Client.objects.filter(Exists(consented))
+        # --- networks issue: active members of a client's network see the client while
+        # the network consent covers their organisation; leaving ends it at once. By
+        # model name, so that clients does not import networks.
+        from django.apps import apps
+
+        member = (
+            apps.get_model("networks", "NetworkMember")
+            .objects.with_consent()
+            .filter(network__client=OuterRef("pk"), user=user)
+        )
+        return Client.objects.filter(Exists(consented) | Exists(member))
+        # --- end networks issue
     return Client.objects.none()
 
 

@@ -15,6 +15,7 @@ class Event:
     title: str
     detail: str = ""
     consultation: object = None
+    url: str = ""  # networks issue: a link for events that are not consultations
 
 
 def client_timeline(client, user) -> list[Event]:
@@ -76,5 +77,34 @@ def client_timeline(client, user) -> list[Event]:
                     consultation=request,
                 )
             )
+    events.extend(_network_events(client, user))
     events.sort(key=lambda event: event.at, reverse=True)
     return events
+
+
+# --- networks issue: the client's networks, by relation name (clients does not import
+# networks). A professional sees the events of the networks they are an active member of.
+def _network_events(client, user) -> list[Event]:
+    from django.urls import reverse
+
+    networks = client.networks.all()
+    if not user.is_coordinator:
+        networks = networks.filter(members__user=user, members__left_at__isnull=True)
+    events = []
+    for network in networks.distinct():
+        url = reverse("networks:network_detail", args=[network.uuid])
+        events.append(Event(network.opened_at, "network", _("Client network formed"), url=url))
+        if network.closed_at:
+            events.append(
+                Event(
+                    network.closed_at,
+                    "network_closed",
+                    _("Client network closed: %(reason)s")
+                    % {"reason": network.get_closure_reason_display()},
+                    url=url,
+                )
+            )
+    return events
+
+
+# --- end networks issue

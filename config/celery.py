@@ -28,7 +28,13 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     timezone="Europe/Helsinki",
     # The beat schedule lives here, in code; later issues add their periodic tasks.
-    beat_schedule={},
+    beat_schedule={
+        # networks issue: the day-before reminders of network meetings, claimed as rows.
+        "networks-send-meeting-reminders": {
+            "task": "networks.send_meeting_reminders",
+            "schedule": 15 * 60,
+        },
+    },
 )
 app.autodiscover_tasks()
 

@@ -9,11 +9,13 @@ from clients.api import ClientViewSet
 from config import health
 from coordination import twofactor_views
 from coordination.api import ConsultationViewSet, OrganizationViewSet
+from networks.api import NetworkViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("clients", ClientViewSet, basename="client")
 router.register("consultations", ConsultationViewSet, basename="consultation")
+router.register("networks", NetworkViewSet, basename="network")  # networks issue
 
 admin.site.site_header = "Työkyky"
 admin.site.site_title = "Työkyky"

@@ -10,11 +10,13 @@ NAVIGATION = {
     User.Role.PROFESSIONAL: [
         ("consultation_create", _("Request a consultation")),
         ("my_requests", _("My requests")),
+        ("networks:my_networks", _("My networks")),  # networks issue
         ("notification_list", None),
     ],
     User.Role.COORDINATOR: [
         ("consultation_queue", _("Consultation queue")),
         ("clients:client_search", _("Clients")),
+        ("networks:my_networks", _("My networks")),  # networks issue
         ("consultation_create", _("Request a consultation")),
         ("my_requests", _("My requests")),
         ("notification_list", None),

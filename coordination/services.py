@@ -391,6 +391,30 @@ def mark_network_needed(request: ConsultationRequest, *, by: User):
     return request
 
 
+# --- networks issue: the networks app forms the network and calls this in the same
+# transaction, so the request and the network change together.
+@transaction.atomic
+def mark_network_formed(request: ConsultationRequest, *, by: User):
+    """A client network has been formed from this request."""
+    _require_coordinator(by)
+    request = _locked(request)
+    if request.status == Status.NETWORK_FORMED:
+        return request
+    if request.status != Status.NETWORK_NEEDED:
+        _refuse(request, gettext_lazy("marked as having a network"))
+    fields = ["status"]
+    request.status = Status.NETWORK_FORMED
+    if request.assigned_to_id is None:
+        request.assigned_to = by
+        fields.append("assigned_to")
+    _first_response(request, fields, timezone.now())
+    request.save(update_fields=fields)
+    return request
+
+
+# --- end networks issue
+
+
 CLOSABLE = (
     Status.SUBMITTED,
     Status.TRIAGED,

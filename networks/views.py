@@ -1,1 +1,486 @@
-"""Pages of the networks app: parse, access, service, render."""
+"""Pages of the networks app: parse, access, service, render. Every page that shows a
+client's data writes the access log (clients.audit)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clients.access import access_client
+from clients.audit import log_client_access
+from clients.models import AccessLog
+from coordination.access import access_consultation, role_required
+from coordination.models import User
+from networks import services
+from networks.access import (
+    access_meeting,
+    access_network,
+    active_memberships,
+    can_manage_meetings,
+    can_manage_network,
+    network_basis,
+    networks_visible_to,
+)
+from networks.forms import (
+    CloseNetworkForm,
+    DecisionFormSet,
+    MeetingForm,
+    MinutesForm,
+    NetworkConsentForm,
+    OutsideMemberForm,
+    ProfessionalMemberForm,
+    ProfessionalSearchForm,
+)
+from networks.models import ClientNetwork, NetworkMeeting
+from networks.timeline import network_timeline
+
+MEMBERS = (User.Role.PROFESSIONAL, User.Role.COORDINATOR)
+
+
+def _log(request, client, action=AccessLog.Action.VIEW, kind="network"):
+    log_client_access(request, client, action=action, kind=kind, basis=network_basis(request.user))
+
+
+def _apply_errors(error: ValidationError, form, mapping: dict | None = None) -> None:
+    """Put a service's field errors next to the form's fields."""
+    mapping = mapping or {}
+    for field, field_messages in error.message_dict.items():
+        field = mapping.get(field, field)
+        target = field if field in form.fields else None
+        for message in field_messages:
+            form.add_error(target, message)
+
+
+def upcoming_meetings():
+    """Scheduled meetings still ahead, soonest first: one query for a whole page of
+    networks (prefetch), whatever the number of networks."""
+    return Prefetch(
+        "meetings",
+        queryset=NetworkMeeting.objects.filter(
+            status=NetworkMeeting.Status.SCHEDULED, starts_at__gt=timezone.now()
+        ).order_by("starts_at"),
+        to_attr="upcoming",
+    )
+
+
+# --- Omat verkostot --------------------------------------------------------------------
+
+
+@role_required(*MEMBERS)
+def my_networks(request):
+    """The networks the user is an active member of (a coordinator: also those they
+    coordinate), each with its next meeting."""
+    user = request.user
+    show_all = user.is_coordinator and request.GET.get("all") == "1"
+    networks = networks_visible_to(user)
+    if show_all:
+        # The hub's open networks, for a coordinator standing in for a colleague.
+        networks = networks.exclude(status=ClientNetwork.Status.CLOSED)
+    else:
+        mine = Exists(active_memberships(user).filter(network=OuterRef("pk")))
+        networks = networks.filter(mine | Q(coordinator=user))
+    networks = list(
+        networks.select_related("client", "coordinator")
+        .annotate(
+            member_count=Count("members", filter=Q(members__left_at__isnull=True), distinct=True)
+        )
+        .prefetch_related(upcoming_meetings())
+        .order_by("status", "-opened_at", "pk")
+    )
+    for network in networks:
+        network.next_meeting = network.upcoming[0] if network.upcoming else None
+    _log(request, [network.client for network in networks], action=AccessLog.Action.LIST)
+    return render(
+        request, "networks/network_mine.html", {"networks": networks, "show_all": show_all}
+    )
+
+
+# --- Forming ---------------------------------------------------------------------------
+
+
+@role_required(User.Role.COORDINATOR)
+def network_create(request):
+    """Form a network from a consultation that needs one (`?consultation=`) or around a
+    client (`?client=`). The client's network consent can be recorded at the same time."""
+    source = request.GET if request.method == "GET" else request.POST
+    consultation = client = None
+    if source.get("consultation"):
+        consultation = access_consultation(request.user, source["consultation"])
+        client = consultation.client
+        if client is None:
+            raise Http404
+    elif source.get("client"):
+        client = access_client(request.user, source["client"])
+    else:
+        raise Http404
+    existing = client.networks.exclude(status=ClientNetwork.Status.CLOSED).first()
+    form = NetworkConsentForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            network = services.form_network(
+                by=request.user,
+                consultation=consultation,
+                client=None if consultation else client,
+                consent=form.consent(),
+            )
+        except services.InvalidTransition as refusal:
+            error = str(refusal)
+        except ValidationError as invalid:
+            _apply_errors(invalid, form)
+        else:
+            _log(request, client, action=AccessLog.Action.CREATE)
+            messages.success(request, _("The client network has been formed. Add its members."))
+            return redirect("networks:network_detail", network.uuid)
+    _log(request, client)
+    return render(
+        request,
+        "networks/network_create.html",
+        {
+            "client": client,
+            "consultation": consultation,
+            "existing": existing,
+            "form": form,
+            "error": error,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- The network page ------------------------------------------------------------------
+
+
+def _load_network(request, network_id):
+    queryset = networks_visible_to(request.user).select_related(
+        "client", "coordinator", "origin_consultation"
+    )
+    return access_network(request.user, network_id, queryset)
+
+
+def _network_context(request, network, **forms):
+    user = request.user
+    members = list(
+        network.members.select_related("user", "organization", "added_by").order_by(
+            "left_at", "joined_at", "pk"
+        )
+    )
+    meetings = list(network.meetings.order_by("-starts_at"))
+    manage = can_manage_network(user, network) and network.is_open
+    query = request.GET.get("q", "")
+    context = {
+        "network": network,
+        "client": network.client,
+        "active_members": [m for m in members if m.left_at is None],
+        "past_members": [m for m in members if m.left_at is not None],
+        "has_responsible": any(
+            m.left_at is None and m.role == m.Role.RESPONSIBLE_WORKER for m in members
+        ),
+        "meetings": meetings,
+        "timeline": network_timeline(network, members, meetings),
+        "can_manage": manage,
+        "can_manage_meetings": can_manage_meetings(user, network) and network.is_open,
+        "consents": services.network_consents(network.client).prefetch_related("organizations"),
+        "consent_missing": forms.get("consent_missing"),
+    }
+    if manage:
+        context.update(
+            {
+                "search_form": ProfessionalSearchForm(request.GET or None),
+                "professional_form": forms.get("professional_form")
+                or ProfessionalMemberForm(query=query, prefix="pro"),
+                "outside_form": forms.get("outside_form") or OutsideMemberForm(prefix="out"),
+                "consent_form": forms.get("consent_form")
+                or NetworkConsentForm(required=True, prefix="consent"),
+                "close_form": forms.get("close_form") or CloseNetworkForm(prefix="close"),
+            }
+        )
+    return context
+
+
+@role_required(*MEMBERS)
+def network_detail(request, network_id):
+    network = _load_network(request, network_id)
+    _log(request, network.client)
+    return render(request, "networks/network_detail.html", _network_context(request, network))
+
+
+def _rerender(request, network, **forms):
+    return render(
+        request,
+        "networks/network_detail.html",
+        _network_context(request, network, **forms),
+        status=400,
+    )
+
+
+def _require_manager(request, network):
+    if not can_manage_network(request.user, network):
+        raise Http404
+
+
+@require_POST
+@role_required(User.Role.COORDINATOR)
+def member_add_professional(request, network_id):
+    network = _load_network(request, network_id)
+    _require_manager(request, network)
+    form = ProfessionalMemberForm(request.POST, prefix="pro")
+    if form.is_valid():
+        try:
+            member = services.add_network_member(
+                network,
+                by=request.user,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+            )
+        except services.ConsentMissing as missing:
+            form.add_error("user", str(missing))
+            consent_form = NetworkConsentForm(
+                required=True,
+                prefix="consent",
+                initial={"organizations": [missing.organization]},
+            )
+            return _rerender(
+                request,
+                network,
+                professional_form=form,
+                consent_form=consent_form,
+                consent_missing=missing.organization,
+            )
+        except services.InvalidTransition as refusal:
+            form.add_error(None, str(refusal))
+        except ValidationError as invalid:
+            _apply_errors(invalid, form)
+        else:
+            messages.success(
+                request, _("%(name)s has been added to the network.") % {"name": member}
+            )
+            return redirect("networks:network_detail", network.uuid)
+    return _rerender(request, network, professional_form=form)
+
+
+@require_POST
+@role_required(User.Role.COORDINATOR)
+def member_add_outside(request, network_id):
+    network = _load_network(request, network_id)
+    _require_manager(request, network)
+    form = OutsideMemberForm(request.POST, prefix="out")
+    if form.is_valid():
+        try:
+            member = services.add_network_member(network, by=request.user, **form.cleaned_data)
+        except services.InvalidTransition as refusal:
+            form.add_error(None, str(refusal))
+        except ValidationError as invalid:
+            _apply_errors(invalid, form)
+        else:
+            messages.success(
+                request, _("%(name)s has been added to the network.") % {"name": member}
+            )
+            return redirect("networks:network_detail", network.uuid)
+    return _rerender(request, network, outside_form=form)
+
+
+@require_POST
+@role_required(User.Role.COORDINATOR)
+def member_remove(request, network_id, member_id):
+    network = _load_network(request, network_id)
+    _require_manager(request, network)
+    member = network.members.filter(uuid=member_id).first()
+    if member is None:
+        raise Http404
+    try:
+        services.remove_network_member(member, by=request.user)
+    except services.InvalidTransition as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request, _("%(name)s has left the network.") % {"name": member.display_name}
+        )
+    return redirect("networks:network_detail", network.uuid)
+
+
+@require_POST
+@role_required(User.Role.COORDINATOR)
+def consent_extend(request, network_id):
+    network = _load_network(request, network_id)
+    _require_manager(request, network)
+    form = NetworkConsentForm(request.POST, required=True, prefix="consent")
+    if form.is_valid():
+        data = form.consent()
+        try:
+            services.extend_network_consent(
+                network,
+                by=request.user,
+                method=data["method"],
+                organizations=data["organizations"],
+                valid_until=data["valid_until"],
+            )
+        except services.InvalidTransition as refusal:
+            form.add_error(None, str(refusal))
+        except ValidationError as invalid:
+            _apply_errors(invalid, form)
+        else:
+            messages.success(request, _("The client's network consent has been recorded."))
+            return redirect("networks:network_detail", network.uuid)
+    return _rerender(request, network, consent_form=form)
+
+
+@require_POST
+@role_required(User.Role.COORDINATOR)
+def network_close(request, network_id):
+    network = _load_network(request, network_id)
+    _require_manager(request, network)
+    form = CloseNetworkForm(request.POST, prefix="close")
+    if form.is_valid():
+        try:
+            services.close_network(network, by=request.user, **form.cleaned_data)
+        except services.InvalidTransition as refusal:
+            form.add_error(None, str(refusal))
+        except ValidationError as invalid:
+            _apply_errors(invalid, form)
+        else:
+            messages.success(request, _("The client network has been closed."))
+            return redirect("networks:network_detail", network.uuid)
+    return _rerender(request, network, close_form=form)
+
+
+# --- Meetings --------------------------------------------------------------------------
+
+
+@role_required(*MEMBERS)
+def meeting_create(request, network_id):
+    network = _load_network(request, network_id)
+    if not can_manage_meetings(request.user, network):
+        raise Http404
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.schedule_meeting(network, by=request.user, **form.service_data())
+        except services.InvalidTransition as refusal:
+            form.add_error(None, str(refusal))
+        except ValidationError as invalid:
+            _apply_errors(invalid, form, form.service_errors())
+        else:
+            messages.success(
+                request, _("The meeting has been scheduled and the invitations are being sent.")
+            )
+            return redirect("networks:meeting_detail", meeting.uuid)
+    _log(request, network.client, kind="network_meeting")
+    return render(
+        request,
+        "networks/meeting_form.html",
+        {"network": network, "form": form, "meeting": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _load_meeting(request, meeting_id):
+    meeting = access_meeting(request.user, meeting_id)
+    return meeting, meeting.network
+
+
+@role_required(*MEMBERS)
+def meeting_edit(request, meeting_id):
+    meeting, network = _load_meeting(request, meeting_id)
+    if not can_manage_meetings(request.user, network):
+        raise Http404
+    form = MeetingForm.for_meeting(meeting, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_meeting(meeting, by=request.user, **form.service_data())
+        except services.InvalidTransition as refusal:
+            form.add_error(None, str(refusal))
+        except ValidationError as invalid:
+            _apply_errors(invalid, form, form.service_errors())
+        else:
+            messages.success(request, _("The meeting has been updated."))
+            return redirect("networks:meeting_detail", meeting.uuid)
+    _log(request, network.client, kind="network_meeting")
+    return render(
+        request,
+        "networks/meeting_form.html",
+        {"network": network, "form": form, "meeting": meeting},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _meeting_context(request, meeting, minutes_form=None, decision_forms=None):
+    network = meeting.network
+    manage = can_manage_meetings(request.user, network)
+    started = meeting.starts_at <= timezone.now()
+    context = {
+        "meeting": meeting,
+        "network": network,
+        "client": network.client,
+        "attendees": list(meeting.attendees.select_related("user", "organization")),
+        "decisions": list(meeting.decisions.select_related("responsible", "responsible__user")),
+        "can_edit": manage and meeting.status == NetworkMeeting.Status.SCHEDULED,
+        "can_record": manage and started and meeting.status != NetworkMeeting.Status.CANCELLED,
+    }
+    if context["can_record"]:
+        context["minutes_form"] = minutes_form or MinutesForm(meeting=meeting)
+        context["decision_forms"] = decision_forms or DecisionFormSet(
+            prefix="decisions", form_kwargs={"meeting": meeting}
+        )
+    return context
+
+
+@role_required(*MEMBERS)
+def meeting_detail(request, meeting_id):
+    meeting, network = _load_meeting(request, meeting_id)
+    _log(request, network.client, kind="network_meeting")
+    return render(request, "networks/meeting_detail.html", _meeting_context(request, meeting))
+
+
+@require_POST
+@role_required(*MEMBERS)
+def meeting_cancel(request, meeting_id):
+    meeting, network = _load_meeting(request, meeting_id)
+    if not can_manage_meetings(request.user, network):
+        raise Http404
+    try:
+        services.cancel_meeting(meeting, by=request.user)
+    except services.InvalidTransition as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("The meeting has been cancelled; the members are told."))
+    return redirect("networks:meeting_detail", meeting.uuid)
+
+
+@require_POST
+@role_required(*MEMBERS)
+def meeting_minutes(request, meeting_id):
+    meeting, network = _load_meeting(request, meeting_id)
+    if not can_manage_meetings(request.user, network):
+        raise Http404
+    form = MinutesForm(request.POST, meeting=meeting)
+    decision_forms = DecisionFormSet(
+        request.POST, prefix="decisions", form_kwargs={"meeting": meeting}
+    )
+    if form.is_valid() and decision_forms.is_valid():
+        try:
+            services.record_meeting_minutes(
+                meeting,
+                by=request.user,
+                attendees=form.cleaned_data["attendees"],
+                client_present=form.cleaned_data["client_present"],
+                minutes=form.cleaned_data["minutes"],
+                decisions=[d.cleaned_data for d in decision_forms if d.cleaned_data],
+            )
+        except services.InvalidTransition as refusal:
+            form.add_error(None, str(refusal))
+        except ValidationError as invalid:
+            _apply_errors(invalid, form)
+        else:
+            messages.success(request, _("The minutes have been saved."))
+            return redirect("networks:meeting_detail", meeting.uuid)
+    _log(request, network.client, kind="network_meeting")
+    return render(
+        request,
+        "networks/meeting_detail.html",
+        _meeting_context(request, meeting, form, decision_forms),
+        status=400,
+    )
