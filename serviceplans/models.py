@@ -417,7 +417,7 @@ class PlanReminder(models.Model):
         ServicePlan, on_delete=models.CASCADE, related_name="+", null=True, blank=True
     )
     # What the inbox and the e-mail say: no names or identity codes.
-    text = models.CharField(_("text"), max_length=300)
+    text = models.CharField(_("text"), max_length=300, blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
