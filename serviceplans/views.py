@@ -72,9 +72,7 @@ def _assessments(client):
 
 def _plan_context(request, plan: ServicePlan, **forms) -> dict:
     user = request.user
-    versions = list(
-        plan.network.plans.order_by("-version").only("uuid", "version", "status", "agreed_at")
-    )
+    versions = list(plan.network.plans.order_by("-version"))
     goals = list(plan.goals.all())
     actions = list(
         plan.actions.select_related("responsible_user", "responsible_organization", "goal")
