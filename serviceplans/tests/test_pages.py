@@ -217,7 +217,7 @@ def test_plan_page_queries_do_not_grow_with_rows(
         by=alice,
         summary="Arvio",
         next_review_date=None,
-        progress={g: ("progressing", "") for g in goals},
+        progress=dict.fromkeys(goals, ("progressing", "")),
     )
     plan.refresh_from_db()
     client.force_login(alice)
