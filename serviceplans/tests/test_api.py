@@ -143,3 +143,17 @@ def test_plan_list_queries_do_not_grow_with_rows(client, kaisa, rows, django_ass
     with django_assert_num_queries(8):
         response = client.get("/api/v1/plans/")
     assert response.json()["count"] == rows
+
+
+def test_the_schema_lists_the_plan_endpoints(client, kaisa):
+    client.force_login(kaisa)
+    schema = client.get("/api/schema/").content.decode()
+    for path in (
+        "/api/v1/plans/",
+        "/api/v1/plans/{id}/goals/",
+        "/api/v1/plans/{id}/actions/",
+        "/api/v1/plans/{id}/reviews/",
+        "/api/v1/plans/{id}/pdf/",
+        "/api/v1/clients/{id}/assessments/",
+    ):
+        assert path in schema
