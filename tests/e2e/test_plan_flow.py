@@ -177,10 +177,36 @@ def test_network_writes_agrees_exports_and_reviews_a_plan(page, live_server, peo
     expect(page.locator("h1")).to_contain_text("2")
     shoot("06-compare")
 
-    # 7. teemu finds his action in "Omat toimenpiteet".
+    # 7. A work-ability assessment on the client's page: the score over time.
+    from clients.services import record_assessment
+
+    record_assessment(
+        network.client,
+        by=people["alice"],
+        kind="self",
+        score=4,
+        assessed_on=timezone.localdate() - datetime.timedelta(days=120),
+    )
+    page.goto(f"{live_server.url}/clients/{network.client.uuid}/assessments/new/")
+    page.fill("#id_assessed_on", timezone.localdate().isoformat())
+    page.select_option("#id_kind", value="multi_professional")
+    page.fill("#id_score", "11")
+    page.click("#assessment-form button[type=submit]")
+    expect(page.locator("#id_score")).to_have_class(re.compile("is-invalid"))
+    shoot("07-assessment-error")
+    page.fill("#id_score", "6")
+    page.fill("#id_mental_wellbeing", "5")
+    page.click("#assessment-form button[type=submit]")
+    expect(page.locator("#was-table .was-row")).to_have_count(2)
+    expect(page.locator("#was-chart")).to_be_visible()
+    shoot("08-client-work-ability")
+    page.goto(f"{live_server.url}/plans/{version2.uuid}/")
+    expect(page.locator("#assessment-change")).to_contain_text("+2")
+
+    # 8. teemu finds his action in "Omat toimenpiteet".
     page.context.clear_cookies()
     _login(page, live_server, "teemu")
     page.goto(f"{live_server.url}/plans/actions/")
     expect(page.locator(".my-action")).to_have_count(1)
     expect(page.locator(".my-actions")).to_contain_text("IPS-työhönvalmennuksen aloitus")
-    shoot("07-my-actions")
+    shoot("09-my-actions")
