@@ -245,3 +245,31 @@ def test_action_status_done_sets_done_at(client, plan, teemu):
     )
     action.refresh_from_db()
     assert action.status == PlanAction.Status.DONE and action.done_at is not None
+
+
+@pytest.mark.parametrize("persona", ["olli", "eero"], indirect=True)
+def test_every_plan_url_is_404_for_those_without_access(client, plan, network, persona):
+    action = plan.actions.first()
+    client.force_login(persona)
+    gets = [
+        reverse("serviceplans:plan_detail", args=[plan.uuid]),
+        reverse("serviceplans:plan_compare", args=[plan.uuid]),
+        reverse("serviceplans:pdf_status", args=[plan.uuid]),
+        reverse("serviceplans:plan_for_network", args=[network.uuid]),
+    ]
+    posts = [
+        reverse("serviceplans:plan_edit", args=[plan.uuid]),
+        reverse("serviceplans:goal_add", args=[plan.uuid]),
+        reverse("serviceplans:action_add", args=[plan.uuid]),
+        reverse("serviceplans:plan_agree", args=[plan.uuid]),
+        reverse("serviceplans:plan_revise", args=[plan.uuid]),
+        reverse("serviceplans:review_add", args=[plan.uuid]),
+        reverse("serviceplans:pdf_request", args=[plan.uuid]),
+        reverse("serviceplans:action_status", args=[action.uuid]),
+        reverse("serviceplans:action_remove", args=[action.uuid]),
+    ]
+    for url in gets:
+        assert client.get(url).status_code == 404, url
+    for url in posts:
+        assert client.post(url, {"status": "done"}).status_code == 404, url
+    assert plan.actions.count() == 2

@@ -109,3 +109,14 @@ def test_export_when_the_broker_is_down_stays_queued_then_completes(
     assert tasks.retry_queued_documents() == 1
     document.refresh_from_db()
     assert document.status == PlanDocument.Status.READY
+
+
+def test_the_task_claims_a_row_once(plan, alice):
+    from serviceplans.tasks import render_plan_document
+
+    document = PlanDocument.objects.create(plan=plan, requested_by=alice, language="fi")
+    assert render_plan_document(document.pk) == "ready"
+    # A second delivery of the same task (Redis redelivers after a lost worker): no-op.
+    assert render_plan_document(document.pk) == "skipped"
+    document.refresh_from_db()
+    assert document.status == PlanDocument.Status.READY
