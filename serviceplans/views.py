@@ -137,6 +137,14 @@ def _render(request, plan, status=200, **forms):
     )
 
 
+def _with_current_lock(request, plan, form_class, prefix):
+    data = request.POST.copy()
+    data[f"{prefix}-lock_version"] = str(plan.lock_version)
+    form = form_class(data, prefix=prefix)
+    form.is_valid()
+    return form
+
+
 def _editable(request, plan_id) -> ServicePlan:
     plan = access_plan(request.user, plan_id)
     if not can_edit_plan(request.user, plan):
@@ -182,9 +190,12 @@ def plan_edit(request, plan_id):
         try:
             services.update_plan(plan, by=request.user, lock_version=lock_version, **data)
         except services.StaleEdit as stale:
-            # The user's text stays in the form; the saved plan is shown beside it.
-            form.add_error(None, str(stale))
+            # The user's text stays in the form and the saved plan is shown beside it;
+            # the form now carries the current lock_version, so that saving again after
+            # comparing is a deliberate choice that succeeds.
             plan.refresh_from_db()
+            form = _with_current_lock(request, plan, PlanForm, "plan")
+            form.add_error(None, str(stale))
             return _render(request, plan, status=409, plan_form=form, stale=True)
         except services.InvalidTransition as refusal:
             form.add_error(None, str(refusal))
@@ -282,8 +293,9 @@ def plan_agree(request, plan_id):
                 note=form.cleaned_data["agreement_note"],
             )
         except services.StaleEdit as stale:
-            form.add_error(None, str(stale))
             plan.refresh_from_db()
+            form = _with_current_lock(request, plan, AgreeForm, "agree")
+            form.add_error(None, str(stale))
             return _render(request, plan, status=409, agree_form=form)
         except services.InvalidTransition as refusal:
             form.add_error(None, str(refusal))

@@ -78,6 +78,16 @@ def test_second_save_with_a_stale_form_is_refused_and_the_text_kept(client, plan
     assert "Alicen versio" in html
     plan.refresh_from_db()
     assert plan.client_goals == "Alicen versio"
+    # Having compared, Teemu saves again from the re-shown form: now it goes through.
+    form = response.context["plan_form"]
+    assert form["lock_version"].value() == str(plan.lock_version)
+    response = client.post(
+        reverse("serviceplans:plan_edit", args=[plan.uuid]),
+        {"plan-lock_version": form["lock_version"].value(), "plan-client_goals": "Yhdessä"},
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.client_goals == "Yhdessä"
 
 
 def test_action_without_responsible_and_before_the_plan_gives_field_errors(client, plan, alice):
