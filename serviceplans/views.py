@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -226,8 +227,6 @@ def goal_add(request, plan_id):
 
 
 def plan_url(plan) -> str:
-    from django.urls import reverse
-
     return reverse("serviceplans:plan_detail", args=[plan.uuid])
 
 
@@ -506,4 +505,7 @@ def reminder_read(request, reminder_id):
     PlanReminder.objects.filter(pk=reminder_id, recipient=request.user, read_at=None).update(
         read_at=timezone.now()
     )
+    back = request.META.get("HTTP_REFERER", "")
+    if back.endswith(reverse("notification_list")):
+        return redirect("notification_list")
     return redirect("serviceplans:my_actions")

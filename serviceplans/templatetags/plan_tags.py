@@ -11,3 +11,16 @@ register = template.Library()
 @register.simple_tag
 def service_type_choices():
     return PlanAction.ServiceType.choices
+
+
+@register.simple_tag
+def unread_plan_reminders(user, limit=20):
+    """The user's unread reminders (actions, reviews, consents, waiting requests) for
+    the in-app inbox: one indexed query (recipient, read_at)."""
+    from serviceplans.models import PlanReminder
+
+    return list(
+        PlanReminder.objects.filter(recipient=user, read_at__isnull=True).order_by(
+            "-created_at", "-pk"
+        )[:limit]
+    )

@@ -145,3 +145,16 @@ def test_reminders_show_in_the_inbox_of_my_actions(client, due_things, teemu):
     client.force_login(teemu)
     response = client.get("/plans/actions/")
     assert [r.kind for r in response.context["reminders"]] == [Kind.ACTION_DUE]
+
+
+@pytest.mark.django_db
+def test_reminders_show_in_the_notifications_inbox_until_read(client, due_things, kaisa):
+    tasks.send_plan_reminders()
+    client.force_login(kaisa)
+    page = client.get("/notifications/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'class="list-group plan-reminders"' in html
+    for reminder in PlanReminder.objects.filter(recipient=kaisa):
+        client.post(f"/plans/reminders/{reminder.pk}/read/")
+    assert 'class="list-group plan-reminders"' not in client.get("/notifications/").content.decode()
