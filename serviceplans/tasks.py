@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -150,8 +151,14 @@ def collect_plan_reminders(today: datetime.date | None = None) -> int:
 
     # 1. Open actions due within 3 days or overdue, to the responsible person.
     live = [ServicePlan.Status.DRAFT, ServicePlan.Status.AGREED]
+    # Only to people who still see the plan: an active member of the network (a member
+    # who leaves loses the plan and its reminders) or a coordinator.
+    still_member = NetworkMember.objects.filter(
+        network=OuterRef("plan__network"), user=OuterRef("responsible_user"), left_at__isnull=True
+    )
     actions = (
         PlanAction.objects.filter(
+            Exists(still_member) | Q(responsible_user__role=User.Role.COORDINATOR),
             status__in=PlanAction.OPEN_STATUSES,
             due_date__lte=today + datetime.timedelta(days=ACTION_DAYS),
             responsible_user__isnull=False,

@@ -158,3 +158,13 @@ def test_reminders_show_in_the_notifications_inbox_until_read(client, due_things
     for reminder in PlanReminder.objects.filter(recipient=kaisa):
         client.post(f"/plans/reminders/{reminder.pk}/read/")
     assert 'class="list-group plan-reminders"' not in client.get("/notifications/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_member_who_left_gets_no_reminders(due_things, network, kaisa, teemu, mailoutbox):
+    from networks import services as network_services
+
+    network_services.remove_network_member(network.members.get(user=teemu), by=kaisa)
+    tasks.send_plan_reminders()
+    assert not PlanReminder.objects.filter(recipient=teemu).exists()
+    assert teemu.email not in [m.to[0] for m in mailoutbox]

@@ -22,7 +22,7 @@ from django.utils import timezone
 from clients.models import Client
 from coordination.models import User
 from coordination.tests.factories import OrganizationFactory, UserFactory
-from networks.models import ClientNetwork
+from networks.models import ClientNetwork, NetworkMember
 from serviceplans import pdf
 from serviceplans.models import (
     GoalProgress,
@@ -126,18 +126,34 @@ def test_pdf_of_a_large_plan_against_weasyprint_alone(coordinator, capsys):
     assert ratio <= 1.5
 
 
+def _members(plans, users, coordinator):
+    """Five members per network; an action's responsible person is one of them."""
+    NetworkMember.objects.bulk_create(
+        NetworkMember(
+            network_id=plan.network_id,
+            user=users[(p * 5 + k) % len(users)],
+            organization_id=users[(p * 5 + k) % len(users)].organization_id,
+            role=NetworkMember.Role.OTHER,
+            added_by=coordinator,
+        )
+        for p, plan in enumerate(plans)
+        for k in range(5)
+    )
+
+
 def _actions(plans, count, users, today):
     random.seed(5)
     rows = []
     for n in range(count):
+        p, k = n % len(plans), (n // len(plans)) % 5
         status = "done" if n % 5 else "planned"  # 80 % done, as in a mature service
         rows.append(
             PlanAction(
-                plan_id=plans[n % len(plans)].pk,
+                plan_id=plans[p].pk,
                 lineage=uuid.uuid4(),
                 description="Toimenpide",
                 service_type="other",
-                responsible_user_id=users[n % len(users)].pk,
+                responsible_user_id=users[(p * 5 + k) % len(users)].pk,
                 due_date=today + datetime.timedelta(days=random.randint(-10, 365)),
                 status=status,
                 done_at=timezone.now() if status == "done" else None,
@@ -155,7 +171,8 @@ def _sweep(today):
 
 
 def _bare_sql(today):
-    """The bare SQL: the due open actions of live plans, nothing else."""
+    """The bare SQL: the due open actions of live plans whose responsible person is still
+    a member of the network (the same rows the sweep selects), nothing else."""
     with connection.cursor() as cursor:
         start = time.perf_counter()
         cursor.execute(
@@ -169,6 +186,11 @@ def _bare_sql(today):
                AND a.responsible_user_id IS NOT NULL
                AND p.status IN ('draft', 'agreed')
                AND n.status IN ('forming', 'active')
+               AND EXISTS (
+                   SELECT 1 FROM networks_networkmember m
+                    WHERE m.network_id = p.network_id AND m.user_id = a.responsible_user_id
+                      AND m.left_at IS NULL
+               )
             """,
             [today + datetime.timedelta(days=3)],
         )
@@ -180,6 +202,7 @@ def test_reminder_sweep_over_100000_actions(coordinator, capsys):
     today = timezone.localdate()
     users = [UserFactory(username=f"ammattilainen{n}") for n in range(50)]
     plans = _plans(1000, coordinator)
+    _members(plans, users, coordinator)
 
     _actions(plans, 1_000, users, today)
     _elapsed, few_queries = _sweep(today)
