@@ -283,3 +283,38 @@ def test_every_plan_url_is_404_for_those_without_access(client, plan, network, p
     for url in posts:
         assert client.post(url, {"status": "done"}).status_code == 404, url
     assert plan.actions.count() == 2
+
+
+def test_a_decision_becomes_an_action_from_the_meeting_page(
+    client, plan, network, kaisa, teemu, olli
+):
+    from django.utils import timezone
+
+    from networks.tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(
+        network=network, starts_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    member = network.members.get(user=teemu)
+    network_services.record_meeting_minutes(
+        meeting,
+        by=kaisa,
+        attendees=[member],
+        minutes="Sovittiin.",
+        decisions=[{"text": "Velkaneuvontaan ajanvaraus", "responsible": member}],
+    )
+    decision = meeting.decisions.get()
+    client.force_login(kaisa)
+    page = client.get(reverse("networks:meeting_detail", args=[meeting.uuid])).content.decode()
+    assert reverse("serviceplans:decision_to_action", args=[decision.uuid]) in page
+    url = reverse("serviceplans:decision_to_action", args=[decision.uuid])
+    client.force_login(olli)
+    assert client.post(url, {"service_type": "debt_counselling"}).status_code == 404
+    client.force_login(kaisa)
+    response = client.post(url, {"service_type": "debt_counselling"})
+    assert response.status_code == 302 and response.url.endswith("#h-actions")
+    action = plan.actions.get(decision=decision)
+    assert (action.responsible_user, action.service_type) == (teemu, "debt_counselling")
+    # Twice is refused with a message, not a second action.
+    client.post(url, {"service_type": "debt_counselling"})
+    assert plan.actions.filter(decision=decision).count() == 1
