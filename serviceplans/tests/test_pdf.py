@@ -120,3 +120,22 @@ def test_the_task_claims_a_row_once(plan, alice):
     assert render_plan_document(document.pk) == "skipped"
     document.refresh_from_db()
     assert document.status == PlanDocument.Status.READY
+
+
+def test_the_page_says_queued_while_the_broker_is_down(
+    client, plan, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    from serviceplans import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(tasks.render_plan_document, "delay", broker_down)
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("serviceplans:pdf_request", args=[plan.uuid]))
+    assert response.status_code == 302  # no error page: the export waits in the queue
+    html = client.get(reverse("serviceplans:plan_detail", args=[plan.uuid])).content.decode()
+    assert "pdf-queued" in html and 'hx-get="' in html  # polled until ready
+    api = client.get(f"/api/v1/plans/{plan.uuid}/pdf/")
+    assert api.status_code == 202 and api.json()["status"] == "queued"
