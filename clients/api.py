@@ -11,7 +11,13 @@ from rest_framework.response import Response
 from clients import services
 from clients.access import clients_visible_to
 from clients.audit import AccessLoggingMixin, log_client_access
-from clients.models import AccessLog, Client, Consent, normalize_identity_code
+from clients.models import (
+    AccessLog,
+    Client,
+    Consent,
+    WorkAbilityAssessment,
+    normalize_identity_code,
+)
 from coordination.models import Organization
 
 
@@ -125,12 +131,41 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = ["given_at", "withdrawn_at"]
 
 
+# serviceplans issue: the work-ability assessments
+class AssessmentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    assessed_by = serializers.StringRelatedField(read_only=True)
+    band = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = WorkAbilityAssessment
+        fields = [
+            "id",
+            "assessed_on",
+            "assessed_by",
+            "kind",
+            "score",
+            "band",
+            "physical_functioning",
+            "mental_wellbeing",
+            "social_participation",
+            "competence",
+            "everyday_coping",
+            "motivation_values",
+            "work_environment",
+            "narrative",
+        ]
+        read_only_fields = ["id", "assessed_by", "band"]
+        extra_kwargs = {"assessed_on": {"required": False}}
+
+
 class IsCoordinatorToWrite(permissions.BasePermission):
     """Professionals read the clients of their consultations; only the hub's coordinators
     create or change client records through the API."""
 
     def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS or view.action == "consents":
+        # serviceplans issue: members record assessments too
+        if request.method in permissions.SAFE_METHODS or view.action in ("consents", "assessments"):
             return True
         return bool(request.user.is_coordinator)
 
@@ -194,3 +229,29 @@ class ClientViewSet(
             raise as_drf_error(error) from None
         log_client_access(request, client, action=AccessLog.Action.CREATE, kind="consent")
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+    # --- serviceplans issue: the work-ability assessments
+    @extend_schema(methods=["GET"], responses=AssessmentSerializer(many=True), request=None)
+    @extend_schema(
+        methods=["POST"], request=AssessmentSerializer, responses={201: AssessmentSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def assessments(self, request, id=None):
+        """GET the client's work-ability assessments, newest first; POST records one."""
+        client = self.get_object()
+        if request.method == "GET":
+            log_client_access(request, client, action=AccessLog.Action.API, kind="assessment")
+            rows = client.assessments.select_related("assessed_by")
+            return Response(AssessmentSerializer(rows, many=True).data)
+        serializer = AssessmentSerializer(data=request.data)
+        # The ranges are the service's to check, so that the API and the page say the same.
+        serializer.fields["score"].validators = []
+        serializer.is_valid(raise_exception=True)
+        try:
+            assessment = services.record_assessment(
+                client, by=request.user, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from None
+        log_client_access(request, client, action=AccessLog.Action.CREATE, kind="assessment")
+        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)

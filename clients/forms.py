@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.models import (
     Client,
     Consent,
+    WorkAbilityAssessment,
     birth_date_from_identity_code,
     normalize_identity_code,
     validate_identity_code,
@@ -127,4 +128,38 @@ class ConsentForm(forms.Form):
         required=False,
         widget=DateInput(),
         help_text=_("Leave empty if the consent is valid until withdrawn."),
+    )
+
+
+# --- serviceplans issue: the work-ability assessment ------------------------------------
+
+
+class AssessmentForm(forms.Form):
+    """Parses only; `services.record_assessment` checks the ranges (and the database
+    has CheckConstraints too)."""
+
+    assessed_on = forms.DateField(label=_("Date of the assessment"), widget=DateInput)
+    kind = forms.ChoiceField(
+        label=_("Kind of assessment"),
+        choices=[("", "---------"), *WorkAbilityAssessment.Kind.choices],
+    )
+    score = forms.IntegerField(
+        label=_("Work Ability Score (0–10)"),
+        help_text=_(
+            "Current work ability compared with the lifetime best: "
+            "0 = cannot work at all, 10 = best."
+        ),
+    )
+    physical_functioning = forms.IntegerField(label=_("Physical functioning"), required=False)
+    mental_wellbeing = forms.IntegerField(label=_("Mental wellbeing"), required=False)
+    social_participation = forms.IntegerField(label=_("Social participation"), required=False)
+    competence = forms.IntegerField(label=_("Competence"), required=False)
+    everyday_coping = forms.IntegerField(label=_("Coping with everyday life"), required=False)
+    motivation_values = forms.IntegerField(label=_("Motivation and values"), required=False)
+    work_environment = forms.IntegerField(label=_("Work and work environment"), required=False)
+    narrative = forms.CharField(
+        label=_("Narrative"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        required=False,
     )

@@ -336,3 +336,133 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AccessLogIsAppendOnly("the access log is append-only")
+
+
+# --- serviceplans issue: the work-ability assessment ------------------------------------
+
+
+def work_ability_band(score: int | None) -> str:
+    """The band Finnish research uses for the Work Ability Score: poor 0–5, moderate 6–7,
+    good 8–10."""
+    if score is None:
+        return ""
+    if score <= 5:
+        return WorkAbilityAssessment.Band.POOR
+    if score <= 7:
+        return WorkAbilityAssessment.Band.MODERATE
+    return WorkAbilityAssessment.Band.GOOD
+
+
+class WorkAbilityAssessment(models.Model):
+    """One assessment of the client's work ability, repeated over time so that change is
+    visible: the Work Ability Score (current work ability against the lifetime best, the
+    first item of the Work Ability Index) and seven domain ratings in the spirit of the
+    Work Ability House and TTL's Kykyviisari."""
+
+    class Kind(models.TextChoices):
+        SELF = "self", _("Self-assessment")
+        PROFESSIONAL = "professional", _("Professional's assessment")
+        MULTI_PROFESSIONAL = "multi_professional", _("Multi-professional assessment")
+
+    class Band(models.TextChoices):
+        POOR = "poor", _("Poor (0–5)")
+        MODERATE = "moderate", _("Moderate (6–7)")
+        GOOD = "good", _("Good (8–10)")
+
+    # (field name, label): the domains, in the order forms and tables show them.
+    DOMAINS = (
+        ("physical_functioning", _("Physical functioning")),
+        ("mental_wellbeing", _("Mental wellbeing")),
+        ("social_participation", _("Social participation")),
+        ("competence", _("Competence")),
+        ("everyday_coping", _("Coping with everyday life")),
+        ("motivation_values", _("Motivation and values")),
+        ("work_environment", _("Work and work environment")),
+    )
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    assessed_on = models.DateField(_("date of the assessment"), default=timezone.localdate)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind of assessment"), max_length=20, choices=Kind.choices)
+    score = models.PositiveSmallIntegerField(
+        _("Work Ability Score (0–10)"),
+        help_text=_(
+            "Current work ability compared with the lifetime best: "
+            "0 = cannot work at all, 10 = best."
+        ),
+    )
+    physical_functioning = models.PositiveSmallIntegerField(
+        _("physical functioning"), null=True, blank=True
+    )
+    mental_wellbeing = models.PositiveSmallIntegerField(
+        _("mental wellbeing"), null=True, blank=True
+    )
+    social_participation = models.PositiveSmallIntegerField(
+        _("social participation"), null=True, blank=True
+    )
+    competence = models.PositiveSmallIntegerField(_("competence"), null=True, blank=True)
+    everyday_coping = models.PositiveSmallIntegerField(
+        _("coping with everyday life"), null=True, blank=True
+    )
+    motivation_values = models.PositiveSmallIntegerField(
+        _("motivation and values"), null=True, blank=True
+    )
+    work_environment = models.PositiveSmallIntegerField(
+        _("work and work environment"), null=True, blank=True
+    )
+    narrative = models.TextField(_("narrative"), max_length=10_000, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-assessed_on", "-created_at"]
+        verbose_name = _("work-ability assessment")
+        verbose_name_plural = _("work-ability assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=10),
+                name="assessment_score_0_to_10",
+                violation_error_message=_("The Work Ability Score is a whole number from 0 to 10."),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True})
+                    | Q(**{f"{field}__gte": 0, f"{field}__lte": 10}),
+                    name=f"assessment_{field}_0_to_10",
+                    violation_error_message=_("A rating is a whole number from 0 to 10."),
+                )
+                for field in (
+                    "physical_functioning",
+                    "mental_wellbeing",
+                    "social_participation",
+                    "competence",
+                    "everyday_coping",
+                    "motivation_values",
+                    "work_environment",
+                )
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "assessed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.assessed_on:%Y-%m-%d} {self.score}/10"
+
+    @property
+    def band(self) -> str:
+        return work_ability_band(self.score)
+
+    def get_band_display(self) -> str:
+        return str(self.Band(self.band).label)
+
+    def domain_ratings(self) -> list[tuple[str, int | None]]:
+        return [(label, getattr(self, field)) for field, label in self.DOMAINS]

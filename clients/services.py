@@ -136,3 +136,47 @@ def withdraw_consent(consent: Consent, *, by) -> Consent:
     consent.withdrawn_by = by
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     return consent
+
+
+# --- serviceplans issue: the work-ability assessment ------------------------------------
+
+ASSESSMENT_FIELDS = (
+    "assessed_on",
+    "kind",
+    "score",
+    "physical_functioning",
+    "mental_wellbeing",
+    "social_participation",
+    "competence",
+    "everyday_coping",
+    "motivation_values",
+    "work_environment",
+    "narrative",
+)
+
+
+def record_assessment(client: Client, *, by, **data):
+    """A work-ability assessment of the client. Scores outside 0–10, an unknown kind and
+    a date in the future are refused with a message per field; nothing is saved then."""
+    from clients.models import WorkAbilityAssessment
+
+    errors = {}
+    score = data.get("score")
+    if score is None or not 0 <= int(score) <= 10:
+        errors["score"] = [_("The Work Ability Score is a whole number from 0 to 10.")]
+    for field, _label in WorkAbilityAssessment.DOMAINS:
+        value = data.get(field)
+        if value is not None and not 0 <= int(value) <= 10:
+            errors[field] = [_("A rating is a whole number from 0 to 10.")]
+    if data.get("kind") not in WorkAbilityAssessment.Kind.values:
+        errors["kind"] = [_("Choose the kind of assessment.")]
+    assessed_on = data.get("assessed_on") or timezone.localdate()
+    if assessed_on > timezone.localdate():
+        errors["assessed_on"] = [_("The assessment cannot be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    values = {name: data.get(name) for name in ASSESSMENT_FIELDS if name in data}
+    values["assessed_on"] = assessed_on
+    values["narrative"] = (data.get("narrative") or "").strip()
+    with transaction.atomic():
+        return WorkAbilityAssessment.objects.create(client=client, assessed_by=by, **values)

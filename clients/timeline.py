@@ -78,6 +78,7 @@ def client_timeline(client, user) -> list[Event]:
                 )
             )
     events.extend(_network_events(client, user))
+    events.extend(_plan_events(client, user))  # serviceplans issue
     events.sort(key=lambda event: event.at, reverse=True)
     return events
 
@@ -108,3 +109,39 @@ def _network_events(client, user) -> list[Event]:
 
 
 # --- end networks issue
+
+
+# --- serviceplans issue: assessments, and the agreed plan versions and reviews of the
+# networks the user sees (by relation name: clients does not import serviceplans).
+def _plan_events(client, user) -> list[Event]:
+    from django.urls import reverse
+
+    events = []
+    for assessment in client.assessments.all():
+        events.append(
+            Event(
+                assessment.created_at,
+                "assessment",
+                _("Work-ability assessment: %(score)d/10 (%(kind)s)")
+                % {"score": assessment.score, "kind": assessment.get_kind_display()},
+            )
+        )
+    plans = client.service_plans.filter(agreed_at__isnull=False).select_related("network")
+    if not user.is_coordinator:
+        plans = plans.filter(
+            network__members__user=user, network__members__left_at__isnull=True
+        ).distinct()
+    for plan in plans:
+        url = reverse("serviceplans:plan_detail", args=[plan.uuid])
+        events.append(
+            Event(
+                plan.agreed_at,
+                "plan_agreed",
+                _("Service plan version %(version)d agreed") % {"version": plan.version},
+                url=url,
+            )
+        )
+    return events
+
+
+# --- end serviceplans issue

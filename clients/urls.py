@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.client_search, name="client_search"),
     path("<uuid:client_id>/", views.client_detail, name="client_detail"),
     path("<uuid:client_id>/consents/", views.consent_create, name="consent_create"),
+    # serviceplans issue: the work-ability assessment
+    path("<uuid:client_id>/assessments/new/", views.assessment_create, name="assessment_create"),
     path(
         "<uuid:client_id>/consents/<uuid:consent_id>/withdraw/",
         views.consent_withdraw,

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
@@ -108,3 +110,34 @@ def consent_withdraw(request, client_id, consent_id):
     if clients_visible_to(request.user).filter(pk=client.pk).exists():
         return redirect("clients:client_detail", client.uuid)
     return redirect("my_requests")
+
+
+# --- serviceplans issue: the work-ability assessment ------------------------------------
+
+
+@role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL)
+def assessment_create(request, client_id):
+    """Record a work-ability assessment; the client page draws the score over time."""
+    from clients.forms import AssessmentForm
+    from clients.services import record_assessment
+
+    client = access_client(request.user, client_id)
+    form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_assessment(client, by=request.user, **form.cleaned_data)
+        except ValidationError as invalid:
+            for field, field_messages in invalid.message_dict.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            log_client_access(request, client, action=AccessLog.Action.CREATE, kind="assessment")
+            messages.success(request, _("The work-ability assessment has been recorded."))
+            return redirect(reverse("clients:client_detail", args=[client.uuid]) + "#h-assessments")
+    log_client_access(request, client, action=AccessLog.Action.VIEW, kind="assessment")
+    return render(
+        request,
+        "clients/assessment_form.html",
+        {"client": client, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

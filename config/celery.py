@@ -8,6 +8,7 @@ long ETA or countdown tasks are used.
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -33,6 +34,16 @@ app.conf.update(
         "networks-send-meeting-reminders": {
             "task": "networks.send_meeting_reminders",
             "schedule": 15 * 60,
+        },
+        # serviceplans issue: the daily reminders (actions, reviews, consents, waiting
+        # requests) at 7:00 Helsinki time, and exports left queued while Redis was down.
+        "serviceplans-send-plan-reminders": {
+            "task": "serviceplans.send_plan_reminders",
+            "schedule": crontab(hour=7, minute=0),
+        },
+        "serviceplans-retry-queued-documents": {
+            "task": "serviceplans.retry_queued_documents",
+            "schedule": 60,
         },
     },
 )

@@ -10,12 +10,14 @@ from config import health
 from coordination import twofactor_views
 from coordination.api import ConsultationViewSet, OrganizationViewSet
 from networks.api import NetworkViewSet
+from serviceplans.api import PlanViewSet  # serviceplans issue
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("clients", ClientViewSet, basename="client")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("networks", NetworkViewSet, basename="network")  # networks issue
+router.register("plans", PlanViewSet, basename="plan")  # serviceplans issue
 
 admin.site.site_header = "Työkyky"
 admin.site.site_title = "Työkyky"

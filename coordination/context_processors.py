@@ -11,12 +11,14 @@ NAVIGATION = {
         ("consultation_create", _("Request a consultation")),
         ("my_requests", _("My requests")),
         ("networks:my_networks", _("My networks")),  # networks issue
+        ("serviceplans:my_actions", _("My actions")),  # serviceplans issue
         ("notification_list", None),
     ],
     User.Role.COORDINATOR: [
         ("consultation_queue", _("Consultation queue")),
         ("clients:client_search", _("Clients")),
         ("networks:my_networks", _("My networks")),  # networks issue
+        ("serviceplans:my_actions", _("My actions")),  # serviceplans issue
         ("consultation_create", _("Request a consultation")),
         ("my_requests", _("My requests")),
         ("notification_list", None),

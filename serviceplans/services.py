@@ -1,1 +1,572 @@
-"""What happens in the serviceplans app: every write is a verb–noun service function here."""
+"""What happens in the serviceplans app: every write is a verb–noun service function here.
+
+Each function is one transaction; bad input raises `ValidationError` with a message per
+field, a move the plan's state does not allow raises `InvalidTransition`, and a save made
+from a stale form raises `StaleEdit` – nothing is saved half-way. Every change of a plan
+version bumps its `lock_version` with a conditional UPDATE that must hit one row
+(optimistic locking, DESIGN.md §7).
+"""
+
+import datetime
+import difflib
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clients.models import AccessLog
+from coordination.models import Organization, User
+from coordination.services import InvalidTransition
+from networks.access import network_basis
+from networks.models import ClientNetwork, MeetingDecision, NetworkMember
+from serviceplans.access import can_edit_plan
+from serviceplans.models import (
+    GoalProgress,
+    PlanAction,
+    PlanDocument,
+    PlanGoal,
+    PlanReview,
+    ServicePlan,
+)
+
+__all__ = ["InvalidTransition", "StaleEdit"]
+
+PLAN_FIELDS = ("client_goals", "strengths", "assessment_summary", "next_review_date")
+
+
+class StaleEdit(InvalidTransition):
+    """Someone else saved the plan after this form was opened."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or gettext_lazy(
+                "Someone else saved this plan while you were editing it. Your text is kept "
+                "below: compare it with the saved plan, then save again."
+            )
+        )
+
+
+def _log(by: User, plan: ServicePlan, action: str = AccessLog.Action.UPDATE) -> None:
+    AccessLog.objects.create(
+        user=by,
+        client_id=plan.client_id,
+        action=action,
+        basis=network_basis(by),
+        object_kind="service_plan",
+    )
+
+
+def _require_editor(by: User, plan: ServicePlan) -> None:
+    if not can_edit_plan(by, plan):
+        raise InvalidTransition(
+            gettext_lazy("Only the network's members and the hub's coordinators can do this.")
+        )
+
+
+def _require_draft(plan: ServicePlan) -> None:
+    if plan.status != ServicePlan.Status.DRAFT:
+        raise InvalidTransition(
+            gettext_lazy(
+                "This version has been agreed and cannot be changed. Start a new version "
+                "to change the plan."
+            )
+        )
+
+
+def _bump(plan: ServicePlan, by: User, lock_version: int | None = None, **fields) -> None:
+    """The conditional UPDATE … WHERE lock_version = n that must hit exactly one row."""
+    rows = ServicePlan.objects.filter(pk=plan.pk)
+    if lock_version is not None:
+        rows = rows.filter(lock_version=lock_version)
+    now = timezone.now()
+    if (
+        rows.update(lock_version=F("lock_version") + 1, updated_at=now, updated_by=by, **fields)
+        != 1
+    ):
+        raise StaleEdit()
+    plan.refresh_from_db(fields=["lock_version", "updated_at", "updated_by", *fields])
+
+
+def current_plan(network: ClientNetwork) -> ServicePlan | None:
+    """The newest version of the network's plan (a draft if one is being written)."""
+    return network.plans.order_by("-version").first()
+
+
+def agreed_plan(network: ClientNetwork) -> ServicePlan | None:
+    return network.plans.filter(status=ServicePlan.Status.AGREED).first()
+
+
+def _plan_errors(fields: dict, today: datetime.date) -> dict:
+    errors = {}
+    review = fields.get("next_review_date")
+    if review is not None and review < today:
+        errors["next_review_date"] = [_("The next review cannot be in the past.")]
+    return errors
+
+
+# --- The plan --------------------------------------------------------------------------
+
+
+def create_plan(network: ClientNetwork, *, by: User, **fields) -> ServicePlan:
+    """Version 1 of a network's plan, as a draft. The assessment summary starts from the
+    client's latest work-ability assessment."""
+    if not network.is_open:
+        raise InvalidTransition(gettext_lazy("The network is closed."))
+    errors = _plan_errors(fields, timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    plan = ServicePlan(network=network, client=network.client, created_by=by, updated_by=by)
+    _require_editor(by, plan)
+    for name in PLAN_FIELDS:
+        if name in fields:
+            setattr(plan, name, fields[name])
+    if not plan.assessment_summary:
+        plan.assessment_summary = assessment_summary_text(network.client)
+    try:
+        with transaction.atomic():
+            plan.save()
+            _log(by, plan, AccessLog.Action.CREATE)
+    except IntegrityError:
+        raise InvalidTransition(gettext_lazy("The network already has a service plan.")) from None
+    return plan
+
+
+def assessment_summary_text(client) -> str:
+    latest = list(client.assessments.order_by("-assessed_on", "-created_at")[:1])
+    if not latest:
+        return ""
+    assessment = latest[0]
+    return _("Work Ability Score %(score)d/10 (%(band)s) on %(date)s, %(kind)s.") % {
+        "score": assessment.score,
+        "band": assessment.get_band_display(),
+        "date": assessment.assessed_on.strftime("%d.%m.%Y"),
+        "kind": assessment.get_kind_display().lower(),
+    }
+
+
+def update_plan(plan: ServicePlan, *, by: User, lock_version: int, **fields) -> ServicePlan:
+    """Save the plan's text from a form opened at `lock_version`; refused with
+    `StaleEdit` if anyone saved the plan since."""
+    _require_editor(by, plan)
+    _require_draft(plan)
+    errors = _plan_errors(fields, timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    changes = {name: fields[name] for name in PLAN_FIELDS if name in fields}
+    with transaction.atomic():
+        _bump(plan, by, lock_version, status=ServicePlan.Status.DRAFT, **changes)
+        _log(by, plan)
+    return plan
+
+
+def agree_plan(
+    plan: ServicePlan, *, by: User, lock_version: int, method: str, note: str = ""
+) -> ServicePlan:
+    """The client has agreed: the draft becomes the agreed version and is frozen; the
+    previously agreed version is closed (superseded)."""
+    _require_editor(by, plan)
+    _require_draft(plan)
+    errors = {}
+    if method not in ServicePlan.AgreementMethod.values:
+        errors["agreement_method"] = [_("Choose how the client agreed to the plan.")]
+    if not plan.goals.exists():
+        errors["__all__"] = [_("Write at least one goal with the client before agreeing.")]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        previous = (
+            ServicePlan.objects.select_for_update()
+            .filter(network=plan.network_id, status=ServicePlan.Status.AGREED)
+            .first()
+        )
+        if previous is not None:
+            previous.status = ServicePlan.Status.CLOSED
+            previous.closed_at = now
+            previous.save(update_fields=["status", "closed_at"])
+        _bump(
+            plan,
+            by,
+            lock_version,
+            status=ServicePlan.Status.AGREED,
+            agreed_at=now,
+            agreed_by=by,
+            agreement_method=method,
+            agreement_note=note[:500],
+        )
+        plan.status = ServicePlan.Status.AGREED
+        _log(by, plan)
+    return plan
+
+
+def start_plan_revision(plan: ServicePlan, *, by: User) -> ServicePlan:
+    """The next version as a draft, a copy of the agreed one with its goals and actions
+    (same lineage, so the diff can pair them). If a draft exists already, that one."""
+    _require_editor(by, plan)
+    if plan.status == ServicePlan.Status.DRAFT:
+        return plan
+    existing = plan.network.plans.filter(status=ServicePlan.Status.DRAFT).first()
+    if existing is not None:
+        return existing
+    if plan.status != ServicePlan.Status.AGREED:
+        raise InvalidTransition(gettext_lazy("Only the agreed version can be revised."))
+    latest = plan.network.plans.order_by("-version").values_list("version", flat=True)[0]
+    draft = ServicePlan(
+        network_id=plan.network_id,
+        client_id=plan.client_id,
+        version=latest + 1,
+        created_by=by,
+        updated_by=by,
+        **{name: getattr(plan, name) for name in PLAN_FIELDS},
+    )
+    try:
+        with transaction.atomic():
+            draft.save()
+            goals = {}
+            for goal in plan.goals.all():
+                old_pk = goal.pk
+                goal.pk = goal.id = None
+                goal._state.adding = True
+                goal.plan = draft
+                goal.uuid = PlanGoal._meta.get_field("uuid").default()
+                goal.save()
+                goals[old_pk] = goal
+            actions = []
+            for action in plan.actions.all():
+                action.pk = action.id = None
+                action._state.adding = True
+                action.uuid = PlanAction._meta.get_field("uuid").default()
+                action.plan = draft
+                action.goal = goals.get(action.goal_id)
+                actions.append(action)
+            PlanAction.objects.bulk_create(actions)
+            _log(by, draft, AccessLog.Action.CREATE)
+    except IntegrityError:
+        # Someone else started the revision at the same moment: theirs is the draft.
+        return plan.network.plans.get(status=ServicePlan.Status.DRAFT)
+    return draft
+
+
+def editable_plan(network: ClientNetwork, *, by: User) -> ServicePlan:
+    """The draft to write into: the current draft, a new revision of the agreed plan, or
+    a new plan."""
+    plan = current_plan(network)
+    if plan is None:
+        return create_plan(network, by=by)
+    if plan.status == ServicePlan.Status.DRAFT:
+        return plan
+    return start_plan_revision(agreed_plan(network) or plan, by=by)
+
+
+# --- Goals and actions -----------------------------------------------------------------
+
+
+def add_goal(
+    plan: ServicePlan,
+    *,
+    by: User,
+    text: str,
+    domain: str,
+    target_date: datetime.date | None = None,
+) -> PlanGoal:
+    _require_editor(by, plan)
+    _require_draft(plan)
+    errors = {}
+    if not (text or "").strip():
+        errors["text"] = [_("Write the goal, in the client's words where possible.")]
+    if domain not in PlanGoal.Domain.values:
+        errors["domain"] = [_("Choose the area of life.")]
+    if target_date is not None and target_date < timezone.localdate(plan.created_at):
+        errors["target_date"] = [_("The target date cannot be before the plan was made.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        goal = PlanGoal.objects.create(
+            plan=plan,
+            text=text.strip(),
+            domain=domain,
+            target_date=target_date,
+            position=plan.goals.count(),
+        )
+        _bump(plan, by)
+    return goal
+
+
+def _action_errors(plan: ServicePlan, data: dict) -> dict:
+    errors = {}
+    if not (data.get("description") or "").strip():
+        errors["description"] = [_("Describe the action.")]
+    if data.get("service_type") not in PlanAction.ServiceType.values:
+        errors["service_type"] = [_("Choose the service.")]
+    user = data.get("responsible_user")
+    if not (data.get("responsible_organization") or user or data.get("responsible_name")):
+        errors["responsible_organization"] = [
+            _("Name who is responsible: an organisation, a person or both.")
+        ]
+    if (
+        user is not None
+        and not user.is_coordinator
+        and not NetworkMember.objects.filter(
+            network=plan.network_id, user=user, left_at__isnull=True
+        ).exists()
+    ):
+        errors["responsible_user"] = [
+            _("The responsible person must be a member of the network. Add them first.")
+        ]
+    due = data.get("due_date")
+    if due is not None and due < timezone.localdate(plan.created_at):
+        errors["due_date"] = [_("The due date cannot be before the plan was made.")]
+    goal = data.get("goal")
+    if goal is not None and goal.plan_id != plan.pk:
+        errors["goal"] = [_("Choose a goal of this plan.")]
+    return errors
+
+
+def add_action(plan: ServicePlan, *, by: User, decision=None, **data) -> PlanAction:
+    """An action with its responsible party. The organisation defaults to the
+    responsible person's own."""
+    _require_editor(by, plan)
+    _require_draft(plan)
+    errors = _action_errors(plan, data)
+    if errors:
+        raise ValidationError(errors)
+    user = data.get("responsible_user")
+    organization = data.get("responsible_organization")
+    if organization is None and user is not None:
+        organization = user.organization
+    with transaction.atomic():
+        action = PlanAction.objects.create(
+            plan=plan,
+            goal=data.get("goal"),
+            description=data["description"].strip(),
+            service_type=data["service_type"],
+            responsible_organization=organization,
+            responsible_user=user,
+            responsible_name=(data.get("responsible_name") or "").strip(),
+            due_date=data.get("due_date"),
+            decision=decision,
+            position=plan.actions.count(),
+        )
+        _bump(plan, by)
+    return action
+
+
+def remove_action(action: PlanAction, *, by: User) -> None:
+    plan = action.plan
+    _require_editor(by, plan)
+    _require_draft(plan)
+    with transaction.atomic():
+        action.delete()
+        _bump(plan, by)
+
+
+def set_action_status(action: PlanAction, *, by: User, status: str) -> PlanAction:
+    """Follow-up, not a change of the plan: allowed on the agreed version too, and kept
+    in step on the draft copy of the same action."""
+    plan = action.plan
+    _require_editor(by, plan)
+    if plan.status == ServicePlan.Status.CLOSED:
+        raise InvalidTransition(gettext_lazy("This version is closed."))
+    if status not in PlanAction.Status.values:
+        raise ValidationError({"status": [_("Choose a status.")]})
+    if action.status == status:
+        return action
+    done_at = timezone.now() if status == PlanAction.Status.DONE else None
+    with transaction.atomic():
+        PlanAction.objects.filter(
+            lineage=action.lineage,
+            plan__network=plan.network_id,
+            plan__status__in=[ServicePlan.Status.DRAFT, ServicePlan.Status.AGREED],
+        ).update(status=status, done_at=done_at)
+        _bump(plan, by)
+    action.status, action.done_at = status, done_at
+    return action
+
+
+def action_from_decision(decision: MeetingDecision, *, by: User, service_type: str) -> PlanAction:
+    """A network decision becomes an action of the plan in one step: into the draft (a new
+    version is started if the plan is agreed) with the decision's text, responsible
+    member and due date."""
+    network = decision.meeting.network
+    if PlanAction.objects.filter(
+        decision=decision, plan__network=network, plan__status=ServicePlan.Status.DRAFT
+    ).exists():
+        raise InvalidTransition(gettext_lazy("This decision is already an action of the plan."))
+    member = decision.responsible
+    with transaction.atomic():
+        plan = editable_plan(network, by=by)
+        data = {
+            "description": decision.text,
+            "service_type": service_type,
+            "due_date": decision.due_date
+            if decision.due_date and decision.due_date >= timezone.localdate(plan.created_at)
+            else None,
+            "responsible_user": member.user if member and member.user_id else None,
+            "responsible_organization": member.organization if member else None,
+            "responsible_name": member.name if member and not member.user_id else "",
+        }
+        if not (data["responsible_user"] or data["responsible_name"]):
+            data["responsible_user"] = by if not by.is_coordinator else None
+            data["responsible_organization"] = by.organization
+        return add_action(plan, by=by, decision=decision, **data)
+
+
+# --- Reviews ---------------------------------------------------------------------------
+
+
+def record_review(
+    plan: ServicePlan,
+    *,
+    by: User,
+    summary: str,
+    next_review_date: datetime.date | None,
+    progress: dict,
+    reviewed_on: datetime.date | None = None,
+) -> tuple[PlanReview, ServicePlan]:
+    """A follow-up and review of the agreed plan: goal-by-goal progress, a summary and
+    the next review date. The plan then continues as its next version (a draft) carrying
+    the new review date and the goals' new status, to be agreed again with the client.
+    `progress` maps a goal of `plan` to `(progress, note)`."""
+    _require_editor(by, plan)
+    if plan.status != ServicePlan.Status.AGREED:
+        raise InvalidTransition(gettext_lazy("Only the agreed version of a plan is reviewed."))
+    today = timezone.localdate()
+    reviewed_on = reviewed_on or today
+    errors = {}
+    if not (summary or "").strip():
+        errors["summary"] = [_("Write a summary of the review.")]
+    if next_review_date is not None and next_review_date < today:
+        errors["next_review_date"] = [_("The next review cannot be in the past.")]
+    if reviewed_on > today:
+        errors["reviewed_on"] = [_("The review cannot be in the future.")]
+    for goal, (value, _note) in progress.items():
+        if goal.plan_id != plan.pk or value not in GoalProgress.Progress.values:
+            errors.setdefault("__all__", []).append(_("Give the progress of each goal."))
+            break
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        review = PlanReview.objects.create(
+            plan=plan,
+            reviewed_on=reviewed_on,
+            reviewed_by=by,
+            summary=summary.strip(),
+            next_review_date=next_review_date,
+        )
+        GoalProgress.objects.bulk_create(
+            GoalProgress(review=review, goal=goal, progress=value, note=(note or "").strip())
+            for goal, (value, note) in progress.items()
+        )
+        draft = start_plan_revision(plan, by=by)
+        achieved = [g.lineage for g, (v, _n) in progress.items() if v == "achieved"]
+        if achieved:
+            draft.goals.filter(lineage__in=achieved).update(status=PlanGoal.Status.ACHIEVED)
+        _bump(draft, by, next_review_date=next_review_date)
+        _log(by, plan, AccessLog.Action.CREATE)
+    return review, draft
+
+
+# --- PDF -------------------------------------------------------------------------------
+
+
+def request_plan_pdf(plan: ServicePlan, *, by: User) -> PlanDocument:
+    """A row first (queued); the task claims it after the commit. When the broker is
+    down the row stays queued and the periodic `retry_queued_documents` sends it when
+    the broker is back."""
+    from serviceplans import tasks
+
+    document = PlanDocument.objects.filter(
+        plan=plan,
+        lock_version=plan.lock_version,
+        status__in=[PlanDocument.Status.QUEUED, PlanDocument.Status.RUNNING],
+    ).first()
+    if document is not None:
+        return document
+    with transaction.atomic():
+        document = PlanDocument.objects.create(
+            plan=plan,
+            lock_version=plan.lock_version,
+            language=plan.client.language if plan.client.language in ("fi", "sv", "en") else "fi",
+            requested_by=by,
+        )
+        _log(by, plan, AccessLog.Action.EXPORT)
+        transaction.on_commit(lambda: tasks.enqueue_document(document.pk))
+    return document
+
+
+# --- Versions: what changed ------------------------------------------------------------
+
+
+def _lines(text) -> list[str]:
+    return str(text or "").splitlines() or [""]
+
+
+def _text_diff(old, new) -> list[tuple[str, str]]:
+    """Lines as (sign, text): '-' removed, '+' added, ' ' kept."""
+    return [
+        (line[0], line[2:])
+        for line in difflib.ndiff(_lines(old), _lines(new))
+        if not line.startswith("?")
+    ]
+
+
+def _goal_text(goal: PlanGoal) -> str:
+    target = goal.target_date.strftime("%d.%m.%Y") if goal.target_date else "–"
+    return f"{goal.text} [{goal.get_domain_display()}; {target}; {goal.get_status_display()}]"
+
+
+def _action_text(action: PlanAction) -> str:
+    due = action.due_date.strftime("%d.%m.%Y") if action.due_date else "–"
+    return (
+        f"{action.description} [{action.get_service_type_display()}; "
+        f"{action.responsible_display or '–'}; {due}; {action.get_status_display()}]"
+    )
+
+
+def _pair(old_items, new_items, text) -> list[dict]:
+    old = {item.lineage: item for item in old_items}
+    new = {item.lineage: item for item in new_items}
+    rows = []
+    for lineage, item in new.items():
+        if lineage not in old:
+            rows.append({"change": "added", "lines": [("+", text(item))]})
+        elif text(old[lineage]) != text(item):
+            rows.append({"change": "changed", "lines": _text_diff(text(old[lineage]), text(item))})
+    for lineage, item in old.items():
+        if lineage not in new:
+            rows.append({"change": "removed", "lines": [("-", text(item))]})
+    return rows
+
+
+def plan_diff(old: ServicePlan, new: ServicePlan) -> dict:
+    """What changed from `old` to `new`: the text fields line by line, and the goals and
+    actions paired across versions by their lineage."""
+    fields = []
+    for name in PLAN_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if name == "next_review_date":
+            before = before.strftime("%d.%m.%Y") if before else ""
+            after = after.strftime("%d.%m.%Y") if after else ""
+        if before != after:
+            fields.append(
+                {
+                    "label": ServicePlan._meta.get_field(name).verbose_name,
+                    "lines": _text_diff(before, after),
+                }
+            )
+    related = ("responsible_user", "responsible_organization")
+    return {
+        "fields": fields,
+        "goals": _pair(old.goals.all(), new.goals.all(), _goal_text),
+        "actions": _pair(
+            old.actions.select_related(*related), new.actions.select_related(*related), _action_text
+        ),
+    }
+
+
+def organizations_for_actions():
+    return Organization.objects.filter(active=True).order_by("name")

@@ -1,1 +1,306 @@
-"""Work the serviceplans app does later: Celery tasks that take ids and are idempotent."""
+"""Work the serviceplans app does later: Celery tasks that take ids and are idempotent.
+
+- The PDF of a plan version: the `PlanDocument` row exists first (queued); the task claims
+  it with a conditional UPDATE that must hit one row, renders, and marks it ready. A row
+  left queued (the broker was down) is sent again by `retry_queued_documents`.
+- The daily reminder sweep: every reminder is a `PlanReminder` row, unique per kind,
+  thing, due date and recipient, created with INSERT … ON CONFLICT DO NOTHING; the rows
+  are then claimed with `select_for_update(skip_locked=True)` and e-mailed once, so two
+  sweeps at once still send each reminder once (DESIGN.md §9).
+"""
+
+import datetime
+import hashlib
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from clients.models import Consent
+from coordination.models import ConsultationRequest, User
+from coordination.workdays import is_working_day
+from networks.models import NetworkMember
+from serviceplans.models import PlanAction, PlanDocument, PlanReminder, ServicePlan
+
+logger = logging.getLogger(__name__)
+
+ACTION_DAYS = 3
+REVIEW_DAYS = 7
+CONSENT_DAYS = 14
+
+
+# --- PDF -------------------------------------------------------------------------------
+
+
+def enqueue_document(document_id: int) -> None:
+    """Hand the export to a worker; when the broker is down the row stays queued and the
+    page keeps saying so until `retry_queued_documents` gets it through."""
+    try:
+        render_plan_document.delay(document_id)
+    except Exception:  # kombu/redis raise several kinds of connection errors
+        logger.warning("broker unavailable: plan document %s stays queued", document_id)
+
+
+@shared_task(
+    name="serviceplans.render_plan_document",
+    soft_time_limit=90,
+    time_limit=120,
+)
+def render_plan_document(document_id: int) -> str:
+    from serviceplans.pdf import render_plan_pdf
+
+    # Claim: only one run moves the row from queued to running.
+    claimed = PlanDocument.objects.filter(pk=document_id, status=PlanDocument.Status.QUEUED).update(
+        status=PlanDocument.Status.RUNNING
+    )
+    if claimed != 1:
+        return "skipped"
+    document = PlanDocument.objects.select_related("plan", "plan__client", "plan__network").get(
+        pk=document_id
+    )
+    try:
+        data = render_plan_pdf(document.plan, document.language or settings.LANGUAGE_CODE)
+    except SoftTimeLimitExceeded:
+        _fail(document, "time limit exceeded")
+        return "failed"
+    except Exception as error:
+        logger.exception("plan document %s failed", document_id)
+        _fail(document, str(error))
+        return "failed"
+    document.sha256 = hashlib.sha256(data).hexdigest()
+    document.file.save(f"{document.uuid}.pdf", ContentFile(data), save=False)
+    document.status = PlanDocument.Status.READY
+    document.finished_at = timezone.now()
+    document.save(update_fields=["file", "sha256", "status", "finished_at"])
+    return "ready"
+
+
+def _fail(document: PlanDocument, error: str) -> None:
+    document.status = PlanDocument.Status.FAILED
+    document.error = error[:500]
+    document.finished_at = timezone.now()
+    document.save(update_fields=["status", "error", "finished_at"])
+
+
+@shared_task(name="serviceplans.retry_queued_documents")
+def retry_queued_documents() -> int:
+    """Every minute: exports still queued a minute after they were asked (the broker was
+    down), and runs lost with their worker (running for over 10 minutes) go again."""
+    now = timezone.now()
+    PlanDocument.objects.filter(
+        status=PlanDocument.Status.RUNNING,
+        requested_at__lt=now - datetime.timedelta(minutes=10),
+    ).update(status=PlanDocument.Status.QUEUED)
+    ids = list(
+        PlanDocument.objects.filter(
+            status=PlanDocument.Status.QUEUED,
+            requested_at__lt=now - datetime.timedelta(minutes=1),
+        ).values_list("pk", flat=True)[:100]
+    )
+    for pk in ids:
+        render_plan_document.delay(pk)
+    return len(ids)
+
+
+# --- Reminders -------------------------------------------------------------------------
+
+
+_ZERO = "00000000-0000-0000-0000-000000000000"
+
+
+def _plan_url(plan_uuid, _cache={}) -> str:  # noqa: B006 (one reverse() per process)
+    if "pattern" not in _cache:
+        _cache["pattern"] = reverse("serviceplans:plan_detail", args=[_ZERO])
+    return _cache["pattern"].replace(_ZERO, str(plan_uuid))
+
+
+def _hub_coordinators() -> list[int]:
+    return list(
+        User.objects.filter(
+            role=User.Role.COORDINATOR, is_active=True, organization__is_hub=True
+        ).values_list("pk", flat=True)
+    )
+
+
+def _target_passed_on(submitted: datetime.date, target: int) -> datetime.date:
+    """The first day on which a request sent on `submitted` has waited over `target`
+    working days."""
+    day, days = submitted, 0
+    while days <= target:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            days += 1
+    return day
+
+
+def collect_plan_reminders(today: datetime.date | None = None) -> int:
+    """Create the reminder rows due today, in a constant number of queries whatever the
+    number of actions: one SELECT per kind of reminder (through indexes on the open
+    actions' due dates), the hub's coordinators, and INSERT … ON CONFLICT DO NOTHING in
+    batches. Returns how many rows were proposed."""
+    today = today or timezone.localdate()
+    rows: list[PlanReminder] = []
+
+    # 1. Open actions due within 3 days or overdue, to the responsible person.
+    live = [ServicePlan.Status.DRAFT, ServicePlan.Status.AGREED]
+    # Only to people who still see the plan: an active member of the network (a member
+    # who leaves loses the plan and its reminders) or a coordinator.
+    still_member = NetworkMember.objects.filter(
+        network=OuterRef("plan__network"), user=OuterRef("responsible_user"), left_at__isnull=True
+    )
+    actions = (
+        PlanAction.objects.filter(
+            Exists(still_member) | Q(responsible_user__role=User.Role.COORDINATOR),
+            status__in=PlanAction.OPEN_STATUSES,
+            due_date__lte=today + datetime.timedelta(days=ACTION_DAYS),
+            responsible_user__isnull=False,
+            responsible_user__is_active=True,
+            plan__status__in=live,
+            plan__network__status__in=["forming", "active"],
+        )
+        .order_by("plan__status", "pk")  # "agreed" before "draft": its link wins
+        .values_list("lineage", "due_date", "responsible_user_id", "plan_id", "plan__uuid")
+    )
+    for lineage, due, user_id, plan_id, plan_uuid in actions:
+        kind = PlanReminder.Kind.ACTION_OVERDUE if due < today else PlanReminder.Kind.ACTION_DUE
+        rows.append(
+            PlanReminder(
+                kind=kind,
+                subject=f"action:{lineage}",
+                due_date=due,
+                recipient_id=user_id,
+                plan_id=plan_id,
+                url=_plan_url(plan_uuid),
+            )
+        )
+
+    # 2. Agreed plans whose review is due within 7 days, to the responsible worker.
+    plans = ServicePlan.objects.filter(
+        status=ServicePlan.Status.AGREED,
+        next_review_date__lte=today + datetime.timedelta(days=REVIEW_DAYS),
+        network__status__in=["forming", "active"],
+    ).values_list("pk", "uuid", "network_id", "network__uuid", "next_review_date")
+    plans = list(plans)
+    workers = dict(
+        NetworkMember.objects.filter(
+            network_id__in=[p[2] for p in plans],
+            role=NetworkMember.Role.RESPONSIBLE_WORKER,
+            left_at__isnull=True,
+            user__isnull=False,
+            user__is_active=True,
+        ).values_list("network_id", "user_id")
+    )
+    coordinators_of = dict(
+        ServicePlan.objects.filter(pk__in=[p[0] for p in plans]).values_list(
+            "pk", "network__coordinator_id"
+        )
+    )
+    for pk, uuid, network_id, network_uuid, due in plans:
+        rows.append(
+            PlanReminder(
+                kind=PlanReminder.Kind.REVIEW_DUE,
+                subject=f"review:{network_uuid}",
+                due_date=due,
+                recipient_id=workers.get(network_id) or coordinators_of[pk],
+                plan_id=pk,
+                url=_plan_url(uuid),
+            )
+        )
+
+    # 3. and 4. To the hub: consents that expire within 14 days, and consultation
+    # requests that have waited over the target without a first response.
+    hub = _hub_coordinators()
+    consents = Consent.objects.filter(
+        withdrawn_at__isnull=True,
+        valid_until__gte=today,
+        valid_until__lte=today + datetime.timedelta(days=CONSENT_DAYS),
+    ).values_list("uuid", "valid_until", "client__uuid")
+    for uuid, valid_until, client_uuid in consents:
+        for user_id in hub:
+            rows.append(
+                PlanReminder(
+                    kind=PlanReminder.Kind.CONSENT_EXPIRING,
+                    subject=f"consent:{uuid}",
+                    due_date=valid_until,
+                    recipient_id=user_id,
+                    url=reverse("clients:client_detail", args=[client_uuid]),
+                )
+            )
+    target = settings.CONSULTATION_TARGET_WORKING_DAYS
+    # `target` working days are at least `target` calendar days: a cheap first bound on
+    # the open queue (small), then the exact working-day count in Python.
+    waiting = ConsultationRequest.objects.filter(
+        status__in=ConsultationRequest.OPEN_STATUSES,
+        first_response_at__isnull=True,
+        submitted_at__lt=timezone.now() - datetime.timedelta(days=target),
+    ).values_list("uuid", "submitted_at")
+    for uuid, submitted_at in waiting:
+        passed = _target_passed_on(timezone.localdate(submitted_at), target)
+        if passed > today:
+            continue
+        for user_id in hub:
+            rows.append(
+                PlanReminder(
+                    kind=PlanReminder.Kind.CONSULTATION_WAITING,
+                    subject=f"consultation:{uuid}",
+                    due_date=passed,
+                    recipient_id=user_id,
+                    url=reverse("consultation_detail", args=[uuid]),
+                )
+            )
+
+    # One INSERT … ON CONFLICT DO NOTHING for all of them (PostgreSQL has no parameter
+    # limit that would make Django split it), so the query count stays constant.
+    PlanReminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _send(reminder: PlanReminder) -> None:
+    recipient = reminder.recipient
+    context = {
+        "reminder": reminder,
+        "recipient": recipient,
+        "url": settings.SITE_URL.rstrip("/") + (reminder.url or reverse("serviceplans:my_actions")),
+    }
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        subject = render_to_string("emails/plan_reminder_subject.txt", context).strip()
+        body = render_to_string("emails/plan_reminder.txt", context)
+    send_mail(subject, body, None, [recipient.email])
+
+
+def deliver_plan_reminders() -> int:
+    """E-mail the reminder rows not yet e-mailed, each once: a batch is claimed with
+    `select_for_update(skip_locked=True)`, sent and marked in one transaction."""
+    sent = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                PlanReminder.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(emailed_at__isnull=True)
+                .select_related("recipient")
+                .order_by("pk")[:100]
+            )
+            if not batch:
+                return sent
+            now = timezone.now()
+            for reminder in batch:
+                if reminder.recipient.email and reminder.recipient.is_active:
+                    _send(reminder)
+                    sent += 1
+            PlanReminder.objects.filter(pk__in=[r.pk for r in batch]).update(emailed_at=now)
+
+
+@shared_task(name="serviceplans.send_plan_reminders")
+def send_plan_reminders() -> int:
+    """Daily (config/celery.py, Europe/Helsinki): collect today's reminders and e-mail
+    them. Returns how many e-mails this run sent."""
+    collect_plan_reminders()
+    return deliver_plan_reminders()

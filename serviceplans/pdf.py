@@ -1,0 +1,59 @@
+"""The plan as a PDF (WeasyPrint): A4, the client's language, the client's name and the
+plan version in the running header, page numbers in the footer. The template uses block
+and table layout only (nested flex is pathologically slow in WeasyPrint), system fonts,
+and a `url_fetcher` that refuses every fetch, so a URL typed into a free-text field can
+never make the renderer reach the network (DESIGN.md §9)."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from serviceplans.models import PlanReview, ServicePlan
+
+
+def _no_fetch(url, *args, **kwargs):
+    raise ValueError(f"PDF rendering fetches nothing: {url[:60]}")
+
+
+def plan_context(plan: ServicePlan) -> dict:
+    """Everything the template shows, fetched here in a fixed number of queries."""
+    goals = list(plan.goals.all())
+    actions = list(
+        plan.actions.select_related("responsible_user", "responsible_organization", "goal")
+    )
+    reviews = list(
+        PlanReview.objects.filter(plan__network=plan.network_id, plan__version__lte=plan.version)
+        .select_related("reviewed_by", "plan")
+        .prefetch_related("progress__goal")
+        .order_by("reviewed_on", "pk")
+    )
+    network = plan.network
+    members = list(
+        network.members.filter(left_at__isnull=True).select_related("user", "organization")
+    )
+    return {
+        "plan": plan,
+        "client": plan.client,
+        "goals": goals,
+        "actions": actions,
+        "reviews": reviews,
+        "members": members,
+        "printed_at": timezone.localtime(),
+    }
+
+
+def plan_html(plan: ServicePlan, language: str) -> str:
+    with translation.override(language):
+        return render_to_string("serviceplans/plan_pdf.html", plan_context(plan))
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(
+        string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=_no_fetch
+    ).write_pdf()
+
+
+def render_plan_pdf(plan: ServicePlan, language: str) -> bytes:
+    return html_to_pdf(plan_html(plan, language))

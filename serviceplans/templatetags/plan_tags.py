@@ -1,0 +1,26 @@
+"""Template helpers other apps' templates use to link into the plan without their views
+knowing about it (dependencies point one way: networks does not import serviceplans)."""
+
+from django import template
+
+from serviceplans.models import PlanAction
+
+register = template.Library()
+
+
+@register.simple_tag
+def service_type_choices():
+    return PlanAction.ServiceType.choices
+
+
+@register.simple_tag
+def unread_plan_reminders(user, limit=20):
+    """The user's unread reminders (actions, reviews, consents, waiting requests) for
+    the in-app inbox: one indexed query (recipient, read_at)."""
+    from serviceplans.models import PlanReminder
+
+    return list(
+        PlanReminder.objects.filter(recipient=user, read_at__isnull=True).order_by(
+            "-created_at", "-pk"
+        )[:limit]
+    )
