@@ -116,13 +116,21 @@ def feedback(filters: Filters):
 
 def consultation_totals(filters: Filters) -> dict:
     """One query: received, answered, closed, anonymous and identified in the range."""
-    return consultations(filters).aggregate(
+    # Aggregate names must not shadow the `anonymous` field, hence the renaming.
+    row = consultations(filters).aggregate(
         received=Count("pk"),
         answered=Count("pk", filter=Q(first_response_at__isnull=False)),
         closed=Count("pk", filter=Q(closed_at__isnull=False)),
-        anonymous=Count("pk", filter=Q(anonymous=True)),
-        identified=Count("pk", filter=Q(anonymous=False)),
+        anonymous_requests=Count("pk", filter=Q(anonymous=True)),
+        identified_requests=Count("pk", filter=Q(anonymous=False)),
     )
+    return {
+        "received": row["received"],
+        "answered": row["answered"],
+        "closed": row["closed"],
+        "anonymous": row["anonymous_requests"],
+        "identified": row["identified_requests"],
+    }
 
 
 def _holiday_list(start: datetime.date, end: datetime.date) -> list[datetime.date]:

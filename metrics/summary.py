@@ -8,6 +8,7 @@ people, no identity codes, no free text (organisation names are not personal dat
 
 from django.conf import settings
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from coordination.models import ConsultationRequest, Organization
@@ -338,14 +339,28 @@ def build_summary(filters: queries.Filters) -> dict:
             )
         )
 
-    return {
-        "filters": {
-            "from": filters.start.isoformat(),
-            "to": filters.end.isoformat(),
-            "municipality": filters.municipality,
-            "org_kind": filters.org_kind,
-        },
-        "target_working_days": target,
-        "headline": headline,
-        "tables": tables,
-    }
+    return _plain(
+        {
+            "filters": {
+                "from": filters.start.isoformat(),
+                "to": filters.end.isoformat(),
+                "municipality": filters.municipality,
+                "org_kind": filters.org_kind,
+            },
+            "target_working_days": target,
+            "headline": headline,
+            "tables": tables,
+        }
+    )
+
+
+def _plain(value):
+    """Lazy translations (choice labels) as plain strings, so that JSON and the page
+    carry exactly the same values."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Promise):
+        return str(value)
+    return value

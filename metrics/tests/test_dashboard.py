@@ -1,0 +1,258 @@
+"""Every number on a small hand-built data set, counted by hand below.
+
+The period is 1 January – 30 June 2026. In it:
+
+- alice's health centre (Oulu) sent six identified requests c1–c6; Kela (Oulu) sent two,
+  c7 identified and c8 anonymous. The TE office (Oulu) sent one in 2025 (outside the
+  period), and the NGO in Kemi never sent any. The hub sent none.
+- Working days to the first response: c1 Mon→Tue 1, c2 same day 0, c3 Mon→next Mon 5,
+  c4 Fri→Mon 1, c5 Mon→Tue a week later 6, c7 Thu 2 April → Tue 7 April 1 (Good Friday
+  and Easter Monday are holidays). c6 and c8 are unanswered. Sorted 0,1,1,1,5,6: the
+  median is 1; five of six within the 5-day target.
+- c1 and c2 are closed.
+- Networks: n1 formed 20 Feb, still active (from c1); n2 formed Oct 2025, closed 15 Mar
+  (employed); n3 formed and closed in 2025; n4 formed 1 May, closed 1 June (studies).
+- Feedback on c1–c6: 5, 5, 4, 4, 4, 3.
+"""
+
+import datetime
+import json
+
+import pytest
+
+from clients.tests.factories import ClientFactory
+from coordination.models import Feedback, Organization
+from coordination.tests.factories import (
+    AnonymousConsultationFactory,
+    ConsultationFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+from metrics.queries import (
+    HELSINKI,
+    Filters,
+    closure_reasons,
+    consultation_totals,
+    consultation_trend,
+    distinct_clients,
+    feedback_distribution,
+    network_totals,
+    plan_actions,
+    reasons_and_asked,
+    requests_by_organization,
+    response_times,
+)
+from metrics.summary import build_summary
+from networks.models import ClientNetwork
+from networks.tests.factories import NetworkFactory
+
+PERIOD = Filters(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 6, 30))
+PERIOD_QUERY = "?from=2026-01-01&to=2026-06-30"
+
+
+def at(day: str, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime.combine(
+        datetime.date.fromisoformat(day), datetime.time(hour), tzinfo=HELSINKI
+    )
+
+
+@pytest.fixture
+def data(alice, kaisa, kela, hub):
+    te = OrganizationFactory(name="TE-palvelut Oulu", kind=Organization.Kind.TE_OFFICE)
+    OrganizationFactory(name="Kemin järjestö", kind=Organization.Kind.NGO, municipality="Kemi")
+    kela_worker = UserFactory(username="kelan-tyontekija", organization=kela)
+    te_worker = UserFactory(username="te-tyontekija", organization=te)
+
+    def request(sent, answered=None, closed=None, by=alice, **kwargs):
+        return ConsultationFactory(
+            requester=by,
+            submitted_at=at(sent),
+            first_response_at=at(answered, 14) if answered else None,
+            closed_at=at(closed, 15) if closed else None,
+            **kwargs,
+        )
+
+    c1 = request(
+        "2026-02-02",
+        "2026-02-03",
+        "2026-02-10",
+        reasons=["mental_health", "long_unemployment"],
+        asked=["network", "health_check"],
+    )
+    c2 = request("2026-02-02", "2026-02-02", "2026-02-11")
+    c3 = request("2026-02-02", "2026-02-09")
+    c4 = request("2026-02-06", "2026-02-09")
+    c5 = request("2026-02-02", "2026-02-10")
+    c6 = request("2026-03-02")
+    request("2026-04-02", "2026-04-07", by=kela_worker)
+    AnonymousConsultationFactory(requester=kela_worker, submitted_at=at("2026-04-10"))
+    request("2025-06-01", "2025-06-02", by=te_worker)
+
+    NetworkFactory(
+        client=c1.client, origin_consultation=c1, coordinator=kaisa, opened_at=at("2026-02-20")
+    )
+    closed = {"status": ClientNetwork.Status.CLOSED, "coordinator": kaisa}
+    NetworkFactory(
+        opened_at=at("2025-10-01"), closed_at=at("2026-03-15"), closure_reason="employed", **closed
+    )
+    NetworkFactory(
+        opened_at=at("2025-01-01"), closed_at=at("2025-05-01"), closure_reason="moved", **closed
+    )
+    NetworkFactory(
+        opened_at=at("2026-05-01"), closed_at=at("2026-06-01"), closure_reason="studies", **closed
+    )
+
+    for consultation, usefulness in zip((c1, c2, c3, c4, c5, c6), (5, 5, 4, 4, 4, 3), strict=True):
+        Feedback.objects.create(
+            request=consultation, usefulness=usefulness, given_by=alice, given_at=at("2026-03-20")
+        )
+
+
+def test_consultation_numbers(data):
+    assert consultation_totals(PERIOD) == {
+        "received": 8,
+        "answered": 6,
+        "closed": 2,
+        "anonymous": 1,
+        "identified": 7,
+    }
+    assert response_times(PERIOD) == {"median_working_days": 1.0, "within_target": 5, "answered": 6}
+
+
+def test_contact_sources_include_those_that_never_send(data):
+    rows = {row["name"]: row["requests"] for row in requests_by_organization(PERIOD)}
+    assert rows == {
+        "Oulun sote-keskus Tuira": 6,
+        "Kela, Oulun palvelupiste": 2,
+        "TE-palvelut Oulu": 0,
+        "Kemin järjestö": 0,
+        "Työikäisten koordinaatio": 0,
+    }
+
+
+def test_reasons_and_asked(data):
+    assert reasons_and_asked(PERIOD) == {
+        "reasons": {"work_ability_unclear": 7, "mental_health": 1, "long_unemployment": 1},
+        "asked": {"consultation": 7, "network": 1, "health_check": 1},
+    }
+
+
+def test_networks_clients_and_feedback(data):
+    assert network_totals(PERIOD) == {"formed": 2, "active": 3, "closed": 2, "open_at_end": 1}
+    assert closure_reasons(PERIOD) == {"employed": 1, "studies": 1}
+    # c1–c7 have a client each (7); n1's client is c1's; n2 and n4 add two: 9.
+    assert distinct_clients(PERIOD) == 9
+    assert feedback_distribution(PERIOD) == {
+        "count": 6,
+        "mean": pytest.approx(25 / 6),
+        "distribution": {1: 0, 2: 0, 3: 1, 4: 3, 5: 2},
+    }
+
+
+def test_monthly_trend_in_helsinki_time(data, alice):
+    # 31 March 2026 23:30 in Helsinki is still March, although it is 20:30 UTC... and
+    # 1 May 00:30 in Helsinki is 30 April in UTC: it belongs to May.
+    ConsultationFactory(requester=alice, submitted_at=at("2026-05-01", 0).replace(minute=30))
+    trend = consultation_trend(PERIOD)
+    assert {month.month: row["received"] for month, row in trend.items()} == {
+        2: 5,
+        3: 1,
+        4: 2,
+        5: 1,
+    }
+    assert {month.month: row["answered"] for month, row in trend.items()} == {
+        2: 5,
+        3: 0,
+        4: 1,
+        5: 0,
+    }
+
+
+def test_filters(data):
+    kela_only = Filters(start=PERIOD.start, end=PERIOD.end, org_kind="kela")
+    assert consultation_totals(kela_only)["received"] == 2
+    assert [row["name"] for row in requests_by_organization(kela_only)] == [
+        "Kela, Oulun palvelupiste"
+    ]
+    # Networks follow their origin consultation's contact source: only n1 (health centre).
+    assert network_totals(kela_only)["formed"] == 0
+    health = Filters(start=PERIOD.start, end=PERIOD.end, org_kind="health_centre")
+    assert network_totals(health) == {"formed": 1, "active": 1, "closed": 0, "open_at_end": 1}
+    kemi = Filters(start=PERIOD.start, end=PERIOD.end, municipality="Kemi")
+    assert consultation_totals(kemi)["received"] == 0
+    assert feedback_distribution(kemi)["count"] == 0
+    april = Filters(start=datetime.date(2026, 4, 1), end=datetime.date(2026, 4, 30))
+    assert consultation_totals(april) == {
+        "received": 2,
+        "answered": 1,
+        "closed": 0,
+        "anonymous": 1,
+        "identified": 1,
+    }
+    last_year = Filters(start=datetime.date(2025, 1, 1), end=datetime.date(2025, 12, 31))
+    assert consultation_totals(last_year)["received"] == 1
+    assert closure_reasons(last_year) == {"moved": 1}
+
+
+def test_plan_actions_block_is_skipped_without_the_model(data):
+    assert plan_actions(PERIOD) is None
+    assert "plan_actions" not in [table["key"] for table in build_summary(PERIOD)["tables"]]
+
+
+def _table(summary, key):
+    return next(table for table in summary["tables"] if table["key"] == key)
+
+
+def test_summary_hides_small_counts_and_what_would_reveal_them(data):
+    summary = build_summary(PERIOD)
+    headline = {item["key"]: item["value"] for item in summary["headline"]}
+    assert headline["received"] == 8
+    assert headline["answered"] == 6
+    assert headline["closed"] == "<5"
+    assert headline["median_working_days"] == 1.0
+    # One answer of six was late: the share (83 %) would reveal that one, so it is hidden.
+    assert headline["share_within_target"] is None
+    assert headline["networks_formed"] == "<5"
+    assert headline["distinct_clients"] == 9
+    assert headline["feedback_count"] == 6
+    # Distribution 3:1, 4:3, 5:2 is all hidden, so the mean (which would solve it) is too.
+    assert headline["feedback_mean"] is None
+
+    kinds = {row[0]: row[1:] for row in _table(summary, "contact_kinds")["rows"]}
+    # Kela's 2 is hidden; the total 8 is shown, so the health centres' 6 is hidden too.
+    assert kinds["Health and social services centre"] == ["<5", 1, 0]
+    assert kinds["Kela"] == ["<5", 1, 0]
+    assert kinds["Employment services"] == [0, 1, 1]
+    assert kinds["NGO"] == [0, 1, 1]
+    assert _table(summary, "contact_kinds")["total"] == ["Total", 8, 5, 3]
+    orgs = {row[1]: row[2] for row in _table(summary, "contact_organisations")["rows"]}
+    # Their kinds' counts are hidden, so their own are too; zeros stay visible.
+    assert orgs["Oulun sote-keskus Tuira"] == "<5"
+    assert orgs["Kela, Oulun palvelupiste"] == "<5"
+    assert orgs["Kemin järjestö"] == 0
+
+    clients = _table(summary, "clients")["rows"]
+    # 1 anonymous + 7 identified = 8 shown: hiding only the 1 would leave 8 − 7 = 1.
+    assert [row[1] for row in clients] == [9, "<5", "<5", 8]
+
+    reasons = {row[0]: row[1] for row in _table(summary, "reasons")["rows"]}
+    assert reasons["Work ability is unclear"] == 7
+    assert reasons["Mental health"] == "<5"
+    assert reasons["Pension question"] == 0
+
+    networks = [row[1] for row in _table(summary, "networks")["rows"]]
+    assert networks == ["<5", "<5", "<5", "<5"]
+    monthly = {row[0]: row[1:] for row in _table(summary, "monthly")["rows"]}
+    assert len(monthly) == 6
+    # February: 5 received; answered 5 is hidden because April's 1 is (the total 6 is
+    # shown); network n1 formed in February: 1.
+    assert list(monthly.values())[1] == [5, "<5", "<5"]
+    assert _table(summary, "monthly")["total"][1] == 8
+
+
+def test_summary_never_shows_personal_data(data):
+    text = json.dumps(build_summary(PERIOD), default=str)
+    for consultation in ClientFactory._meta.model.objects.all():
+        assert consultation.last_name not in text
+        assert consultation.personal_identity_code not in text
+    assert "Asiakas tarvitsee" not in text  # the requests' description
