@@ -8,7 +8,7 @@ import json
 import pytest
 
 from coordination.tests.factories import ConsultationFactory
-from metrics.tests.test_dashboard import PERIOD_QUERY, at, data  # noqa: F401 – fixture
+from metrics.tests.dataset import PERIOD_QUERY, at
 from networks.tests.factories import NetworkFactory
 
 PAGE = "/metrics/"
@@ -31,7 +31,7 @@ def test_anonymous_visitor_is_sent_to_log_in(client, db):
     assert client.get(API).status_code in (401, 403)
 
 
-def test_page_and_api_agree(client, eero, data):  # noqa: F811
+def test_page_and_api_agree(client, eero, data):
     client.force_login(eero)
     page = client.get(PAGE + PERIOD_QUERY)
     api = client.get(API + PERIOD_QUERY)
@@ -44,7 +44,7 @@ def test_page_and_api_agree(client, eero, data):  # noqa: F811
     assert 'id="metrics-charts"' in html
 
 
-def test_filters_reach_page_and_api(client, eero, data):  # noqa: F811
+def test_filters_reach_page_and_api(client, eero, data):
     client.force_login(eero)
     api = client.get(API + PERIOD_QUERY + "&org_kind=health_centre&municipality=Oulu").json()
     assert api["headline"][0] == {"key": "received", "label": "Consultations received", "value": 6}
@@ -54,7 +54,7 @@ def test_filters_reach_page_and_api(client, eero, data):  # noqa: F811
     assert client.get(API + "?org_kind=spaceship").status_code == 400
 
 
-def test_csv_export_of_a_table(client, eero, data):  # noqa: F811
+def test_csv_export_of_a_table(client, eero, data):
     client.force_login(eero)
     response = client.get(PAGE + PERIOD_QUERY + "&format=csv&table=contact_kinds")
     assert response["Content-Type"].startswith("text/csv")
@@ -88,8 +88,8 @@ def test_dashboard_query_count_is_constant(
     # Expect 17 queries: the session and the user (2); the municipalities for the filter
     # (1); consultation totals, response times, contact sources by organisation, reasons
     # and asked, network totals, closure reasons, distinct clients, feedback, the
-    # consultation trend and the network trend (10); the navigation's and base template's
-    # own (see below); then the session is saved again (a savepoint, the update, its
+    # consultation trend and the network trend (10); the user's organisation in the
+    # navigation bar (1); then the session is saved again (a savepoint, the update, its
     # release) because every request renews the idle timeout (3).
     with django_assert_num_queries(17):
         assert client.get(PAGE + PERIOD_QUERY).status_code == 200
