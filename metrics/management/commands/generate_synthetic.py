@@ -103,10 +103,11 @@ class Command(BaseCommand):
             given = self._feedback(requests)
         if plan_action_model() is not None:
             self.stdout.write("Service plans exist but are not generated yet (skipped).")
-        self.stdout.write(
-            f"{clients} clients, {consultations} consultations, {formed} networks, "
-            f"{given} feedback in {time.monotonic() - started:.1f} s"
-        )
+        if options["verbosity"]:
+            self.stdout.write(
+                f"{clients} clients, {consultations} consultations, {formed} networks, "
+                f"{given} feedback in {time.monotonic() - started:.1f} s"
+            )
 
     # --- Organisations and the people who send requests ------------------------------
 
