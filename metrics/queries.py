@@ -44,12 +44,12 @@ class Filters:
 
     @classmethod
     def default(cls, today: datetime.date | None = None) -> "Filters":
-        """The last 12 months, today included."""
+        """The last 12 months: from the first day of the month eleven months ago to today,
+        so that the first month of the trend is a whole one."""
         today = today or timezone.localdate()
-        try:
-            start = today.replace(year=today.year - 1) + datetime.timedelta(days=1)
-        except ValueError:  # 29 February
-            start = today.replace(year=today.year - 1, day=28) + datetime.timedelta(days=1)
+        month = today.month - 11
+        year = today.year + (month - 1) // 12
+        start = datetime.date(year, (month - 1) % 12 + 1, 1)
         return cls(start=start, end=today)
 
     @property

@@ -7,7 +7,7 @@ people, no identity codes, no free text (organisation names are not personal dat
 """
 
 from django.conf import settings
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,8 @@ from metrics.privacy import SUPPRESSED, is_small, suppress, suppress_count
 from networks.models import ClientNetwork
 
 
-def _table(key, caption, headers, rows, total=None, chart=None, note=""):
+def _table(key, caption, headers, rows, total=None, chart=None, note="", numeric_from=1):
+    """`numeric_from`: the first column that holds numbers (the ones before it are labels)."""
     return {
         "key": key,
         "caption": caption,
@@ -26,6 +27,8 @@ def _table(key, caption, headers, rows, total=None, chart=None, note=""):
         "total": total,
         "chart": chart,
         "note": note,
+        "numeric_from": numeric_from,
+        "collapsed": len(rows) > 15,
     }
 
 
@@ -86,8 +89,9 @@ def build_summary(filters: queries.Filters) -> dict:
         },
         {
             "key": "share_within_target",
-            "label": _("Answered within %(days)s working days (%%)") % {"days": target},
+            "label": _("Answered within %(days)s working days") % {"days": target},
             "value": share,
+            "unit": "%",
         },
         {
             "key": "networks_formed",
@@ -110,7 +114,15 @@ def build_summary(filters: queries.Filters) -> dict:
             "consultations",
             _("Consultations"),
             [_("Measure"), _("Value")],
-            [[item["label"], item["value"]] for item in headline[:5]],
+            [
+                [
+                    item["label"],
+                    f"{item['value']} %"
+                    if item.get("unit") and item["value"] is not None
+                    else item["value"],
+                ]
+                for item in headline[:5]
+            ],
             note=_(
                 "Working days exclude weekends and Finnish public holidays. The median and "
                 "the share are left out when fewer than five requests were answered."
@@ -186,6 +198,7 @@ def build_summary(filters: queries.Filters) -> dict:
             [_("Kind of organisation"), _("Organisation"), _("Requests")],
             org_rows,
             total=[_("Total"), "", kind_total],
+            numeric_from=2,
             note=_("Organisations with no requests in the period are listed with 0."),
         )
     )
@@ -274,7 +287,8 @@ def build_summary(filters: queries.Filters) -> dict:
             feedback_rows,
             total=[_("Total"), feedback_total],
             chart="bar",
-            note=_("Mean usefulness: %(mean)s") % {"mean": "–" if mean is None else mean},
+            note=_("Mean usefulness: %(mean)s")
+            % {"mean": "–" if mean is None else number_format(mean, 1)},
         )
     )
 

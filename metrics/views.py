@@ -36,6 +36,7 @@ def dashboard(request):
             "section": "metrics",
             "form": form,
             "summary": summary,
+            "filters": filters,
             "chart_data": chart_data,
             "query": query.urlencode(),
         },

@@ -118,7 +118,7 @@ class Command(BaseCommand):
             for n in range(count):
                 municipality = MUNICIPALITIES[(n + len(kind)) % len(MUNICIPALITIES)]
                 org, _ = Organization.objects.get_or_create(
-                    name=f"Synteettinen {kind} {n + 1}",
+                    name=f"{Organization.Kind(kind).label}, {municipality} (synt. {n + 1})",
                     defaults={"kind": kind, "municipality": municipality},
                 )
                 orgs.append((org.pk, weight))
