@@ -219,7 +219,7 @@ def requests_by_organization(filters: Filters) -> list[dict]:
         contact_sources(filters)
         .annotate(requests=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)))
         .order_by("kind", "name")
-        .values("kind", "name", "requests")
+        .values("kind", "name", "is_hub", "requests")
     )
 
 

@@ -131,6 +131,9 @@ def build_summary(filters: queries.Filters) -> dict:
     )
 
     # Contact sources by kind: every kind, those that never send too.
+    # The hub is listed only if it sent requests itself (so that the rows add up to the
+    # requests received); as "an organisation that never sends" it would only confuse.
+    by_org = [row for row in by_org if not (row["is_hub"] and row["requests"] == 0)]
     kinds = {
         value: {"requests": 0, "organizations": 0, "silent": 0}
         for value in Organization.Kind.values

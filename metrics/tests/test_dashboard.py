@@ -44,7 +44,7 @@ def test_contact_sources_include_those_that_never_send(data):
         "Kela, Oulun palvelupiste": 2,
         "TE-palvelut Oulu": 0,
         "Kemin järjestö": 0,
-        "Työikäisten koordinaatio": 0,
+        "Työikäisten koordinaatio": 0,  # the hub: left out of the tables while it sends none
     }
 
 
@@ -142,7 +142,8 @@ def test_summary_hides_small_counts_and_what_would_reveal_them(data):
     assert kinds["Kela"] == ["<5", 1, 0]
     assert kinds["Employment services"] == [0, 1, 1]
     assert kinds["NGO"] == [0, 1, 1]
-    assert _table(summary, "contact_kinds")["total"] == ["Total", 8, 5, 3]
+    assert kinds["Social services"] == [0, 0, 0]  # only the hub, which sent none
+    assert _table(summary, "contact_kinds")["total"] == ["Total", 8, 4, 2]
     orgs = {row[1]: row[2] for row in _table(summary, "contact_organisations")["rows"]}
     # Their kinds' counts are hidden, so their own are too; zeros stay visible.
     assert orgs["Oulun sote-keskus Tuira"] == "<5"

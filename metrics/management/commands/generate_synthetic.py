@@ -96,6 +96,10 @@ class Command(BaseCommand):
         self.now = timezone.now()
         self.first_day = self.now - datetime.timedelta(days=365 * years)
         with transaction.atomic():
+            # UUIDs must differ from an earlier run's with the same seed: their generator
+            # also depends on how many clients exist already (still repeatable).
+            already = self._next_ids(Client, 1)[0]
+            self.uuid_rng = random.Random(f"{seed}-{already}")  # noqa: S311
             orgs, requesters, coordinator = self._organisations_and_people(seed)
             client_ids, consent_ids = self._clients(clients, coordinator)
             requests = self._consultations(consultations, orgs, requesters, client_ids, consent_ids)
@@ -174,7 +178,7 @@ class Command(BaseCommand):
                     cursor.executemany(sql, chunk)
 
     def _uuid(self):
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+        return uuid.UUID(int=self.uuid_rng.getrandbits(128), version=4)
 
     def _moment(self):
         """A time in the period, weighted by month and growing towards the present."""
