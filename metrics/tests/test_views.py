@@ -93,3 +93,10 @@ def test_dashboard_query_count_is_constant(
     # release) because every request renews the idle timeout (3).
     with django_assert_num_queries(17):
         assert client.get(PAGE + PERIOD_QUERY).status_code == 200
+
+
+def test_api_is_documented(client, eero):
+    client.force_login(eero)
+    schema = client.get("/api/schema/").content.decode()
+    assert "/api/v1/metrics/summary/" in schema
+    assert "metrics_summary" in schema
