@@ -12,14 +12,11 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!canvas) {
       continue;
     }
-    // The first column names the row; a column counts something if its values are numbers.
-    const labelColumn = table.headers.length > 2 && table.key === "contact_organisations" ? 1 : 0;
+    // The first column names the row; the others are counts. Contact sources by kind
+    // draw only the requests, not the numbers of organisations beside them.
+    const last = table.key === "contact_kinds" ? 2 : table.headers.length;
     const columns = [];
-    for (let index = labelColumn + 1; index < table.headers.length; index++) {
-      // Contact sources: only the requests, not the organisation counts.
-      if (table.key === "contact_kinds" && index > 1) {
-        break;
-      }
+    for (let index = 1; index < last; index++) {
       columns.push(index);
     }
     // Chart.js fills its container: give bars room per row (CSSOM, allowed under the CSP).
@@ -29,7 +26,7 @@ document.addEventListener("DOMContentLoaded", () => {
     new Chart(canvas, {
       type: table.chart,
       data: {
-        labels: table.rows.map((row) => row[labelColumn]),
+        labels: table.rows.map((row) => row[0]),
         datasets: columns.map((index, n) => ({
           label: table.headers[index],
           data: table.rows.map((row) => toNumber(row[index])),
