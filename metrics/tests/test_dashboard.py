@@ -4,6 +4,7 @@ import datetime
 import json
 
 import pytest
+import time_machine
 
 from clients.tests.factories import ClientFactory
 from coordination.tests.factories import (
@@ -175,3 +176,17 @@ def test_summary_never_shows_personal_data(data):
         assert consultation.last_name not in text
         assert consultation.personal_identity_code not in text
     assert "Asiakas tarvitsee" not in text  # the requests' description
+
+
+@pytest.mark.parametrize(
+    ("today", "start"),
+    [("2026-11-23", "2025-12-01"), ("2026-01-05", "2025-02-01"), ("2026-12-31", "2026-01-01")],
+)
+def test_default_period_is_twelve_whole_months_up_to_today(today, start):
+    with time_machine.travel(at(today), tick=False):
+        filters = Filters.default()
+    assert (filters.start, filters.end) == (
+        datetime.date.fromisoformat(start),
+        datetime.date.fromisoformat(today),
+    )
+    assert len(filters.months()) == 12
