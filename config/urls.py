@@ -9,6 +9,7 @@ from clients.api import ClientViewSet
 from config import health
 from coordination import twofactor_views
 from coordination.api import ConsultationViewSet, OrganizationViewSet
+from metrics.api import MetricsSummaryView  # metrics issue
 from networks.api import NetworkViewSet
 from serviceplans.api import PlanViewSet  # serviceplans issue
 
@@ -32,6 +33,8 @@ urlpatterns = [
         name="admin_login",
     ),
     path("admin/", admin.site.urls),
+    # metrics issue: the dashboard's numbers as JSON (before the router's catch-all).
+    path("api/v1/metrics/summary/", MetricsSummaryView.as_view(), name="metrics-summary"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("clients/", include("clients.urls")),

@@ -269,6 +269,12 @@ class ConsultationRequest(models.Model):
             models.Index(fields=["status", "submitted_at"]),
             # "My requests": a requester's own, newest first.
             models.Index(fields=["requester", "submitted_at"]),
+            # Metrics: every dashboard block selects requests by the date they were sent.
+            models.Index(fields=["submitted_at"], name="consultation_sent_idx"),
+            # Metrics: contact sources count each organisation's requests in a period.
+            models.Index(
+                fields=["requesting_organization", "submitted_at"], name="consultation_source_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -347,6 +353,10 @@ class Feedback(models.Model):
                 condition=Q(usefulness__gte=1, usefulness__lte=5),
                 name="feedback_usefulness_1_to_5",
             ),
+        ]
+        indexes = [
+            # Metrics: feedback is counted by the date it was given.
+            models.Index(fields=["given_at"], name="feedback_given_idx"),
         ]
 
     def __str__(self) -> str:

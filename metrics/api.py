@@ -1,1 +1,75 @@
-"""The metrics API (`/api/v1/metrics/summary/`) arrives with the dashboard."""
+"""The metrics API: `/api/v1/metrics/summary/?from=&to=&municipality=&org_kind=` returns
+exactly what the dashboard shows (the same `build_summary`), small counts hidden."""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coordination.access import has_role
+from metrics.access import METRICS_ROLES
+from metrics.forms import MetricsFilterForm
+from metrics.summary import build_summary
+
+COUNT_HELP = 'Counts are integers, or the string "<5" for a hidden count from 1 to 4.'
+
+_table = inline_serializer(
+    "MetricsTable",
+    {
+        "key": serializers.CharField(),
+        "caption": serializers.CharField(),
+        "headers": serializers.ListField(child=serializers.CharField()),
+        "rows": serializers.ListField(child=serializers.ListField(child=serializers.JSONField())),
+        "total": serializers.ListField(child=serializers.JSONField(), allow_null=True),
+        "chart": serializers.CharField(allow_null=True),
+        "note": serializers.CharField(),
+    },
+)
+
+
+class MetricsSummaryView(APIView):
+    """Managers and coordinators only; everybody else gets 404, as on the page."""
+
+    @extend_schema(
+        operation_id="metrics_summary",
+        summary="Activity metrics: the dashboard's numbers",
+        description=COUNT_HELP,
+        parameters=[
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, description="First day (default: a year ago)"
+            ),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (default: today)"),
+            OpenApiParameter("municipality", str, description="Municipality of the contact source"),
+            OpenApiParameter(
+                "org_kind", str, description="Kind of the contact source organisation"
+            ),
+        ],
+        responses=inline_serializer(
+            "MetricsSummary",
+            {
+                "filters": serializers.DictField(child=serializers.CharField()),
+                "target_working_days": serializers.IntegerField(),
+                "headline": serializers.ListField(
+                    child=inline_serializer(
+                        "MetricsHeadline",
+                        {
+                            "key": serializers.CharField(),
+                            "label": serializers.CharField(),
+                            "value": serializers.JSONField(allow_null=True),
+                        },
+                    )
+                ),
+                "tables": serializers.ListField(child=_table),
+            },
+        ),
+    )
+    def get(self, request):
+        if not has_role(request.user, *METRICS_ROLES):
+            raise Http404
+        form = MetricsFilterForm(request.query_params, with_municipalities=False)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        return Response(build_summary(form.filters()))

@@ -1,11 +1,62 @@
+"""The metrics dashboard: parse the filters, build the summary, render it or one table
+as CSV. Managers and coordinators only (`metrics.access`); everybody else gets 404."""
+
+import csv
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from metrics.access import metrics_required
+from metrics.forms import MetricsFilterForm
+from metrics.queries import Filters
+from metrics.summary import build_summary
 
 
 @metrics_required
 def dashboard(request):
+    form = MetricsFilterForm(request.GET or None)
+    filters = form.filters() if form.is_valid() else Filters.default()
+    summary = build_summary(filters)
+    if request.GET.get("format") == "csv":
+        return _csv(summary, request.GET.get("table", ""))
+    chart_data = [
+        {"key": t["key"], "chart": t["chart"], "headers": t["headers"], "rows": t["rows"]}
+        for t in summary["tables"]
+        if t["chart"]
+    ]
+    query = request.GET.copy()
+    query.pop("format", None)
+    query.pop("table", None)
     return render(
-        request, "placeholder.html", {"title": _("Activity metrics"), "section": "metrics"}
+        request,
+        "metrics/dashboard.html",
+        {
+            "title": _("Activity metrics"),
+            "section": "metrics",
+            "form": form,
+            "summary": summary,
+            "filters": filters,
+            "chart_data": chart_data,
+            "query": query.urlencode(),
+        },
     )
+
+
+def _csv(summary: dict, key: str) -> HttpResponse:
+    table = next((t for t in summary["tables"] if t["key"] == key), None)
+    if table is None:
+        raise Http404
+    filters = summary["filters"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="metrics-{key}-{filters["from"]}-{filters["to"]}.csv"'
+    )
+    response.write("\ufeff")  # Excel reads UTF-8 only with the byte-order mark
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(table["headers"])
+    for row in table["rows"]:
+        writer.writerow(["" if value is None else value for value in row])
+    if table["total"]:
+        writer.writerow(table["total"])
+    return response

@@ -88,6 +88,10 @@ class ClientNetwork(models.Model):
         indexes = [
             # The metrics group closed networks by reason and month.
             models.Index(fields=["status", "closed_at"]),
+            # Metrics: networks formed in a period, by month.
+            models.Index(fields=["opened_at"], name="network_opened_idx"),
+            # Metrics: networks closed in a period whatever their status field says.
+            models.Index(fields=["closed_at"], name="network_closed_idx"),
         ]
 
     def __str__(self) -> str:

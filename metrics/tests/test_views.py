@@ -1,0 +1,102 @@
+"""The page, the CSV export and the API: who may open them, that they agree, and that
+the page's query count does not grow with the data."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from coordination.tests.factories import ConsultationFactory
+from metrics.tests.dataset import PERIOD_QUERY, at
+from networks.tests.factories import NetworkFactory
+
+PAGE = "/metrics/"
+API = "/api/v1/metrics/summary/"
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("alice", 404), ("olli", 404), ("ylva", 404), ("kaisa", 200), ("eero", 200)],
+    indirect=["persona"],
+)
+@pytest.mark.parametrize("url", [PAGE, API, PAGE + "?format=csv&table=contact_kinds"])
+def test_only_managers_and_coordinators_see_metrics(client, persona, expected, url):
+    client.force_login(persona)
+    assert client.get(url).status_code == expected
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client, db):
+    assert client.get(PAGE).status_code == 302
+    assert client.get(API).status_code in (401, 403)
+
+
+def test_page_and_api_agree(client, eero, data):
+    client.force_login(eero)
+    page = client.get(PAGE + PERIOD_QUERY)
+    api = client.get(API + PERIOD_QUERY)
+    assert api.status_code == 200
+    assert json.loads(json.dumps(page.context["summary"])) == api.json()
+    # The page shows the numbers: Kela's 2 requests are "<5" next to the total 8.
+    html = page.content.decode()
+    assert 'data-metric="received">8<' in html
+    assert "&lt;5" in html
+    assert 'id="metrics-charts"' in html
+
+
+def test_filters_reach_page_and_api(client, eero, data):
+    client.force_login(eero)
+    api = client.get(API + PERIOD_QUERY + "&org_kind=health_centre&municipality=Oulu").json()
+    assert api["headline"][0] == {"key": "received", "label": "Consultations received", "value": 6}
+    page = client.get(PAGE + PERIOD_QUERY + "&org_kind=health_centre&municipality=Oulu")
+    assert page.context["summary"]["headline"][0]["value"] == 6
+    assert client.get(API + "?from=2026-07-01&to=2026-01-01").status_code == 400
+    assert client.get(API + "?org_kind=spaceship").status_code == 400
+
+
+def test_csv_export_of_a_table(client, eero, data):
+    client.force_login(eero)
+    response = client.get(PAGE + PERIOD_QUERY + "&format=csv&table=contact_kinds")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == [
+        "Kind of organisation",
+        "Requests",
+        "Organisations",
+        "Organisations that sent none",
+    ]
+    assert ["Kela", "<5", "1", "0"] in rows
+    assert rows[-1] == ["Total", "8", "4", "2"]
+    assert client.get(PAGE + "?format=csv&table=nonsense").status_code == 404
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_dashboard_query_count_is_constant(
+    client, eero, alice, kaisa, data, extra, django_assert_num_queries
+):
+    for n in range(extra):
+        consultation = ConsultationFactory(
+            requester=alice, submitted_at=at(f"2026-03-{1 + n % 28:02d}")
+        )
+        NetworkFactory(
+            client=consultation.client,
+            origin_consultation=consultation,
+            coordinator=kaisa,
+            opened_at=at("2026-03-05"),
+        )
+    client.force_login(eero)
+    # Expect 17 queries: the session and the user (2); the municipalities for the filter
+    # (1); consultation totals, response times, contact sources by organisation, reasons
+    # and asked, network totals, closure reasons, distinct clients, feedback, the
+    # consultation trend and the network trend (10); the user's organisation in the
+    # navigation bar (1); then the session is saved again (a savepoint, the update, its
+    # release) because every request renews the idle timeout (3).
+    with django_assert_num_queries(17):
+        assert client.get(PAGE + PERIOD_QUERY).status_code == 200
+
+
+def test_api_is_documented(client, eero):
+    client.force_login(eero)
+    schema = client.get("/api/schema/").content.decode()
+    assert "/api/v1/metrics/summary/" in schema
+    assert "metrics_summary" in schema
