@@ -22,7 +22,7 @@ import holidays
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -396,11 +396,11 @@ def _month(value) -> datetime.date:
 
 # --- Plan actions --------------------------------------------------------------------
 
-HEALTH_CHECK_SERVICE_TYPE = "health_check_unemployed"
+HEALTH_CHECK_SERVICE_TYPE = "unemployed_health_check"
 
 
 def plan_action_model():
-    """`serviceplans.PlanAction`, or None while the service-plan issue has not landed."""
+    """`serviceplans.PlanAction` (looked up by name: metrics imports no upper app)."""
     try:
         return apps.get_model("serviceplans", "PlanAction")
     except LookupError:
@@ -408,28 +408,34 @@ def plan_action_model():
 
 
 def plan_actions(filters: Filters) -> dict | None:
-    """One query when service plans exist, none otherwise (the block is then left out).
+    """One query: actions by service type, done in the range, open now, overdue now.
 
-    Expects on `PlanAction`: `service_type` (choices; the health check for the
-    unemployed is `HEALTH_CHECK_SERVICE_TYPE`), `status` (`"done"` when done),
-    `due_date` (date, nullable), `done_at` (datetime, nullable). Done = done in the
-    range; open = not done (now); overdue = not done and due before today. Municipality
-    and kind filters do not apply yet (the path from an action to its contact source is
-    decided when plans land)."""
+    A plan is versioned and each version carries a copy of its actions, so only the
+    version in force counts: a version that is not a draft and that no later non-draft
+    version of the same network has replaced. Cancelled actions are neither open nor
+    done. Municipality and kind filters do not apply (an action has no contact source
+    of its own)."""
     model = plan_action_model()
     if model is None:
         return None
+    plan_model = apps.get_model("serviceplans", "ServicePlan")
+    replaced = plan_model.objects.filter(
+        network=OuterRef("plan__network"), version__gt=OuterRef("plan__version")
+    ).exclude(status="draft")
     today = timezone.localdate()
+    open_q = Q(status__in=["planned", "in_progress"])
     rows = (
         model.objects.order_by()
+        .exclude(plan__status="draft")
+        .filter(~Exists(replaced))
         .values("service_type")
         .annotate(
             done=Count(
                 "pk",
                 filter=Q(status="done", done_at__gte=filters.since, done_at__lt=filters.until),
             ),
-            open=Count("pk", filter=~Q(status="done")),
-            overdue=Count("pk", filter=~Q(status="done") & Q(due_date__lt=today)),
+            open=Count("pk", filter=open_q),
+            overdue=Count("pk", filter=open_q & Q(due_date__lt=today)),
         )
     )
     return {row["service_type"]: row for row in rows}

@@ -7,3 +7,12 @@ from metrics.tests.dataset import build_dataset
 def data(alice, kaisa, kela, hub):
     """The hand-built data set described in `metrics/tests/dataset.py`."""
     build_dataset(alice, kaisa, kela)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The hand-counted tables are checked by their English labels."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

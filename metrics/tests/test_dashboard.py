@@ -113,9 +113,47 @@ def test_filters(data):
     assert closure_reasons(last_year) == {"moved": 1}
 
 
-def test_plan_actions_block_is_skipped_without_the_model(data):
-    assert plan_actions(PERIOD) is None
-    assert "plan_actions" not in [table["key"] for table in build_summary(PERIOD)["tables"]]
+@time_machine.travel(at("2026-06-15"), tick=False)
+def test_plan_actions_count_only_the_version_in_force(data, kaisa):
+    from networks.tests.factories import NetworkFactory
+    from serviceplans.models import PlanAction, PlanGoal, ServicePlan
+
+    network = NetworkFactory(coordinator=kaisa)
+    plans = {
+        # version 1 was replaced by version 2; version 3 is a draft not yet agreed
+        1: ServicePlan.Status.CLOSED,
+        2: ServicePlan.Status.AGREED,
+        3: ServicePlan.Status.DRAFT,
+    }
+    done_in_may = at("2026-05-20")
+    for version, status in plans.items():
+        plan = ServicePlan.objects.create(
+            network=network, client=network.client, version=version, status=status,
+            client_goals="Töihin", created_by=kaisa, updated_by=kaisa,
+            agreed_at=None if status == "draft" else at("2026-04-01"),
+            agreement_method="" if status == "draft" else "in_meeting",
+        )  # fmt: skip
+        goal = PlanGoal.objects.create(plan=plan, text="Työ", domain="work")
+        for service, action_status, due, done_at in [
+            ("ips_job_coaching", "done", None, done_in_may),
+            ("unemployed_health_check", "done", None, done_in_may),
+            ("unemployed_health_check", "planned", datetime.date(2026, 6, 1), None),
+            ("social_work", "in_progress", datetime.date(2026, 7, 1), None),
+            ("social_work", "cancelled", datetime.date(2026, 1, 1), None),
+        ]:
+            PlanAction.objects.create(
+                plan=plan, goal=goal, description="x", service_type=service, responsible_name="N",
+                status=action_status, due_date=due, done_at=done_at,
+            )  # fmt: skip
+    # Counted by hand from version 2 alone.
+    assert plan_actions(PERIOD) == {
+        "ips_job_coaching": {"service_type": "ips_job_coaching", "done": 1, "open": 0,
+                             "overdue": 0},
+        "unemployed_health_check": {"service_type": "unemployed_health_check", "done": 1,
+                                    "open": 1, "overdue": 1},
+        "social_work": {"service_type": "social_work", "done": 0, "open": 1, "overdue": 0},
+    }  # fmt: skip
+    assert "plan_actions" in [table["key"] for table in build_summary(PERIOD)["tables"]]
 
 
 def _table(summary, key):

@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 
 from coordination.tests.factories import ConsultationFactory
 from metrics.tests.dataset import PERIOD_QUERY, at
@@ -56,6 +57,7 @@ def test_filters_reach_page_and_api(client, eero, data):
 
 def test_csv_export_of_a_table(client, eero, data):
     client.force_login(eero)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(PAGE + PERIOD_QUERY + "&format=csv&table=contact_kinds")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
@@ -85,13 +87,13 @@ def test_dashboard_query_count_is_constant(
             opened_at=at("2026-03-05"),
         )
     client.force_login(eero)
-    # Expect 17 queries: the session and the user (2); the municipalities for the filter
+    # Expect 18 queries: the session and the user (2); the municipalities for the filter
     # (1); consultation totals, response times, contact sources by organisation, reasons
     # and asked, network totals, closure reasons, distinct clients, feedback, the
-    # consultation trend and the network trend (10); the user's organisation in the
-    # navigation bar (1); then the session is saved again (a savepoint, the update, its
-    # release) because every request renews the idle timeout (3).
-    with django_assert_num_queries(17):
+    # consultation trend, the network trend and plan actions by service type (11); the
+    # user's organisation in the navigation bar (1); then the session is saved again (a
+    # savepoint, the update, its release) because every request renews the idle timeout (3).
+    with django_assert_num_queries(18):
         assert client.get(PAGE + PERIOD_QUERY).status_code == 200
 
 
