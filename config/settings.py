@@ -300,6 +300,15 @@ SPECTACULAR_SETTINGS = {
     "coordination hub.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a `status`; name each set of choices after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ConsultationStatusEnum": "coordination.models.ConsultationRequest.Status",
+        "NetworkStatusEnum": "networks.models.ClientNetwork.Status",
+        "MeetingStatusEnum": "networks.models.NetworkMeeting.Status",
+        "PlanStatusEnum": "serviceplans.models.ServicePlan.Status",
+        "GoalStatusEnum": "serviceplans.models.PlanGoal.Status",
+        "ActionStatusEnum": "serviceplans.models.PlanAction.Status",
+    },
 }
 
 # --- Forms ----------------------------------------------------------------------------

@@ -461,10 +461,11 @@ def test_notification_list_query_count_is_constant(client, alice, count, django_
         for consultation in ConsultationFactory.create_batch(count, requester=alice)
     )
     client.force_login(alice)
-    # Expect 9 queries: the session and the user; the count and the page of notifications
-    # (their requests joined); the unread count and the user's organisation in the
-    # navigation bar; the session saved again (savepoint, update, release).
-    with django_assert_num_queries(9):
+    # Expect 10 queries: the session and the user; the count and the page of notifications
+    # (their requests joined); the user's plan reminders; the unread count and the user's
+    # organisation in the navigation bar; the session saved again (savepoint, update,
+    # release).
+    with django_assert_num_queries(10):
         response = client.get(reverse("notification_list"))
     assert len(response.context["page"]) == min(count, 50)
 
