@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install messages lint format lock worker beat clean
+.PHONY: run test bench install messages lint format lock worker beat clean
 
 # The virtual environment is rebuilt when the lock file changes.
 $(VENV)/.installed: requirements.txt
@@ -28,6 +28,10 @@ run: install messages
 
 test: install messages
 	scripts/test
+
+# Speed benchmarks (tests/benchmarks/): ratios measured in one run, printed; not in `make test`.
+bench: install messages
+	scripts/test -m benchmark -s tests/benchmarks
 
 lint: install
 	$(BIN)/ruff check .
