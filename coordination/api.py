@@ -68,7 +68,15 @@ class ConsultationSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
     requester = serializers.StringRelatedField()
     requesting_organization = OrganizationSerializer()
-    assigned_to = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    assigned_to = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
+    # Declared, because read-only fields lose `allow_blank` and the schema would then
+    # promise a value from the list where the answer may still be empty.
+    outcome = serializers.ChoiceField(
+        choices=ConsultationRequest.Outcome.choices, read_only=True, allow_blank=True
+    )
+    age_band = serializers.ChoiceField(
+        choices=ConsultationRequest.AgeBand.choices, read_only=True, allow_blank=True
+    )
     client = serializers.SerializerMethodField()
     answer = serializers.SerializerMethodField()
     feedback_given = serializers.SerializerMethodField()

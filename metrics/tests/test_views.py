@@ -48,7 +48,11 @@ def test_page_and_api_agree(client, eero, data):
 def test_filters_reach_page_and_api(client, eero, data):
     client.force_login(eero)
     api = client.get(API + PERIOD_QUERY + "&org_kind=health_centre&municipality=Oulu").json()
-    assert api["headline"][0] == {"key": "received", "label": "Consultations received", "value": 6}
+    assert api["headline"][0] == {
+        "key": "received",
+        "label": "Saapuneet konsultaatiopyynnöt",  # the service's default language
+        "value": 6,
+    }
     page = client.get(PAGE + PERIOD_QUERY + "&org_kind=health_centre&municipality=Oulu")
     assert page.context["summary"]["headline"][0]["value"] == 6
     assert client.get(API + "?from=2026-07-01&to=2026-01-01").status_code == 400
