@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clients.models import Consent
 from coordination.models import ConsultationRequest
@@ -67,7 +67,10 @@ def test_only_a_coordinator_forms_a_network(consultation, alice):
 def test_a_second_open_network_is_refused_with_a_message(network, kaisa, consultation):
     ConsultationRequest.objects.filter(pk=consultation.pk).update(client=network.client)
     consultation.refresh_from_db()
-    with pytest.raises(services.InvalidTransition, match="already has an open"):
+    with (
+        translation.override("en"),
+        pytest.raises(services.InvalidTransition, match="already has an open"),
+    ):
         services.form_network(by=kaisa, consultation=consultation)
     consultation.refresh_from_db()
     # Nothing half-saved: the request did not move.
