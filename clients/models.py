@@ -301,6 +301,7 @@ class AccessLog(models.Model):
         CONSULTATION = "consultation", _("Consultation")
         NETWORK = "network", _("Network membership")
         HUB_ROLE = "hub_role", _("Hub role")
+        JOB_COACHING = "job_coaching", _("Job coaching")  # coaching issue: the client's coach
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

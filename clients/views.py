@@ -56,7 +56,7 @@ def client_search(request):
     )
 
 
-@role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL)
+@role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL, User.Role.JOB_COACH)
 def client_detail(request, client_id, consent_form=None):
     client = access_client(request.user, client_id)
     log_client_access(request, client, action=AccessLog.Action.VIEW)
@@ -103,7 +103,7 @@ def consent_create(request, client_id):
 
 
 @require_POST
-@role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL)
+@role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL, User.Role.JOB_COACH)
 def consent_withdraw(request, client_id, consent_id):
     """One click, honoured at once: after this the consent opens nothing."""
     client = access_client(request.user, client_id)
@@ -121,7 +121,7 @@ def consent_withdraw(request, client_id, consent_id):
 # --- serviceplans issue: the work-ability assessment ------------------------------------
 
 
-@role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL)
+@role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL, User.Role.JOB_COACH)
 def assessment_create(request, client_id):
     """Record a work-ability assessment; the client page draws the score over time."""
     from clients.forms import AssessmentForm

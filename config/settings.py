@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "networks",
     "serviceplans",
     "metrics",
+    "coaching",
 ]
 
 MIDDLEWARE = [
