@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0003_workabilityassessment'),
+        ('clients', '0004_accesslog_basis_job_coaching'),
         ('coordination', '0003_metrics_indexes'),
         ('serviceplans', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
