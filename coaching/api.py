@@ -24,7 +24,7 @@ import uuid as uuid_module
 from collections import Counter
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -157,10 +157,8 @@ class ReferralSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _visible(self, referral) -> bool:
-        cache = self.context.setdefault("record_visible", {})
-        if referral.pk not in cache:
-            cache[referral.pk] = referral.pk in self.context.get("visible_ids", set())
-        return cache[referral.pk]
+        # Annotated by the viewset's queryset (one EXISTS per row, in the same query).
+        return bool(getattr(referral, "record_visible", False))
 
     def get_record_visible(self, referral) -> bool:
         return self._visible(referral)
@@ -219,18 +217,16 @@ class ReferralViewSet(
     access_log_kind = "coaching_referral"
 
     def get_queryset(self):
+        user = self.request.user
         return (
-            referrals_visible_to(self.request.user)
+            referrals_visible_to(user)
             .select_related("client", "team", "coach", "referred_by", "plan_action", "consultation")
-            .annotate(last_contact_on=_last_contact())
+            .annotate(
+                last_contact_on=_last_contact(),
+                record_visible=Exists(records_visible_to(user).filter(pk=OuterRef("pk"))),
+            )
             .order_by("-referred_on", "-pk")
         )
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        user = self.request.user
-        context["visible_ids"] = set(records_visible_to(user).values_list("pk", flat=True))
-        return context
 
     def access_log_clients(self, objects):
         return [referral.client for referral in objects]
