@@ -2,6 +2,7 @@
 The services check the rules; the forms only parse."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -121,8 +122,13 @@ class EmployerContactForm(forms.Form):
     contacted_on = forms.DateField(
         label=_("Date of the contact"), widget=DateInput(), initial=timezone.localdate
     )
-    kind = forms.ChoiceField(label=_("Type of contact"), choices=EmployerContact.Kind.choices)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=EmployerContact.Outcome.choices)
+    # No defaults: the type and the outcome are chosen, never taken over by accident.
+    kind = forms.ChoiceField(
+        label=_("Type of contact"), choices=[("", "---------"), *EmployerContact.Kind.choices]
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", "---------"), *EmployerContact.Outcome.choices]
+    )
     hidden_job = forms.BooleanField(
         label=_("Hidden job"), help_text=_("A job that has not been advertised."), required=False
     )
@@ -136,6 +142,15 @@ class EmployerContactForm(forms.Form):
             "client__last_name", "client__first_name", "pk"
         )
         self.fields["employer"].queryset = employers
+        # The week's warning follows the chosen employer (htmx; the page works without).
+        self.fields["employer"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("coaching:employer_recent"),
+                "hx-trigger": "change",
+                "hx-target": "#recent-contact-box",
+                "hx-swap": "outerHTML",
+            }
+        )
         self.fields["contact_person"].queryset = EmployerContactPerson.objects.filter(
             organization__in=employers
         ).select_related("organization")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("refer/", views.refer, name="refer"),
     path("contacts/new/", views.contact_create, name="contact_create"),
     path("employers/", views.employer_list, name="employer_list"),
+    path("employers/recent/", views.employer_recent, name="employer_recent"),
     path("employers/<uuid:employer_id>/", views.employer_detail, name="employer_detail"),
     path("fidelity/", views.fidelity_list, name="fidelity_list"),
     path("fidelity/new/", views.fidelity_create, name="fidelity_create"),

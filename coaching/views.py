@@ -480,6 +480,24 @@ def contact_create(request):
     )
 
 
+@role_required(*EMPLOYER_ROLES)
+def employer_recent(request):
+    """The week's warning for the employer chosen on the contact form (`?employer=`):
+    a fragment that htmx swaps in; empty when nobody contacted the employer. Not a page
+    of its own: without htmx it is 404."""
+    if request.headers.get("HX-Request") != "true":
+        raise Http404
+    key = request.GET.get("employer") or ""
+    employer = None
+    if _is_uuid(key):
+        employer = employers_visible_to(request.user).filter(uuid=key).first()
+    return render(
+        request,
+        "coaching/_recent_contacts.html",
+        {"employer": employer, "recent_contacts": _recent_contacts(employer)},
+    )
+
+
 def _is_uuid(value) -> bool:
     import uuid
 

@@ -345,3 +345,19 @@ def test_job_coaches_keep_working_as_professionals(client, tuula):
         assert client.get(reverse(name)).status_code == 200, name
     nav = [item["url"] for item in client.get(reverse("home")).context["nav_items"]]
     assert reverse("coaching:caseload") in nav
+
+
+def test_the_week_warning_follows_the_chosen_employer(client, referral, tuula, ville, employer):
+    url = reverse("coaching:employer_recent")
+    client.force_login(tuula)
+    assert client.get(url, {"employer": employer.uuid}).status_code == 404  # not htmx
+    response = client.get(url, {"employer": employer.uuid}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert b"recent-contact-warning" not in response.content
+    EmployerContactFactory(referral=ReferralFactory(coach=ville), employer=employer)
+    response = client.get(url, {"employer": employer.uuid}, HTTP_HX_REQUEST="true")
+    assert b'id="recent-contact-warning"' in response.content
+    response = client.get(url, {"employer": "nonsense"}, HTTP_HX_REQUEST="true")
+    assert b"recent-contact-warning" not in response.content
+    client.force_login(ville.__class__.objects.get(username="alice"))
+    assert client.get(url, {"employer": employer.uuid}, HTTP_HX_REQUEST="true").status_code == 404
