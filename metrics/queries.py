@@ -593,11 +593,12 @@ def first_employer_contacts(filters: Filters) -> dict | None:
     target = EMPLOYER_CONTACT_TARGET_DAYS
     last_day = min(filters.end, timezone.localdate())
     histogram: dict[int, int] = {}
-    within = late = waiting = 0
+    within = late = waiting = never = 0
     for row in rows:
         if row["first"] is None:
             if (last_day - row["began"]).days >= target:
                 late += row["n"]
+                never += row["n"]
             else:
                 waiting += row["n"]
             continue
@@ -614,6 +615,7 @@ def first_employer_contacts(filters: Filters) -> dict | None:
         "median_days": _histogram_median(pairs, contacted),
         "within_target": within,
         "judged": within + late,
+        "late_without_contact": never,
         "not_yet": waiting,
     }
 

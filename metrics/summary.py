@@ -510,6 +510,11 @@ def _ips_panel(filters: queries.Filters, closures: dict, tables: list) -> dict |
                     within_share,
                 ],
                 [
+                    _("No employer contact %(days)s days or more after the referral")
+                    % {"days": target},
+                    suppress_count(contacts["late_without_contact"]),
+                ],
+                [
                     _("No employer contact yet, under %(days)s days since the referral")
                     % {"days": target},
                     suppress_count(contacts["not_yet"]),

@@ -72,6 +72,7 @@ def test_days_to_the_first_employer_contact(ips):
         "median_days": 7.5,
         "within_target": 3,
         "judged": 5,
+        "late_without_contact": 1,
         "not_yet": 2,
     }
 
