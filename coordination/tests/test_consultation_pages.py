@@ -390,12 +390,13 @@ def test_my_requests_query_count_is_constant(
     for consultation in ConsultationFactory.create_batch(count, requester=alice):
         services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
     client.force_login(alice)
-    # Expect 11 queries: the session and the user; the count and the page of requests
+    # Expect 12 queries: the session and the user; the count and the page of requests
     # (organisation, client, consent and answer joined); the feedback of the page,
-    # prefetched; one INSERT of access-log rows; the unread notifications and the user's
+    # prefetched; the clients the user sees through a network (the basis of the access
+    # log) and one INSERT of access-log rows; the unread notifications and the user's
     # organisation in the navigation bar; the session saved again (savepoint, update,
     # release).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("my_requests"))
     assert len(response.context["page"]) == min(count, 50)
 
