@@ -465,6 +465,14 @@ def contact_create(request):
         else:
             messages.success(request, _("The employer contact has been recorded."))
             return redirect("coaching:referral_detail", referral.uuid)
+    # The client choices show the names of the user's clients: a list read.
+    log_client_access(
+        request,
+        [choice.client for choice in form.fields["referral"].queryset],
+        action=AccessLog.Action.LIST,
+        kind="coaching_referral",
+        basis=list_basis(user),
+    )
     if employer is None:
         key = form.data.get("employer") if form.is_bound else initial.get("employer")
         if key:

@@ -361,3 +361,39 @@ def test_the_week_warning_follows_the_chosen_employer(client, referral, tuula, v
     assert b"recent-contact-warning" not in response.content
     client.force_login(ville.__class__.objects.get(username="alice"))
     assert client.get(url, {"employer": employer.uuid}, HTTP_HX_REQUEST="true").status_code == 404
+
+
+def test_the_contact_form_logs_the_clients_it_offers(client, referral, tuula):
+    client.force_login(tuula)
+    assert client.get(reverse("coaching:contact_create")).status_code == 200
+    assert AccessLog.objects.filter(
+        user=tuula, client=referral.client, action="list", basis="job_coaching"
+    ).exists()
+
+
+def test_refer_from_an_ips_plan_action_and_from_a_consultation(
+    client, kaisa, alice, client_, team, tuula
+):
+    from coordination.tests.factories import ConsultationFactory
+    from networks import services as network_services
+    from serviceplans import services as plan_services
+
+    network = network_services.form_network(by=kaisa, client=client_)
+    plan = plan_services.create_plan(network, by=kaisa)
+    action = plan_services.add_action(
+        plan, by=kaisa, description="Työhönvalmennus", service_type="ips_job_coaching",
+        responsible_name="Työhönvalmentaja",
+    )  # fmt: skip
+    client.force_login(kaisa)
+    page = client.get(reverse("serviceplans:plan_detail", args=[plan.uuid]))
+    link = reverse("coaching:refer") + f"?plan_action={action.uuid}"
+    assert link.encode() in page.content
+    response = client.post(link, {"team": team.uuid, "source": "coordinator"})
+    assert response.status_code == 302
+    assert Referral.objects.get().plan_action == action
+
+    consultation = ConsultationFactory(requester=alice, asked=["job_coaching"])
+    page = client.get(reverse("consultation_detail", args=[consultation.uuid]))
+    link = reverse("coaching:refer") + f"?consultation={consultation.uuid}"
+    assert link.encode() in page.content
+    assert client.get(link).status_code == 200
