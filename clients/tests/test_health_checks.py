@@ -403,9 +403,10 @@ def test_health_check_list_query_count_is_constant(
     for _n in range(count):
         services.offer_health_check(matti, by=alice, organization=health_centre)
     client.force_login(alice)
-    # Expect 8 queries: the session and the user; the client through the access rule;
-    # the access-log INSERT; the health checks with their people and organisation joined;
-    # the session saved again (savepoint, update, release).
-    with django_assert_num_queries(8):
+    # Expect 9 queries: the session and the user; the client through the access rule;
+    # the basis of the access (alice's network memberships) and the access-log INSERT;
+    # the health checks with their people and organisation joined; the session saved
+    # again (savepoint, update, release).
+    with django_assert_num_queries(9):
         response = client.get(_api(matti))
     assert len(response.json()) == count
