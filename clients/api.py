@@ -169,6 +169,11 @@ class PlanActionField(serializers.SlugRelatedField):
 
     def __init__(self, **kwargs):
         super().__init__(slug_field="uuid", **kwargs)
+        # The same words as for another client's action: existence does not leak.
+        self.error_messages["does_not_exist"] = _(
+            "Choose a health-check action of this client's plan."
+        )
+        self.error_messages["invalid"] = self.error_messages["does_not_exist"]
 
     def get_queryset(self):
         from django.apps import apps

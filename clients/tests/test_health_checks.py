@@ -226,6 +226,24 @@ def test_another_clients_action_is_not_found(client, alice, matti, health_check_
     assert client.get(f"{url}?action={health_check_action.uuid}").status_code == 404
 
 
+def test_api_links_a_plan_action_of_the_same_client_only(
+    client, alice, matti, health_check_action, today
+):
+    client.force_login(alice)
+    body = {"offered_on": today.isoformat(), "plan_action": str(health_check_action.uuid)}
+    other = client.post(_api(matti), body, content_type="application/json")
+    missing = client.post(
+        _api(matti),
+        {**body, "plan_action": "00000000-0000-4000-8000-000000000000"},
+        content_type="application/json",
+    )
+    assert other.status_code == missing.status_code == 400
+    assert other.json()["plan_action"] == missing.json()["plan_action"]
+    own = client.post(_api(health_check_action.plan.client), body, content_type="application/json")
+    assert own.status_code == 201, own.json()
+    assert HealthCheck.objects.get().plan_action == health_check_action
+
+
 # --- the pages -------------------------------------------------------------------------
 
 
