@@ -79,6 +79,7 @@ def client_timeline(client, user) -> list[Event]:
             )
     events.extend(_network_events(client, user))
     events.extend(_plan_events(client, user))  # serviceplans issue
+    events.extend(_health_check_events(client))  # IPS issue (8)
     events.sort(key=lambda event: event.at, reverse=True)
     return events
 
@@ -145,3 +146,27 @@ def _plan_events(client, user) -> list[Event]:
 
 
 # --- end serviceplans issue
+
+
+# --- IPS issue (8): health checks for the unemployed, one event per offer with its result.
+def _health_check_events(client) -> list[Event]:
+    from django.utils.formats import date_format
+
+    events = []
+    for check in client.health_checks.all():
+        if check.done_on:
+            detail = _("Done on %(date)s") % {
+                "date": date_format(check.done_on, "SHORT_DATE_FORMAT")
+            }
+        else:
+            detail = check.get_status_display()
+        events.append(
+            Event(
+                check.created_at,
+                "health_check",
+                _("Health check for the unemployed offered"),
+                str(detail),
+                url="#h-health-checks",
+            )
+        )
+    return events
