@@ -29,6 +29,7 @@ NAVIGATION = {
     User.Role.ADMINISTRATOR: [
         ("admin:coordination_user_changelist", _("Users")),
         ("admin:coordination_organization_changelist", _("Organisations")),
+        ("clients:access_log", _("Access log")),  # trust issue
     ],
 }
 
