@@ -247,7 +247,7 @@ def test_dashboard_numbers_are_the_same_after_purging(alice, kaisa, kela, hub, h
                 start=datetime.date(2000, 1, 1),
                 end=datetime.date(2040, 1, 15),
                 municipality="Oulu",
-            ),  # fmt: skip
+            ),
         ]
         before = [_snapshot(filters) for filters in periods]
         result = purge_expired()
