@@ -31,6 +31,7 @@ client-data act requires.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -43,6 +44,8 @@ from django.utils import timezone
 from clients.models import Client
 
 ANONYMISED = "***"
+
+logger = logging.getLogger(__name__)
 
 # (app, model, the lookup from the model to the client, the datetimes that are activity)
 ACTIVITY = [
@@ -268,4 +271,6 @@ def purge_expired(
             total += 1
             anonymised += anonymise_client(pk, now)
         last_pk = batch[-1]
+    # Counts only: a log line never names a client.
+    logger.info("retention: %d expired client(s), %d anonymised", total, anonymised)
     return PurgeResult(expired=total, anonymised=anonymised, dry_run=False)

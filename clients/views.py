@@ -1,5 +1,6 @@
 """Pages of the clients app: parse, access, service, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -245,7 +246,6 @@ def access_report(request, client_id):
     report = access_review.client_report(client)
     if not as_pdf:
         return render(request, "clients/access_report.html", report)
-    from django.conf import settings
     from weasyprint import HTML
 
     language = client.language if client.language in dict(settings.LANGUAGES) else None
