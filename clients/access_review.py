@@ -81,7 +81,7 @@ def csv_row(entry: AccessLog) -> list[str]:
         str(entry.client.uuid),
         entry.get_action_display(),
         entry.get_basis_display(),
-        entry.object_kind,
+        entry.object_kind_label,
         entry.ip_address or "",
         entry.path,
     ]

@@ -289,6 +289,24 @@ class AccessLogQuerySet(models.QuerySet):
         raise AccessLogIsAppendOnly("the access log is append-only")
 
 
+# trust issue: the `object_kind` values the apps write, in words. An unknown value is
+# shown as it is.
+OBJECT_KINDS = {
+    "client": _("Client details"),
+    "consent": _("Consent"),
+    "assessment": _("Work-ability assessment"),
+    "consultation": _("Consultation request"),
+    "network": _("Client network"),
+    "network_member": _("Network member"),
+    "network_meeting": _("Network meeting"),
+    "service_plan": _("Service plan"),
+    "service_plan_pdf": _("Service plan as PDF"),
+    "plan_goal": _("Plan goal"),
+    "plan_action": _("Plan action"),
+    "plan_review": _("Plan review"),
+}
+
+
 class AccessLog(models.Model):
     """Who read or wrote which client's data, when, on what basis and from where: the
     access log and disclosure log of the client-data act (703/2023). Append-only: the
@@ -333,6 +351,11 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def object_kind_label(self) -> str:
+        """trust issue: the kind of data in words, for the review and the client's report."""
+        return str(OBJECT_KINDS.get(self.object_kind, self.object_kind))
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
