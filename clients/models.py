@@ -352,11 +352,6 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
-    @property
-    def object_kind_label(self) -> str:
-        """trust issue: the kind of data in words, for the review and the client's report."""
-        return str(OBJECT_KINDS.get(self.object_kind, self.object_kind))
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AccessLogIsAppendOnly("the access log is append-only")
@@ -364,6 +359,11 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AccessLogIsAppendOnly("the access log is append-only")
+
+    @property
+    def object_kind_label(self) -> str:
+        """trust issue: the kind of data in words, for the review and the client's report."""
+        return str(OBJECT_KINDS.get(self.object_kind, self.object_kind))
 
 
 # --- serviceplans issue: the work-ability assessment ------------------------------------

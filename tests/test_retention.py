@@ -118,8 +118,13 @@ def whole_case(alice, kaisa, health_centre):
     return matti
 
 
-def test_only_expired_clients_are_anonymised(alice, kaisa, health_centre):
+def test_only_expired_clients_are_anonymised(
+    alice, kaisa, health_centre, django_capture_on_commit_callbacks
+):
     matti = whole_case(alice, kaisa, health_centre)
+    pdf = PlanDocument.objects.get(plan__client=matti).file
+    pdf_name, storage = pdf.name, pdf.storage
+    assert storage.exists(pdf_name)
     with time_machine.travel(at("2026-03-01"), tick=False):
         # Recent: created long ago, but a consent given in 2030 is activity.
         recent = ClientFactory(first_name="Riikka", last_name="Recent")
@@ -134,7 +139,10 @@ def test_only_expired_clients_are_anonymised(alice, kaisa, health_centre):
     with time_machine.travel(at("2038-04-30"), tick=False):
         assert not expired_clients().exists()
         assert purge_expired().anonymised == 0
-    with time_machine.travel(at("2038-05-02"), tick=False):
+    with (
+        time_machine.travel(at("2038-05-02"), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert list(expired_clients()) == [matti]
         result = purge_expired(batch_size=1)
     assert (result.expired, result.anonymised) == (1, 1)
@@ -173,6 +181,7 @@ def test_only_expired_clients_are_anonymised(alice, kaisa, health_centre):
     assert PlanReview.objects.get(plan__client=matti).summary == ANONYMISED
     document = PlanDocument.objects.get(plan__client=matti)
     assert (document.file.name, document.status) == ("", "failed")
+    assert not storage.exists(pdf_name)  # the file went once the transaction committed
     # The access log is append-only: untouched, still pointing to the anonymised row.
     assert AccessLog.objects.filter(client=matti).count() == logged
     # Nobody else changed.
