@@ -49,11 +49,24 @@ def access_client(user, client_id) -> Client:
         raise Http404 from None
 
 
-def access_basis(user) -> str:
-    """On what basis `user` sees client data, for the access log."""
+def access_bases(user, client_ids) -> dict[int, str]:
+    """On what basis `user` sees each of these clients, for the access log: a coordinator
+    through the hub role; a professional through an active network membership where they
+    have one (one query), otherwise through a consultation they sent."""
     if user.is_coordinator:
-        return AccessLog.Basis.HUB_ROLE
-    return AccessLog.Basis.CONSULTATION
+        return dict.fromkeys(client_ids, AccessLog.Basis.HUB_ROLE)
+    bases = dict.fromkeys(client_ids, AccessLog.Basis.CONSULTATION)
+    if user.is_professional and bases:
+        from django.apps import apps
+
+        members = (
+            apps.get_model("networks", "NetworkMember")
+            .objects.with_consent()
+            .filter(user=user, network__client_id__in=bases)
+            .values_list("network__client_id", flat=True)
+        )
+        bases.update(dict.fromkeys(members, AccessLog.Basis.NETWORK))
+    return bases
 
 
 def can_withdraw_consent(user, consent: Consent) -> bool:

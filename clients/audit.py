@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from rest_framework.response import Response
 
-from clients.access import access_basis
+from clients.access import access_bases
 from clients.models import AccessLog, Client
 
 
@@ -20,7 +20,7 @@ def log_client_access(
     *,
     action: str,
     kind: str = "client",
-    basis: str | None = None,  # networks issue: network pages log basis "network"
+    basis: str | None = None,  # network pages say "network"; None: `access_bases`
 ) -> None:
     """One row per distinct client shown or changed, in one INSERT (`bulk_create`)."""
     if isinstance(clients, Client):
@@ -32,7 +32,7 @@ def log_client_access(
     if not seen:
         return
     user = request.user
-    basis = basis or access_basis(user)
+    bases = dict.fromkeys(seen, basis) if basis else access_bases(user, seen)
     address = _address(request)
     path = request.path[:300]
     AccessLog.objects.bulk_create(
@@ -40,7 +40,7 @@ def log_client_access(
             user=user,
             client_id=pk,
             action=action,
-            basis=basis,
+            basis=bases[pk],
             ip_address=address,
             path=path,
             object_kind=kind,
@@ -59,7 +59,7 @@ class AccessLoggingMixin:
         return objects
 
     def access_log_basis(self) -> str | None:
-        """networks issue: None = `access_basis(user)`; the networks API says "network"."""
+        """None: `access_bases` decides per client; the networks API says "network"."""
         return None
 
     def list(self, request, *args, **kwargs):

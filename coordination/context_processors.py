@@ -35,8 +35,14 @@ NAVIGATION = {
 
 
 def _notifications_label(user) -> str:
-    # One small indexed count per page (recipient, read_at), for the unread badge.
-    unread = user.notifications.filter(read_at__isnull=True).count()
+    # One count per page for the unread badge: the notifications and the plan reminders
+    # (both shown on the notifications page), each through its (recipient, read_at) index.
+    unread = (
+        user.notifications.filter(read_at__isnull=True)
+        .values("pk")
+        .union(user.plan_reminders.filter(read_at__isnull=True).values("pk"), all=True)
+        .count()
+    )
     if not unread:
         return str(_("Notifications"))
     return ngettext(

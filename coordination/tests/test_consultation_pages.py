@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.models import AccessLog, Client, Consent
 from clients.services import withdraw_consent
@@ -390,12 +392,13 @@ def test_my_requests_query_count_is_constant(
     for consultation in ConsultationFactory.create_batch(count, requester=alice):
         services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
     client.force_login(alice)
-    # Expect 11 queries: the session and the user; the count and the page of requests
+    # Expect 12 queries: the session and the user; the count and the page of requests
     # (organisation, client, consent and answer joined); the feedback of the page,
-    # prefetched; one INSERT of access-log rows; the unread notifications and the user's
+    # prefetched; the clients the user sees through a network (the basis of the access
+    # log) and one INSERT of access-log rows; the unread notifications and the user's
     # organisation in the navigation bar; the session saved again (savepoint, update,
     # release).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("my_requests"))
     assert len(response.context["page"]) == min(count, 50)
 
@@ -523,3 +526,28 @@ def test_the_part_not_chosen_shows_no_errors(client, alice):
     assert "municipality" in response.context["anonymous_form"].errors
     assert not response.context["client_form"].errors
     assert response.context["client_form"].initial["first_name"] == "Matti"
+
+
+def test_the_unread_badge_counts_notifications_and_plan_reminders(client, alice):
+    from coordination.models import Notification
+    from serviceplans.models import PlanReminder
+
+    Notification.objects.create(
+        recipient=alice, kind="answered", consultation=ConsultationFactory()
+    )
+    today = datetime.date.today()
+    PlanReminder.objects.create(
+        kind=PlanReminder.Kind.ACTION_DUE, subject="action:a", due_date=today, recipient=alice
+    )
+    PlanReminder.objects.create(
+        kind=PlanReminder.Kind.REVIEW_DUE,
+        subject="review:b",
+        due_date=today,
+        recipient=alice,
+        read_at=timezone.now(),
+    )
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("my_requests"))
+    assert response.status_code == 200
+    assert "Notifications (2 unread)" in response.content.decode()

@@ -101,6 +101,21 @@ def test_reading_the_network_page_writes_the_access_log(client, network, alice):
     )
 
 
+def test_a_member_reading_the_client_page_is_logged_on_the_network_basis(
+    client, network, alice, kaisa
+):
+    """The client page is not a network page, yet a member sees it through the network."""
+    client.force_login(alice)
+    client.get(reverse("clients:client_detail", args=[network.client.uuid]))
+    client.force_login(kaisa)
+    client.get(reverse("clients:client_detail", args=[network.client.uuid]))
+    rows = AccessLog.objects.filter(client=network.client, path__startswith="/clients/")
+    assert [(row.user, row.basis) for row in rows.order_by("pk")] == [
+        (alice, AccessLog.Basis.NETWORK),
+        (kaisa, AccessLog.Basis.HUB_ROLE),
+    ]
+
+
 # --- Forming ---------------------------------------------------------------------------
 
 
