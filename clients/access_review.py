@@ -123,6 +123,7 @@ class OrganizationGroup:
     organization: object  # None: a user with no organisation
     disclosure: bool  # another organisation than the one that recorded the client
     users: list[UserGroup] = field(default_factory=list)
+    by_user: dict = field(default_factory=dict, repr=False)
 
     @property
     def count(self) -> int:
@@ -156,7 +157,6 @@ def client_report(client: Client) -> dict:
                 organization is None or organization.pk != recorder.pk
             )
             group = groups[key] = OrganizationGroup(organization, disclosure)
-            group.by_user = {}
         user_group = group.by_user.get(entry.user_id)
         if user_group is None:
             user_group = group.by_user[entry.user_id] = UserGroup(entry.user)
