@@ -5,7 +5,8 @@ route whose URL carries an object id. No route is listed by hand: each one is a 
 its own (the test id is the route's name), asked for every object of the world
 (tests/idor.py) by each persona: alice (a professional, member of network A), olli (a
 professional of another organisation, a member of nothing), kaisa (the hub's coordinator),
-eero (manager), ylva (administrator) and an anonymous visitor.
+eero (manager), ylva (administrator), lauri (a professional who has left network A) and an
+anonymous visitor.
 
 For every request the expected answer comes from the access rules in `REGISTRY`
 (tests/idor.py), which names, for each URL argument, the model and the app's
