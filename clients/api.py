@@ -167,6 +167,16 @@ class IsCoordinatorToWrite(permissions.BasePermission):
         # serviceplans issue: members record assessments too
         if request.method in permissions.SAFE_METHODS or view.action in ("consents", "assessments"):
             return True
+        if getattr(view, "detail", False):
+            # A change to one client: the client is looked up first, so that one the
+            # user may not see is 404 (as everywhere), and one they see but may not
+            # change is 403 (has_object_permission).
+            return True
+        return bool(request.user.is_coordinator)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS or view.action in ("consents", "assessments"):
+            return True
         return bool(request.user.is_coordinator)
 
 
