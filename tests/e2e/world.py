@@ -27,9 +27,7 @@ from serviceplans.models import PlanAction, PlanGoal, PlanReminder
 
 def build_world(*, alice, kaisa, health_centre) -> dict:
     today = timezone.localdate()
-    te_office = OrganizationFactory(
-        name="Oulun työllisyysalue", kind=Organization.Kind.TE_OFFICE
-    )
+    te_office = OrganizationFactory(name="Oulun työllisyysalue", kind=Organization.Kind.TE_OFFICE)
     teemu = UserFactory(
         username="teemu", first_name="Teemu", last_name="Työ", organization=te_office
     )
