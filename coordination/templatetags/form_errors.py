@@ -12,7 +12,9 @@ register = template.Library()
 def form_errors(*forms):
     """[{"label", "message", "field_id"}] for every error of `forms`, in the order of the
     page. `field_id` is the element to move to: the field, or the first box of a group of
-    radio buttons or check boxes; empty for an error of the whole form."""
+    radio buttons or check boxes; empty for an error of the whole form. The label loses
+    a closing full stop (a check box's label is a sentence), as it is followed by the
+    message."""
     items = []
     for form in forms:
         if form is None or not form.is_bound:
@@ -27,5 +29,6 @@ def form_errors(*forms):
             if field_id and bound.use_fieldset:
                 field_id = f"{field_id}_0"
             for message in form.errors[name]:
-                items.append({"label": field.label, "message": message, "field_id": field_id})
+                label = str(field.label or "").rstrip(" .")
+                items.append({"label": label, "message": message, "field_id": field_id})
     return items

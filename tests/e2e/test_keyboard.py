@@ -11,11 +11,13 @@ import itertools
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.utils import timezone
 
 from conftest import require_chromium
 from coordination.models import ConsultationRequest
+from tests.e2e.test_accessibility import AXE_OPTIONS, SERIOUS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -213,6 +215,13 @@ def check_error_summary(keys, page, title):
     return fields
 
 
+def assert_no_serious_axe_violations(page):
+    """axe on the page as it is now (a form sent back with its errors)."""
+    result = Axe().run(page, options=AXE_OPTIONS).response
+    found = {v["id"]: v["impact"] for v in result["violations"]}
+    assert {rule: impact for rule, impact in found.items() if impact in SERIOUS} == {}
+
+
 def check_tab_order(keys, page):
     """From the focus (or the top of the page) to the end of the page, Tab meets every
     element it should, in the order of the page (a date field is one element however
@@ -285,6 +294,7 @@ def test_a_consultation_request_with_the_keyboard_only(page, live_server, alice,
     assert "id_client-first_name" in fields and "id_consent-consent_given" in fields
     assert "id_reasons_0" in fields and "id_description" in fields
     keys.shoot("3-error-summary")
+    assert_no_serious_axe_violations(page)
     first_link = keys.tab()
     assert first_link["key"].startswith('a[href="#id_')
     page.keyboard.press("Enter")
@@ -354,6 +364,7 @@ def test_a_consultation_request_with_the_keyboard_only(page, live_server, alice,
     fields = check_error_summary(keys, page, title)
     assert fields == ["id_anon-municipality", "id_reasons_0", "id_description"]
     keys.shoot("7-anonymous-errors")
+    assert_no_serious_axe_violations(page)
     keys.tab()
     page.keyboard.press("Enter")
     assert keys.check_focus()["key"] == "#id_anon-municipality"
