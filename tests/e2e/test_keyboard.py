@@ -116,6 +116,9 @@ class Keyboard:
         the focus that draws it: the element loses it when focus moves on."""
         ring = stop["ring"]
         assert ring["style"] != "none" and ring["width"] >= 2, f"no focus ring on {stop['key']}"
+        # The ring is yellow (seen on the dark navigation bar) with a black edge (seen on
+        # a white page): Bootstrap's pale blue or red glow must not replace the black.
+        assert "rgb(0, 0, 0) 0px 0px 0px" in ring["shadow"], f"no dark ring on {stop['key']}"
         previous = stop["previous"]
         if previous and previous["key"] in self.rings:
             focused_ring = self.rings[previous["key"]]
