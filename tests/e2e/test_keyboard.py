@@ -380,6 +380,8 @@ def test_a_consultation_request_with_the_keyboard_only(page, live_server, alice,
             "#id_anon-life_situation": ["ArrowDown", "ArrowDown"],
             "#id_reasons_0": ["Space"],
             "#id_asked_3": ["Space"],
+            "#id_urgency": ["ArrowDown", "ArrowUp"],  # down to "urgent" and back: normal
+            "#id_channel": ["ArrowDown", "ArrowDown"],  # e-mail
             "#id_description": "Nuori aikuinen ilman koulutusta ja työtä.",
         },
     )
@@ -393,5 +395,6 @@ def test_a_consultation_request_with_the_keyboard_only(page, live_server, alice,
     assert anonymous.life_situation == "unemployed_not_registered"
     assert anonymous.reasons == ["work_ability_unclear"]
     assert sorted(anonymous.asked) == ["consultation", "health_check"]
+    assert (anonymous.urgency, anonymous.channel) == ("normal", "email")
     # Every stop of the walk showed its focus ring (checked at each key press).
     assert len(keys.stops) > 100
