@@ -97,13 +97,18 @@ def access_log_reviews_visible_to(user) -> QuerySet:
     return AccessLogReview.objects.all()
 
 
-def access_report_client(user, client_id) -> Client:
-    """The client whose access report an administrator makes: any client of the hub,
-    as the subject of the log (name and masked code, no content). 404 for missing and for
-    everybody who is not an administrator."""
+def access_report_subjects(user) -> QuerySet[Client]:
+    """The clients whose access report `user` may make: an administrator any client of the
+    hub, as the subject of the log (name and masked code, no content); nobody else."""
     if not can_review_access_log(user):
-        raise Http404
+        return Client.objects.none()
+    return Client.objects.all()
+
+
+def access_report_client(user, client_id) -> Client:
+    """The client of an access report; 404 for missing and for everybody who is not an
+    administrator."""
     try:
-        return Client.objects.get(uuid=client_id)
+        return access_report_subjects(user).get(uuid=client_id)
     except (Client.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None

@@ -43,7 +43,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from clients.access import clients_visible_to
+from clients.access import access_report_subjects, clients_visible_to
 from clients.models import Client, Consent
 from clients.tests.factories import ClientFactory
 from coordination.access import consultations_visible_to, organizations_visible_to
@@ -131,6 +131,14 @@ REGISTRY: dict[str, ObjectRule] = {
     #   "referral_id": ObjectRule(Referral, "uuid", referrals_visible_to),
     #   "employer_id": ObjectRule(Employer, "uuid", employers_visible_to),
     # (from coaching.access / coaching.models), and their objects in build_world().
+}
+
+
+# Routes whose own rule for an argument differs from the object's general one, keyed by
+# the route's test id: {argument: access function}. The access report is the
+# administrators' – who see no client anywhere else – and nobody else's.
+ROUTE_RULES: dict[str, dict[str, Callable[[User], QuerySet]]] = {
+    "page:clients:access_report": {"client_id": access_report_subjects},
 }
 
 
