@@ -375,7 +375,7 @@ def test_a_consultation_request_with_the_keyboard_only(page, live_server, alice,
     fill(
         keys,
         {
-            "#id_anon-age_band": ["ArrowDown"],  # 25–29
+            "#id_anon-age_band": ["ArrowDown", "ArrowDown"],  # from "not known" to 25–29
             "#id_anon-municipality": "Raahe",
             "#id_anon-life_situation": ["ArrowDown", "ArrowDown"],
             "#id_reasons_0": ["Space"],
