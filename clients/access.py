@@ -112,3 +112,23 @@ def access_report_client(user, client_id) -> Client:
         return access_report_subjects(user).get(uuid=client_id)
     except (Client.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
+
+
+# --- IPS issue (8): health checks for the unemployed ------------------------------------
+
+
+def health_checks_visible_to(user) -> QuerySet:
+    """The health checks of the clients `user` sees (the client page's rule, no other)."""
+    from clients.models import HealthCheck
+
+    return HealthCheck.objects.filter(client__in=clients_visible_to(user))
+
+
+def access_health_check(user, client: Client, check_id):
+    """One health check of a client `user` may see; 404 for missing and forbidden."""
+    from clients.models import HealthCheck
+
+    try:
+        return health_checks_visible_to(user).filter(client=client).get(uuid=check_id)
+    except (HealthCheck.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "networks",
     "serviceplans",
     "metrics",
+    "coaching",
 ]
 
 MIDDLEWARE = [
@@ -308,6 +309,14 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "serviceplans.models.ServicePlan.Status",
         "GoalStatusEnum": "serviceplans.models.PlanGoal.Status",
         "ActionStatusEnum": "serviceplans.models.PlanAction.Status",
+        # coaching issue
+        "ReferralStatusEnum": "coaching.models.Referral.Status",
+        "ReferralEndReasonEnum": "coaching.models.Referral.EndReason",
+        "JobEndReasonEnum": "coaching.models.JobStart.EndReason",
+        "EmployerContactKindEnum": "coaching.models.EmployerContact.Kind",
+        "EmployerContactOutcomeEnum": "coaching.models.EmployerContact.Outcome",
+        "ConsultationOutcomeEnum": "coordination.models.ConsultationRequest.Outcome",
+        "ReferralSourceEnum": "coaching.models.Referral.Source",
     },
 }
 

@@ -7,6 +7,13 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from clients.api import ClientViewSet
+from coaching.api import (  # coaching issue
+    EmployerContactViewSet,
+    FidelityReviewViewSet,
+    FollowAlongNoteViewSet,
+    JobStartViewSet,
+    ReferralViewSet,
+)
 from config import health
 from coordination import twofactor_views
 from coordination.api import ConsultationViewSet, OrganizationViewSet
@@ -20,6 +27,18 @@ router.register("clients", ClientViewSet, basename="client")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("networks", NetworkViewSet, basename="network")  # networks issue
 router.register("plans", PlanViewSet, basename="plan")  # serviceplans issue
+# coaching issue
+router.register("coaching/referrals", ReferralViewSet, basename="coaching-referral")
+router.register(
+    "coaching/employer-contacts", EmployerContactViewSet, basename="coaching-employer-contact"
+)
+router.register("coaching/job-starts", JobStartViewSet, basename="coaching-job-start")
+router.register(
+    "coaching/follow-along-notes", FollowAlongNoteViewSet, basename="coaching-follow-along-note"
+)
+router.register(
+    "coaching/fidelity-reviews", FidelityReviewViewSet, basename="coaching-fidelity-review"
+)
 
 
 class AdminLoginView(RedirectView):
@@ -52,6 +71,7 @@ urlpatterns = [
     path("networks/", include("networks.urls")),
     path("plans/", include("serviceplans.urls")),
     path("metrics/", include("metrics.urls")),
+    path("coaching/", include("coaching.urls")),  # coaching issue
     path("", include(twofactor_views.urlpatterns)),
     path("", include("coordination.urls")),
 ]

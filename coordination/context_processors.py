@@ -14,10 +14,22 @@ NAVIGATION = {
         ("serviceplans:my_actions", _("My actions")),  # serviceplans issue
         ("notification_list", None),
     ],
+    # coaching issue: a job coach is a professional with a caseload and employers.
+    User.Role.JOB_COACH: [
+        ("coaching:caseload", _("Coaching clients")),
+        ("coaching:employer_list", _("Employers")),
+        ("coaching:fidelity_list", _("Fidelity reviews")),
+        ("networks:my_networks", _("My networks")),
+        ("serviceplans:my_actions", _("My actions")),
+        ("consultation_create", _("Request a consultation")),
+        ("my_requests", _("My requests")),
+        ("notification_list", None),
+    ],
     User.Role.COORDINATOR: [
         ("consultation_queue", _("Consultation queue")),
         ("clients:client_search", _("Clients")),
         ("networks:my_networks", _("My networks")),  # networks issue
+        ("coaching:caseload", _("Job coaching")),  # coaching issue
         ("serviceplans:my_actions", _("My actions")),  # serviceplans issue
         ("consultation_create", _("Request a consultation")),
         ("my_requests", _("My requests")),

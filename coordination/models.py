@@ -65,6 +65,11 @@ class User(AbstractUser):
         COORDINATOR = "coordinator", _("Work-ability coordinator")
         MANAGER = "manager", _("Manager")
         ADMINISTRATOR = "administrator", _("Administrator")
+        JOB_COACH = "job_coach", _("Job coach")  # coaching issue
+
+    # Roles of an organisation member who works with clients: a job coach is a
+    # professional like any other (coaching issue).
+    PROFESSIONAL_ROLES = (Role.PROFESSIONAL, Role.JOB_COACH)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
@@ -98,7 +103,12 @@ class User(AbstractUser):
 
     @property
     def is_professional(self) -> bool:
-        return self.role == self.Role.PROFESSIONAL
+        """An organisation member who works with clients: a professional or a job coach."""
+        return self.role in self.PROFESSIONAL_ROLES
+
+    @property
+    def is_job_coach(self) -> bool:
+        return self.role == self.Role.JOB_COACH
 
     @property
     def is_coordinator(self) -> bool:

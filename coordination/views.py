@@ -102,7 +102,7 @@ def set_language(request):
     return response
 
 
-REQUESTERS = (User.Role.PROFESSIONAL, User.Role.COORDINATOR)
+REQUESTERS = (User.Role.PROFESSIONAL, User.Role.JOB_COACH, User.Role.COORDINATOR)
 PAGE_SIZE = 50
 
 HOME_TEMPLATES = {

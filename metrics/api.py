@@ -26,8 +26,21 @@ _table = inline_serializer(
         "total": serializers.ListField(child=serializers.JSONField(), allow_null=True),
         "chart": serializers.CharField(allow_null=True),
         "note": serializers.CharField(),
+        "panel": serializers.CharField(required=False),
     },
 )
+
+
+class MetricsHeadlineSerializer(serializers.Serializer):
+    """One key figure (a class, so that the schema has one component for both lists)."""
+
+    key = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.JSONField(allow_null=True)
+
+
+def _headline():
+    return MetricsHeadlineSerializer()
 
 
 class MetricsSummaryView(APIView):
@@ -52,17 +65,17 @@ class MetricsSummaryView(APIView):
             {
                 "filters": serializers.DictField(child=serializers.CharField()),
                 "target_working_days": serializers.IntegerField(),
-                "headline": serializers.ListField(
-                    child=inline_serializer(
-                        "MetricsHeadline",
-                        {
-                            "key": serializers.CharField(),
-                            "label": serializers.CharField(),
-                            "value": serializers.JSONField(allow_null=True),
-                        },
-                    )
-                ),
+                "headline": serializers.ListField(child=_headline()),
                 "tables": serializers.ListField(child=_table),
+                # IPS issue (8): the panel's key figures; its tables have "panel": "ips".
+                "ips": inline_serializer(
+                    "MetricsPanel",
+                    {
+                        "caption": serializers.CharField(),
+                        "headline": serializers.ListField(child=_headline()),
+                    },
+                    allow_null=True,
+                ),
             },
         ),
     )

@@ -22,8 +22,8 @@ import holidays
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from coordination.models import ConsultationRequest, Feedback, Organization
@@ -439,3 +439,232 @@ def plan_actions(filters: Filters) -> dict | None:
         )
     )
     return {row["service_type"]: row for row in rows}
+
+
+# --- IPS job coaching and health checks (issue 8) ------------------------------------
+#
+# Referrals follow the contact-source filters through the organisation of the
+# professional who referred the client (`referred_by`): the referring organisation is a
+# referral's contact source, as the requesting organisation is a consultation's.
+# Self-referrals have no referring organisation, so a municipality or kind filter leaves
+# them out. Health checks are counted for the unemployed clients served in the period
+# (a request, a network or job coaching), by the client's municipality.
+
+UNEMPLOYED = ("unemployed_registered", "unemployed_not_registered")
+OUTCOME_EXITS = ("studies", "rehabilitation", "pension_assessment")
+EMPLOYER_CONTACT_TARGET_DAYS = 30
+
+
+def coaching_model(name: str = "Referral"):
+    """A `coaching` model by name (metrics imports no upper app), or None."""
+    try:
+        return apps.get_model("coaching", name)
+    except LookupError:
+        return None
+
+
+def referrals(filters: Filters):
+    qs = coaching_model().objects.all()
+    if filters.municipality or filters.org_kind:
+        qs = qs.filter(referred_by__organization__in=contact_sources(filters).values("pk"))
+    return qs
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+    start: datetime.date  # cut to the period
+    end: datetime.date
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} Q{self.number}"
+
+
+def quarters(filters: Filters) -> list[Quarter]:
+    """The calendar quarters the period touches, the first and last cut to the period."""
+    result = []
+    year, number = filters.start.year, (filters.start.month - 1) // 3 + 1
+    while True:
+        first = datetime.date(year, 3 * number - 2, 1)
+        if first > filters.end:
+            return result
+        after = datetime.date(year + (number == 4), 1 if number == 4 else 3 * number + 1, 1)
+        last = after - datetime.timedelta(days=1)
+        result.append(Quarter(year, number, max(first, filters.start), min(last, filters.end)))
+        year, number = (year + 1, 1) if number == 4 else (year, number + 1)
+
+
+def _served_q(start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
+    """A referral served between the dates: taken on or before the end and not ended
+    before the start."""
+    return Q(**{f"{prefix}taken_on__lte": end}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": start})
+    )
+
+
+def coaching_totals(filters: Filters) -> dict | None:
+    """One query on the referrals: clients in coaching at the end of the period (taken
+    and not ended by then: active or follow-along), referrals ended in the period by
+    reason, and the clients served in each quarter."""
+    if coaching_model() is None:
+        return None
+    end = filters.end
+    ended_in_period = Q(status="ended", ended_on__gte=filters.start, ended_on__lte=end)
+    aggregates = {
+        "in_coaching": Count(
+            "client",
+            distinct=True,
+            filter=Q(taken_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gt=end)),
+        ),
+        "ended": Count("pk", filter=ended_in_period),
+    }
+    reasons = coaching_model()._meta.get_field("end_reason").choices or []
+    for value, _label in reasons:
+        aggregates[f"ended_{value}"] = Count("pk", filter=ended_in_period & Q(end_reason=value))
+    periods = quarters(filters)
+    for index, quarter in enumerate(periods):
+        aggregates[f"served_{index}"] = Count(
+            "client", distinct=True, filter=_served_q(quarter.start, quarter.end)
+        )
+    row = referrals(filters).aggregate(**aggregates)
+    return {
+        "in_coaching": row["in_coaching"],
+        "ended": row["ended"],
+        "ended_by_reason": {value: row[f"ended_{value}"] for value, _label in reasons},
+        "served": [row[f"served_{index}"] for index in range(len(periods))],
+    }
+
+
+def competitive_starts(filters: Filters) -> list[int] | None:
+    """One query on the job starts: per quarter, the clients who started work on the open
+    labour market in it (of referrals served in it)."""
+    job_start = coaching_model("JobStart")
+    if job_start is None:
+        return None
+    periods = quarters(filters)
+    aggregates = {
+        f"started_{index}": Count(
+            "referral__client",
+            distinct=True,
+            filter=Q(started_on__gte=quarter.start, started_on__lte=quarter.end)
+            & _served_q(quarter.start, quarter.end, "referral__"),
+        )
+        for index, quarter in enumerate(periods)
+    }
+    if not aggregates:
+        return []
+    row = job_start.objects.filter(
+        open_labour_market=True, referral__in=referrals(filters)
+    ).aggregate(**aggregates)
+    return [row[f"started_{index}"] for index in range(len(periods))]
+
+
+def employment_rate(started: int, served: int) -> float | None:
+    """The quarterly competitive-employment rate in per cent, one decimal."""
+    if not served:
+        return None
+    return round(100 * started / served, 1)
+
+
+def first_employer_contacts(filters: Filters) -> dict | None:
+    """One query: days from the referral (taken on, or referred on if not taken) to the
+    first contact with an employer, for the referrals started in the period. Grouped by
+    the pair of dates and counted in Python (a few hundred pairs), like the response
+    times. A referral without a contact counts as "not within 30 days" once 30 days
+    have passed by the end of the period; before that it is too early to tell."""
+    contact = coaching_model("EmployerContact")
+    if contact is None:
+        return None
+    first = (
+        contact.objects.filter(referral=OuterRef("pk"))
+        .order_by("contacted_on")
+        .values("contacted_on")[:1]
+    )
+    rows = (
+        referrals(filters)
+        .annotate(began=Coalesce("taken_on", "referred_on"), first=Subquery(first))
+        .filter(began__gte=filters.start, began__lte=filters.end)
+        .order_by()
+        .values("began", "first")
+        .annotate(n=Count("pk"))
+    )
+    target = EMPLOYER_CONTACT_TARGET_DAYS
+    last_day = min(filters.end, timezone.localdate())
+    histogram: dict[int, int] = {}
+    within = late = waiting = never = 0
+    for row in rows:
+        if row["first"] is None:
+            if (last_day - row["began"]).days >= target:
+                late += row["n"]
+                never += row["n"]
+            else:
+                waiting += row["n"]
+            continue
+        days = max(0, (row["first"] - row["began"]).days)
+        histogram[days] = histogram.get(days, 0) + row["n"]
+        if days < target:
+            within += row["n"]
+        else:
+            late += row["n"]
+    pairs = sorted(histogram.items())
+    contacted = sum(histogram.values())
+    return {
+        "contacted": contacted,
+        "median_days": _histogram_median(pairs, contacted),
+        "within_target": within,
+        "judged": within + late,
+        "late_without_contact": never,
+        "not_yet": waiting,
+    }
+
+
+def _year_before(day: datetime.date) -> datetime.date:
+    """The first day of the twelve months that end on `day`."""
+    try:
+        previous = day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        previous = day.replace(year=day.year - 1, day=28)
+    return previous + datetime.timedelta(days=1)
+
+
+def health_check_coverage(filters: Filters) -> dict[str, dict]:
+    """One query: per municipality of the client, the unemployed clients served in the
+    period (a request in it, a network active in it, or job coaching in it) and how many
+    of them had a health check for the unemployed done in the twelve months before the
+    period's end. The life situation is the client's current one."""
+    from clients.models import Client, HealthCheck
+
+    since, until = filters.since, filters.until
+    served = Q(
+        pk__in=consultations(filters).filter(anonymous=False).order_by().values("client_id")
+    ) | Q(
+        pk__in=networks(filters)
+        .filter(Q(opened_at__lt=until) & (Q(closed_at__isnull=True) | Q(closed_at__gte=since)))
+        .order_by()
+        .values("client_id")
+    )
+    if coaching_model() is not None:
+        served |= Q(
+            pk__in=referrals(filters)
+            .filter(_served_q(filters.start, filters.end))
+            .order_by()
+            .values("client_id")
+        )
+    checked = HealthCheck.objects.filter(
+        client=OuterRef("pk"),
+        status="done",
+        done_on__gte=_year_before(filters.end),
+        done_on__lte=filters.end,
+    )
+    rows = (
+        Client.objects.filter(served, life_situation__in=UNEMPLOYED)
+        .annotate(has_check=Exists(checked))
+        .order_by()
+        .values("municipality")
+        .annotate(clients=Count("pk"), checked=Count("pk", filter=Q(has_check=True)))
+    )
+    return {
+        row["municipality"]: {"clients": row["clients"], "checked": row["checked"]} for row in rows
+    }

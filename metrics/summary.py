@@ -10,10 +10,11 @@ from django.conf import settings
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from coordination.models import ConsultationRequest, Organization
 from metrics import queries
-from metrics.privacy import SUPPRESSED, is_small, suppress, suppress_count
+from metrics.privacy import SUPPRESSED, THRESHOLD, is_small, suppress, suppress_count
 from networks.models import ClientNetwork
 
 
@@ -356,6 +357,8 @@ def build_summary(filters: queries.Filters) -> dict:
             )
         )
 
+    ips = _ips_panel(filters, closures, tables)
+
     return _plain(
         {
             "filters": {
@@ -367,8 +370,230 @@ def build_summary(filters: queries.Filters) -> dict:
             "target_working_days": target,
             "headline": headline,
             "tables": tables,
+            "ips": ips,
         }
     )
+
+
+# --- IPS job coaching and health checks (issue 8) ------------------------------------
+
+# The IPS benchmarks of the quarterly competitive-employment rate (per cent).
+IPS_BENCHMARKS = ((50, _lazy("excellent")), (41, _lazy("average")), (31, _lazy("minimal")))
+
+
+def _share(part: int, whole: int):
+    """A percentage (one decimal) only when it cannot reveal a group of 1–4: five at
+    least in the whole, and neither the part nor the rest from 1 to 4."""
+    if whole < THRESHOLD or is_small(part) or is_small(whole - part):
+        return None
+    return round(100 * part / whole, 1)
+
+
+def benchmark_level(rate: float | None) -> str:
+    if rate is None:
+        return ""
+    for limit, label in IPS_BENCHMARKS:
+        if rate >= limit:
+            return str(label)
+    return _("below the minimal level")
+
+
+def _ips_panel(filters: queries.Filters, closures: dict, tables: list) -> dict | None:
+    """The "IPS job coaching and health checks" panel: its key figures, and its tables
+    appended to `tables` (marked `panel: "ips"`) so that the CSV export and the API carry
+    them like every other table. Four queries, whatever the number of rows."""
+    coaching = queries.coaching_totals(filters)
+    if coaching is None:
+        return None
+    starts = queries.competitive_starts(filters)
+    contacts = queries.first_employer_contacts(filters)
+    coverage = queries.health_check_coverage(filters)
+    periods = queries.quarters(filters)
+
+    # Quarterly competitive-employment rate against the IPS benchmarks.
+    rate_rows = []
+    for quarter, served, started in zip(periods, coaching["served"], starts, strict=True):
+        rate = _share(started, served)
+        rate_rows.append(
+            [
+                quarter.label,
+                suppress_count(served),
+                suppress_count(started),
+                rate,
+                benchmark_level(rate),
+            ]
+        )
+    latest_rate = rate_rows[-1][3] if rate_rows else None
+
+    # Days from the referral to the first employer contact.
+    median = contacts["median_days"] if contacts["contacted"] >= THRESHOLD else None
+    within_share = _share(contacts["within_target"], contacts["judged"])
+
+    # Health checks of the unemployed, by the client's municipality.
+    municipalities = sorted(coverage, key=lambda name: (name == "", name))
+    check_rows = [
+        [
+            name or _("Municipality not recorded"),
+            coverage[name]["clients"],
+            coverage[name]["checked"],
+            None,
+        ]
+        for name in municipalities
+    ]
+    all_clients = sum(row["clients"] for row in coverage.values())
+    all_checked = sum(row["checked"] for row in coverage.values())
+    for row, name in zip(check_rows, municipalities, strict=True):
+        row[3] = _share(coverage[name]["checked"], coverage[name]["clients"])
+    clients_total = _suppress_column(check_rows, 1, all_clients)
+    checked_total = _suppress_column(check_rows, 2, all_checked)
+    for row in check_rows:
+        if SUPPRESSED in (row[1], row[2]):
+            row[3] = None
+    total_share = _share(all_checked, all_clients)
+    if SUPPRESSED in (clients_total, checked_total):
+        total_share = None
+
+    # Exits counted as outcomes: from job coaching and from client networks.
+    labels = dict(queries.coaching_model()._meta.get_field("end_reason").choices or [])
+    exit_rows = [
+        [
+            labels.get(reason, reason),
+            coaching["ended_by_reason"].get(reason, 0),
+            closures.get(reason, 0),
+        ]
+        for reason in queries.OUTCOME_EXITS
+    ]
+    coaching_exits = sum(row[1] for row in exit_rows)
+    network_exits = sum(row[2] for row in exit_rows)
+    exits_total = [
+        _("Total"),
+        _suppress_column(exit_rows, 1, coaching_exits),
+        _suppress_column(exit_rows, 2, network_exits),
+    ]
+
+    target = queries.EMPLOYER_CONTACT_TARGET_DAYS
+    tables.append(
+        _table(
+            "ips_employment",
+            _("Competitive employment by quarter"),
+            [
+                _("Quarter"),
+                _("Clients served in job coaching"),
+                _("Of them started work on the open labour market"),
+                _("Competitive-employment rate (%)"),
+                _("IPS benchmark reached"),
+            ],
+            rate_rows,
+            note=_(
+                "IPS benchmarks: 31 % minimal, 41 % average, 50 % excellent. A client is "
+                "served in a quarter when their referral was taken on by its end and had "
+                "not ended before it began. The first and last quarters are cut to the "
+                "period. The rate is left out when it could reveal a group smaller than "
+                "five."
+            ),
+        )
+        | {"panel": "ips"}
+    )
+    tables.append(
+        _table(
+            "ips_employer_contacts",
+            _("Days from the referral to the first employer contact"),
+            [_("Measure"), _("Value")],
+            [
+                [
+                    _("Referrals started in the period with an employer contact"),
+                    suppress_count(contacts["contacted"]),
+                ],
+                [_("Median days to the first employer contact"), median],
+                [
+                    _("First employer contact within %(days)s days (%%)") % {"days": target},
+                    within_share,
+                ],
+                [
+                    _("No employer contact %(days)s days or more after the referral")
+                    % {"days": target},
+                    suppress_count(contacts["late_without_contact"]),
+                ],
+                [
+                    _("No employer contact yet, under %(days)s days since the referral")
+                    % {"days": target},
+                    suppress_count(contacts["not_yet"]),
+                ],
+            ],
+            note=_(
+                "Counted from the day a job coach took the referral (or the day of the "
+                "referral if not yet taken). IPS asks for the first employer contact within "
+                "30 days; a referral without one counts as late once 30 days have passed."
+            ),
+        )
+        | {"panel": "ips"}
+    )
+    tables.append(
+        _table(
+            "ips_health_checks",
+            _("Health checks for the unemployed in the last 12 months, by municipality"),
+            [
+                _("Municipality of the client"),
+                _("Unemployed clients served"),
+                _("With a health check"),
+                _("Share (%)"),
+            ],
+            check_rows,
+            total=[_("Total"), clients_total, checked_total, total_share],
+            note=_(
+                "Unemployed clients (registered or not) with a request, a client network "
+                "or job coaching in the period, and a health check for the unemployed "
+                "done in the twelve months before the period's end. Seed 002: in 2021, "
+                "2.4 % of the unemployed in North Ostrobothnia had one, 21 % in Kainuu."
+            ),
+        )
+        | {"panel": "ips"}
+    )
+    tables.append(
+        _table(
+            "ips_exits",
+            _("Exits to studies, rehabilitation and pension assessment"),
+            [_("Outcome"), _("Job coaching ended"), _("Client networks closed")],
+            exit_rows,
+            total=exits_total,
+            chart="bar",
+            note=_("These exits are outcomes of the work, not failures."),
+        )
+        | {"panel": "ips"}
+    )
+    return {
+        "caption": _("IPS job coaching and health checks"),
+        "headline": [
+            {
+                "key": "clients_in_coaching",
+                "label": _("Clients in job coaching at the end of the period"),
+                "value": suppress_count(coaching["in_coaching"]),
+            },
+            {
+                "key": "median_days_to_employer_contact",
+                "label": _("Median days to the first employer contact"),
+                "value": median,
+            },
+            {
+                "key": "employer_contact_within_30_days",
+                "label": _("First employer contact within %(days)s days") % {"days": target},
+                "value": within_share,
+                "unit": "%",
+            },
+            {
+                "key": "competitive_employment_rate",
+                "label": _("Competitive-employment rate, latest quarter"),
+                "value": latest_rate,
+                "unit": "%",
+            },
+            {
+                "key": "health_check_share",
+                "label": _("Unemployed clients with a health check in the last 12 months"),
+                "value": total_share,
+                "unit": "%",
+            },
+        ],
+    }
 
 
 def _plain(value):

@@ -30,11 +30,11 @@ class ProfessionalChoiceField(forms.ModelChoiceField):
 
 
 def professionals(query: str = ""):
-    """Active professionals and coordinators with an organisation, found by name or
-    organisation."""
+    """Active professionals (job coaches too) and coordinators with an organisation,
+    found by name or organisation."""
     users = User.objects.filter(
         is_active=True,
-        role__in=[User.Role.PROFESSIONAL, User.Role.COORDINATOR],
+        role__in=[User.Role.PROFESSIONAL, User.Role.JOB_COACH, User.Role.COORDINATOR],
         organization__isnull=False,
     ).select_related("organization")
     for word in (query or "").split():

@@ -38,7 +38,7 @@ from networks.forms import (
 from networks.models import ClientNetwork, NetworkMeeting
 from networks.timeline import network_timeline
 
-MEMBERS = (User.Role.PROFESSIONAL, User.Role.COORDINATOR)
+MEMBERS = (User.Role.PROFESSIONAL, User.Role.JOB_COACH, User.Role.COORDINATOR)
 
 
 def _log(request, client, action=AccessLog.Action.VIEW, kind="network"):

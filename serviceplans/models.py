@@ -403,6 +403,9 @@ class PlanReminder(models.Model):
             "consultation_waiting",
             _("A consultation request has waited over the target"),
         )
+        # coaching issue: a job start is a turning point; the network meets to update
+        # the plan (seed 003).
+        JOB_START = "job_start", _("A client started work: update the plan in a network meeting")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     subject = models.CharField(max_length=100)

@@ -38,7 +38,7 @@ from serviceplans.forms import (
 )
 from serviceplans.models import PlanAction, PlanDocument, PlanReminder, PlanReview, ServicePlan
 
-MEMBERS = (User.Role.PROFESSIONAL, User.Role.COORDINATOR)
+MEMBERS = (User.Role.PROFESSIONAL, User.Role.JOB_COACH, User.Role.COORDINATOR)
 DUE_SOON_DAYS = 14
 
 

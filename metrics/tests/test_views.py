@@ -80,9 +80,14 @@ def test_csv_export_of_a_table(client, eero, data):
 def test_dashboard_query_count_is_constant(
     client, eero, alice, kaisa, data, extra, django_assert_num_queries
 ):
+    from metrics.tests.ips_dataset import contact, health_check, ips_people, job_start, referral
+
+    team, coach, employer = ips_people(alice)
     for n in range(extra):
         consultation = ConsultationFactory(
-            requester=alice, submitted_at=at(f"2026-03-{1 + n % 28:02d}")
+            requester=alice,
+            submitted_at=at(f"2026-03-{1 + n % 28:02d}"),
+            client__life_situation="unemployed_registered",
         )
         NetworkFactory(
             client=consultation.client,
@@ -90,14 +95,30 @@ def test_dashboard_query_count_is_constant(
             coordinator=kaisa,
             opened_at=at("2026-03-05"),
         )
+        # IPS issue (8): a referral, an employer contact, a job start, a health check each.
+        ref = referral(
+            consultation.client,
+            alice=alice,
+            team=team,
+            coach=coach,
+            referred="2026-01-10",
+            taken="2026-01-12",
+        )
+        contact_day = f"2026-02-{1 + n % 28:02d}"
+        contact(ref, employer, coach, contact_day)
+        job_start(ref, employer, contact_day)
+        health_check(consultation.client, alice, offered="2026-03-01", done="2026-03-02")
     client.force_login(eero)
-    # Expect 18 queries: the session and the user (2); the municipalities for the filter
+    # Expect 22 queries: the session and the user (2); the municipalities for the filter
     # (1); consultation totals, response times, contact sources by organisation, reasons
     # and asked, network totals, closure reasons, distinct clients, feedback, the
     # consultation trend, the network trend and plan actions by service type (11); the
-    # user's organisation in the navigation bar (1); then the session is saved again (a
-    # savepoint, the update, its release) because every request renews the idle timeout (3).
-    with django_assert_num_queries(18):
+    # IPS panel: referral totals with the clients served per quarter, open-market job
+    # starts per quarter, days to the first employer contact, and health checks of the
+    # unemployed by municipality (4); the user's organisation in the navigation bar (1);
+    # then the session is saved again (a savepoint, the update, its release) because
+    # every request renews the idle timeout (3).
+    with django_assert_num_queries(22):
         assert client.get(PAGE + PERIOD_QUERY).status_code == 200
 
 

@@ -6,6 +6,8 @@ area, municipal employment services of a local-government pilot, Kela, TYP, an N
 an educational institution. Running the command again changes nothing.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -25,6 +27,11 @@ ORGANIZATIONS = [
     ("TYP Oulu", Kind.TYP, "Oulu", False),
     ("Oulun seudun mielenterveysyhdistys ry", Kind.NGO, "Oulu", False),
     ("Oulun seudun ammattiopisto", Kind.EDUCATION, "Oulu", False),
+    # coaching issue: the IPS job coaching team and two employers it works with.
+    ("Pohjois-Pohjanmaan hyvinvointialue, IPS-työhönvalmennus", Kind.SOCIAL_SERVICES,
+     "Oulu", False),
+    ("Oulun Kauppahalli Oy", Kind.EMPLOYER, "Oulu", False),
+    ("Tuiran palvelutalo", Kind.EMPLOYER, "Oulu", False),
 ]  # fmt: skip
 
 # The same password for every demo user, so a tester can switch roles; never in
@@ -44,7 +51,17 @@ USERS = [
     ("yllapitaja", "Ylva", "Ylläpitäjä", User.Role.ADMINISTRATOR,
      "Pohjois-Pohjanmaan hyvinvointialue, työikäisten koordinaatio",
      "tietosuojavastaava", "sv"),
+    ("tyovalmentaja", "Tuula", "Työvalmentaja", User.Role.JOB_COACH,
+     "Pohjois-Pohjanmaan hyvinvointialue, IPS-työhönvalmennus", "työhönvalmentaja", "fi"),
 ]  # fmt: skip
+
+# coaching issue: demo clients (no identity codes) for the job coach's caseload: one in
+# coaching with an employer contact, one waiting for the team.
+DEMO_COACHING_CLIENTS = [
+    # first name, last name, date of birth, referred days ago, taken by the coach
+    ("Milla", "Esimerkki", datetime.date(1988, 4, 12), 21, True),
+    ("Jussi", "Demonen", datetime.date(1979, 9, 3), 2, False),
+]
 
 # Administrators manage users and organisations in the Django admin, and nothing else.
 ADMINISTRATOR_PERMISSIONS = [
@@ -105,4 +122,56 @@ def seed_demo() -> int:
         if role == User.Role.ADMINISTRATOR:
             user.user_permissions.set(admin_permissions)
         created += 1
+    created += seed_coaching(organizations)
+    return created
+
+
+def seed_coaching(organizations) -> int:
+    """Demo referrals for the job coach (coaching issue); each client once."""
+    from django.utils import timezone
+
+    from clients.models import Client
+    from coaching.models import EmployerContact, Referral
+
+    coach = User.objects.filter(username="tyovalmentaja").first()
+    referrer = User.objects.filter(username="koordinaattori").first()
+    if coach is None or referrer is None:
+        return 0
+    team = coach.organization
+    employer = organizations["Oulun Kauppahalli Oy"]
+    today = timezone.localdate()
+    created = 0
+    for first, last, born, days_ago, taken in DEMO_COACHING_CLIENTS:
+        client, new = Client.objects.get_or_create(
+            first_name=first,
+            last_name=last,
+            date_of_birth=born,
+            defaults={"municipality": "Oulu", "created_by": referrer},
+        )
+        created += new
+        if client.coaching_referrals.exists():
+            continue
+        referred_on = today - datetime.timedelta(days=days_ago)
+        referral = Referral.objects.create(
+            client=client,
+            team=team,
+            source=Referral.Source.COORDINATOR,
+            referred_by=referrer,
+            referred_on=referred_on,
+            status=Referral.Status.ACTIVE if taken else Referral.Status.WAITING,
+            coach=coach if taken else None,
+            taken_on=referred_on + datetime.timedelta(days=1) if taken else None,
+        )
+        created += 1
+        if taken:
+            EmployerContact.objects.create(
+                referral=referral,
+                employer=employer,
+                coach=coach,
+                contacted_on=referred_on + datetime.timedelta(days=5),
+                kind=EmployerContact.Kind.VISIT,
+                outcome=EmployerContact.Outcome.INTRODUCED_CLIENT,
+                hidden_job=True,
+            )
+            created += 1
     return created

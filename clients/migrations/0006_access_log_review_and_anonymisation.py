@@ -36,7 +36,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0003_workabilityassessment'),
+        ('clients', '0005_health_check'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,257 @@
+"""Who sees what in the coaching app: `<model>s_visible_to(user)` and `access_<model>(user,
+id)` raising 404 for missing and forbidden alike. Views and the API call these; never
+filter by hand.
+
+A referral (the client's coaching record) is seen by
+- the hub's coordinators: every referral;
+- a job coach: their own caseload (coach = them) and the waiting referrals sent to their
+  team (their organisation), so that they can take one;
+- the professional who sent it: the referral itself (status, dates, coach), not the record
+  inside it;
+- the active members of the client's network (networks.access): the whole record,
+  read-only.
+Managers, administrators and everybody else see none. Only the record's coach, or a
+coordinator, writes to it.
+
+Employers (organisations of kind employer) and their contact history are seen by job
+coaches and coordinators. Fidelity reviews carry no client data: job coaches,
+coordinators and managers see them."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from clients.models import AccessLog
+from coaching.models import (
+    EmployerContact,
+    FidelityReview,
+    FollowAlongNote,
+    JobStart,
+    Referral,
+)
+from coordination.models import Organization, User
+from networks.access import active_memberships
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _network_member_q(user) -> Q:
+    member = active_memberships(user).filter(network__client=OuterRef("client"))
+    return Q(Exists(member))
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    if not _active(user):
+        return Referral.objects.none()
+    if user.is_coordinator:
+        return Referral.objects.all()
+    if user.is_professional:
+        condition = Q(referred_by=user) | _network_member_q(user)
+        if user.is_job_coach:
+            condition |= Q(coach=user)
+            if user.organization_id:
+                condition |= Q(status=Referral.Status.WAITING, team=user.organization_id)
+        return Referral.objects.filter(condition)
+    return Referral.objects.none()
+
+
+def records_visible_to(user) -> QuerySet[Referral]:
+    """The referrals whose record (profile, employer contacts, job starts, notes) `user`
+    sees: as `referrals_visible_to` without the referrer's status-only view."""
+    if not _active(user):
+        return Referral.objects.none()
+    if user.is_coordinator:
+        return Referral.objects.all()
+    if user.is_professional:
+        condition = _network_member_q(user)
+        if user.is_job_coach:
+            condition |= Q(coach=user)
+            if user.organization_id:
+                condition |= Q(status=Referral.Status.WAITING, team=user.organization_id)
+        return Referral.objects.filter(condition)
+    return Referral.objects.none()
+
+
+def access_referral(user, referral_id, queryset=None) -> Referral:
+    """The referral with this uuid if `user` may see it; 404 for missing and forbidden."""
+    queryset = referrals_visible_to(user) if queryset is None else queryset
+    try:
+        return queryset.select_related(
+            "client", "team", "coach", "referred_by", "plan_action", "consultation"
+        ).get(uuid=referral_id)
+    except (Referral.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
+def can_see_record(user, referral: Referral) -> bool:
+    """Whether `user` sees the record inside the referral, not only its status."""
+    if not _active(user):
+        return False
+    if user.is_coordinator or (referral.coach_id and referral.coach_id == user.pk):
+        return True
+    if (
+        user.is_job_coach
+        and referral.is_waiting
+        and user.organization_id
+        and referral.team_id == user.organization_id
+    ):
+        return True
+    return (
+        user.is_professional
+        and active_memberships(user).filter(network__client=referral.client_id).exists()
+    )
+
+
+def can_write_referral(user, referral: Referral) -> bool:
+    """Writing the record: its coach or a coordinator, while it is open."""
+    if not _active(user) or not referral.is_open:
+        return False
+    return user.is_coordinator or (
+        referral.coach_id is not None and referral.coach_id == user.pk and user.is_job_coach
+    )
+
+
+def can_take_referral(user, referral: Referral) -> bool:
+    """A job coach of the team the referral was sent to, while it waits."""
+    return bool(
+        _active(user)
+        and user.is_job_coach
+        and referral.is_waiting
+        and user.organization_id
+        and referral.team_id == user.organization_id
+    )
+
+
+def can_end_referral(user, referral: Referral) -> bool:
+    """Ending: the coach or a coordinator; a waiting referral also by a coach of its
+    team (for instance when the client does not want coaching after all)."""
+    return can_write_referral(user, referral) or can_take_referral(user, referral)
+
+
+def referral_basis(user, referral: Referral) -> str:
+    """The basis written in the access log for a read of this referral."""
+    if user.is_coordinator:
+        return AccessLog.Basis.HUB_ROLE
+    if user.is_job_coach and (
+        referral.coach_id == user.pk
+        or (referral.is_waiting and referral.team_id == user.organization_id)
+    ):
+        return AccessLog.Basis.JOB_COACHING
+    if referral.referred_by_id == user.pk:
+        return AccessLog.Basis.CONSULTATION
+    return AccessLog.Basis.NETWORK
+
+
+def list_basis(user) -> str:
+    """The basis of a list read (one row per client): the user's main basis."""
+    if user.is_coordinator:
+        return AccessLog.Basis.HUB_ROLE
+    if user.is_job_coach:
+        return AccessLog.Basis.JOB_COACHING
+    return AccessLog.Basis.NETWORK
+
+
+def caseload_of(user) -> QuerySet[Referral]:
+    """The coach's clients being served (active or in follow-along)."""
+    return referrals_visible_to(user).filter(coach=user, status__in=Referral.CASELOAD_STATUSES)
+
+
+def writable_caseload(user) -> QuerySet[Referral]:
+    """The referrals `user` may record employer work for: their own caseload; for a
+    coordinator, every referral in someone's caseload."""
+    if not _active(user):
+        return Referral.objects.none()
+    if user.is_coordinator:
+        return Referral.objects.filter(status__in=Referral.CASELOAD_STATUSES)
+    if user.is_job_coach:
+        return Referral.objects.filter(coach=user, status__in=Referral.CASELOAD_STATUSES)
+    return Referral.objects.none()
+
+
+# --- Records inside a referral ---------------------------------------------------------
+
+
+def employer_contacts_visible_to(user) -> QuerySet[EmployerContact]:
+    return EmployerContact.objects.filter(referral__in=records_visible_to(user))
+
+
+def job_starts_visible_to(user) -> QuerySet[JobStart]:
+    return JobStart.objects.filter(referral__in=records_visible_to(user))
+
+
+def access_job_start(user, job_start_id) -> JobStart:
+    try:
+        return (
+            job_starts_visible_to(user)
+            .select_related("referral", "referral__client", "referral__coach", "employer")
+            .get(uuid=job_start_id)
+        )
+    except (JobStart.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
+def follow_along_notes_visible_to(user) -> QuerySet[FollowAlongNote]:
+    return FollowAlongNote.objects.filter(referral__in=records_visible_to(user))
+
+
+# --- Employers -------------------------------------------------------------------------
+
+
+def can_see_employers(user) -> bool:
+    return _active(user) and (user.is_coordinator or user.is_job_coach)
+
+
+def employers_visible_to(user) -> QuerySet[Organization]:
+    """Organisations of kind employer, for job coaches and coordinators."""
+    if not can_see_employers(user):
+        return Organization.objects.none()
+    return Organization.objects.filter(kind=Organization.Kind.EMPLOYER, active=True)
+
+
+def access_employer(user, employer_id) -> Organization:
+    try:
+        return employers_visible_to(user).get(uuid=employer_id)
+    except (Organization.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
+def employer_history_visible_to(user) -> QuerySet[EmployerContact]:
+    """Every coach's contacts with employers (the team's shared history): dates, coaches,
+    types and outcomes. Which client a contact was for is shown only where the user sees
+    the referral (`records_visible_to`)."""
+    if not can_see_employers(user):
+        return EmployerContact.objects.none()
+    return EmployerContact.objects.all()
+
+
+# --- Fidelity reviews ------------------------------------------------------------------
+
+
+def can_see_fidelity(user) -> bool:
+    return _active(user) and (user.is_coordinator or user.is_job_coach or user.is_manager)
+
+
+def fidelity_reviews_visible_to(user) -> QuerySet[FidelityReview]:
+    if not can_see_fidelity(user):
+        return FidelityReview.objects.none()
+    return FidelityReview.objects.all()
+
+
+def can_review_fidelity(user, team: Organization | None = None) -> bool:
+    """Saving a review: a coordinator, or a job coach for their own team."""
+    if not _active(user):
+        return False
+    if user.is_coordinator:
+        return True
+    return user.is_job_coach and (team is None or team.pk == user.organization_id)
+
+
+def coaching_teams() -> QuerySet[Organization]:
+    """Organisations with at least one active job coach: the teams a referral can be sent
+    to and fidelity reviews are about."""
+    coaches = User.objects.filter(
+        organization=OuterRef("pk"), role=User.Role.JOB_COACH, is_active=True
+    )
+    return Organization.objects.filter(Exists(coaches), active=True)

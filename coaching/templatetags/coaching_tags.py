@@ -1,0 +1,20 @@
+"""Template helpers other apps' templates use to show and start job coaching without
+their views knowing about it (dependencies point one way: clients does not import
+coaching)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def client_referrals(user, client):
+    """The client's job coaching referrals `user` may see, newest first (one query)."""
+    from coaching.access import referrals_visible_to
+
+    return list(
+        referrals_visible_to(user)
+        .filter(client=client)
+        .select_related("coach", "team")
+        .order_by("-referred_on", "-pk")
+    )

@@ -1,0 +1,77 @@
+"""Personas of job coaching, next to the project's (alice, olli, kaisa, eero, ylva):
+tuula is the job coach of the client; ville is another job coach of the same team; nina
+is a professional who is an active member of the client's network. alice referred the
+client."""
+
+import pytest
+
+from clients.tests.factories import ClientFactory
+from coaching import services
+from coaching.models import Referral
+from coaching.tests.factories import CoachFactory, EmployerFactory, TeamFactory
+from coordination.models import Organization
+from coordination.tests.factories import OrganizationFactory, UserFactory
+from networks import services as network_services
+from networks.models import NetworkMember
+from networks.tests.factories import network_consent
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="IPS-työhönvalmennus")
+
+
+@pytest.fixture
+def tuula(team):
+    return CoachFactory(username="tuula", first_name="Tuula", organization=team)
+
+
+@pytest.fixture
+def ville(team):
+    return CoachFactory(username="ville", first_name="Ville", organization=team)
+
+
+@pytest.fixture
+def employer(db):
+    return EmployerFactory(name="Oulun Kauppahalli Oy")
+
+
+@pytest.fixture
+def client_(db):
+    return ClientFactory(first_name="Milla", last_name="Esimerkki")
+
+
+@pytest.fixture
+def waiting(alice, client_, team):
+    """alice's referral of the client to the team, waiting for a coach."""
+    return services.refer(by=alice, client=client_, team=team, source=Referral.Source.HEALTH_CARE)
+
+
+@pytest.fixture
+def referral(waiting, tuula):
+    """The client in tuula's caseload."""
+    return services.take_referral(waiting, by=tuula)
+
+
+@pytest.fixture
+def social_services(db):
+    return OrganizationFactory(
+        name="Oulun aikuissosiaalityö", kind=Organization.Kind.SOCIAL_SERVICES
+    )
+
+
+@pytest.fixture
+def nina(social_services):
+    return UserFactory(username="nina", first_name="Nina", organization=social_services)
+
+
+@pytest.fixture
+def network(kaisa, nina, client_, social_services):
+    """kaisa's network around the client with nina as an active member (consent covers
+    nina's organisation)."""
+    network = network_services.form_network(by=kaisa, client=client_)
+    network_consent(client_, [social_services], kaisa)
+    network_services.add_network_member(
+        network, by=kaisa, user=nina, role=NetworkMember.Role.RESPONSIBLE_WORKER
+    )
+    return network
