@@ -577,8 +577,10 @@ class LocalToday(Func):
     output_field = models.DateField()
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        # Django sets the process time zone (TZ) to settings.TIME_ZONE.
-        return "date('now', 'localtime')", []
+        # SQLite refuses `date('now')` in a CHECK constraint ("non-deterministic"), so the
+        # embedded development database has no upper bound here; the services refuse
+        # future dates on every database, and PostgreSQL enforces it too.
+        return "'9999-12-31'", []
 
 
 class HealthCheck(models.Model):

@@ -10,14 +10,19 @@ withdrawn); work-ability assessments (recorded); consultation requests (sent, fi
 response, closed), their answers and the professionals' feedback; client networks
 (formed, closed), their members (joined, left) and meetings (held or planned, minutes
 recorded); service plans (created, changed, agreed, closed), their reviews and the actions
-done. Reads in the access log do **not** count: the retention period runs from the end of
-the client relationship, and a coordinator's search or an administrator's access report
-must not keep a record alive for ever. A client with an open network or an open
-consultation is never expired, however old its dates.
+done; health checks for the unemployed (offered, done, declined); job coaching (the
+referral made, taken and ended, the vocational profile, employer contacts, job starts and
+ends, follow-along notes). Reads in the access log do **not** count: the retention
+period runs from the end of the client relationship, and a coordinator's search or an
+administrator's access report must not keep a record alive for ever. A client with an
+open network, an open consultation or a job-coaching referral not ended is never
+expired, however old its dates.
 
 **Anonymising** blanks the names, the identity code, the contact details and the free
 texts (descriptions, advice, minutes, agendas, decisions, goals, actions, reviews,
-narratives, feedback text, outside members' names and contacts), deletes the plan PDFs,
+narratives, feedback text, outside members' names and contacts, health-check notes, the
+coaching record's notes, vocational profile, employer-contact notes, job titles and
+modifications, follow-along notes), deletes the plan PDFs,
 and replaces the required texts with `ANONYMISED` (`***`, the mark masked identity codes
 already use). The date of birth keeps only the year (1 January): the database requires a
 date when there is no identity code, and age bands may be needed by the metrics. The
@@ -38,7 +43,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import DateTimeField, Exists, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
 from clients.models import Client
@@ -65,6 +70,13 @@ ACTIVITY = [
     ("serviceplans", "ServicePlan", "client", ["updated_at", "agreed_at", "closed_at"]),
     ("serviceplans", "PlanReview", "plan__client", ["created_at"]),
     ("serviceplans", "PlanAction", "plan__client", ["done_at"]),
+    # Date fields count from the start of their day (see `with_last_activity`).
+    ("clients", "HealthCheck", "client", ["created_at", "done_on", "declined_on"]),
+    ("coaching", "Referral", "client", ["created_at", "taken_on", "ended_on"]),
+    ("coaching", "VocationalProfile", "referral__client", ["updated_at"]),
+    ("coaching", "EmployerContact", "referral__client", ["created_at", "contacted_on"]),
+    ("coaching", "JobStart", "referral__client", ["created_at", "ended_on"]),
+    ("coaching", "FollowAlongNote", "referral__client", ["created_at"]),
 ]
 
 # (app, model, the lookup to the client, a further condition, the values to write)
@@ -131,6 +143,26 @@ BLANKED = [
     ),
     ("serviceplans", "PlanReview", "plan__client", Q(), {"summary": ANONYMISED}),
     ("serviceplans", "GoalProgress", "review__plan__client", Q(), {"note": ""}),
+    ("clients", "HealthCheck", "client", Q(), {"notes": ""}),
+    (
+        "coaching",
+        "Referral",
+        "client",
+        Q(),
+        {"notes": "", "benefits_counselling_notes": ""},
+    ),
+    (
+        "coaching",
+        "VocationalProfile",
+        "referral__client",
+        Q(),
+        {"preferences": "", "strengths": "", "restrictions": "", "disclosure": ""},
+    ),
+    # The employer and the dates stay (the metrics count contacts and starts); what was
+    # said about the client goes.
+    ("coaching", "EmployerContact", "referral__client", Q(), {"notes": ""}),
+    ("coaching", "JobStart", "referral__client", Q(), {"job_title": "", "modifications": ""}),
+    ("coaching", "FollowAlongNote", "referral__client", Q(), {"text": ANONYMISED}),
 ]
 
 
@@ -168,13 +200,18 @@ def with_last_activity(queryset: QuerySet[Client]) -> QuerySet[Client]:
                 .annotate(latest=Max(field))
                 .values("latest")
             )
+            value = Subquery(rows, output_field=DateTimeField())
+            if not isinstance(model._meta.get_field(field), DateTimeField):
+                # A date (a job start's end, a health check done): the start of its day.
+                value = Cast(Subquery(rows), DateTimeField())
             # COALESCE: GREATEST on SQLite is NULL as soon as one argument is.
-            latest.append(Coalesce(Subquery(rows, output_field=DateTimeField()), "created_at"))
+            latest.append(Coalesce(value, "created_at"))
     return queryset.annotate(last_activity=Greatest("created_at", *latest))
 
 
 def _open_work() -> Q:
-    """Open networks and open consultations keep a client, whatever their dates."""
+    """Open networks, open consultations and job-coaching referrals not ended keep a
+    client, whatever their dates."""
     condition = Q()
     consultation = _model("coordination", "ConsultationRequest")
     if consultation is not None:
@@ -189,6 +226,11 @@ def _open_work() -> Q:
     if network is not None:
         condition |= Q(
             Exists(network.objects.filter(client=OuterRef("pk")).exclude(status="closed"))
+        )
+    referral = _model("coaching", "Referral")
+    if referral is not None:
+        condition |= Q(
+            Exists(referral.objects.filter(client=OuterRef("pk")).exclude(status="ended"))
         )
     return condition
 

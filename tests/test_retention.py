@@ -16,12 +16,16 @@ from clients.models import AccessLog, Client, WorkAbilityAssessment
 from clients.retention import ANONYMISED, expired_clients, purge_expired
 from clients.services import record_assessment
 from clients.tests.factories import ClientFactory, ConsentFactory
+from coaching.models import Referral
 from coordination import services as consultation_services
 from coordination.models import ConsultationAnswer, ConsultationRequest, Feedback
 from coordination.tests.factories import ConsultationFactory
 from metrics.queries import HELSINKI, Filters
 from metrics.summary import build_summary
 from metrics.tests.dataset import build_dataset
+from metrics.tests.ips_dataset import build_ips_dataset, contact, health_check, ips_people
+from metrics.tests.ips_dataset import job_start as start_job
+from metrics.tests.ips_dataset import referral as make_referral
 from metrics.views import _csv
 from networks import services as network_services
 from networks.models import ClientNetwork, MeetingDecision, NetworkMeeting, NetworkMember
@@ -197,6 +201,71 @@ def test_only_expired_clients_are_anonymised(
     assert list(Client.objects.order_by("pk").values()) == before
 
 
+def test_job_coaching_and_health_checks_are_activity_and_are_anonymised(alice, kaisa):
+    """A coaching record and a health check: their dates keep the client, an open referral
+    keeps them for ever, and what they say about the client goes; employers, dates and
+    the open-market flag (what the metrics count) stay."""
+    from coaching.models import EmployerContact, FollowAlongNote, JobStart, VocationalProfile
+
+    team, coach, employer = ips_people(alice)
+    with time_machine.travel(at("2026-03-02"), tick=False):
+        sanna = ClientFactory(first_name="Sanna", life_situation="unemployed_registered")
+        olavi = ClientFactory(first_name="Olavi")
+        health_check(sanna, alice, offered="2026-03-02", done="2026-03-02")
+        sanna.health_checks.update(notes="Sannan verenpaine")
+        ref = make_referral(sanna, alice=alice, team=team, coach=coach, referred="2026-03-02",
+                            taken="2026-03-02")  # fmt: skip
+        ref.notes, ref.benefits_counselling_notes = "Sanna pelkää", "Sannan asumistuki"
+        ref.save()
+        VocationalProfile.objects.create(
+            referral=ref, preferences="Kahvila", strengths="Sanna on täsmällinen",
+            restrictions="Selkä", disclosure="Ei diagnoosia",
+        )  # fmt: skip
+        contact(ref, employer, coach, "2026-03-02")
+        EmployerContact.objects.update(notes="Sanna esitelty")
+        job = start_job(ref, employer, "2026-03-02")
+        JobStart.objects.filter(pk=job.pk).update(job_title="Sannan työ", modifications="Tuoli")
+        FollowAlongNote.objects.create(referral=ref, job_start=job, author=coach, text="Sanna ok")
+        # Olavi's referral is never ended: he stays, however old it gets.
+        make_referral(olavi, alice=alice, team=team, coach=coach, referred="2026-03-02",
+                      taken="2026-03-02")  # fmt: skip
+    # The job ends on 1 June 2026 and the referral on 1 July: that is the last activity.
+    with time_machine.travel(at("2026-07-01"), tick=False):
+        JobStart.objects.filter(pk=job.pk).update(
+            ended_on=datetime.date(2026, 6, 1), end_reason="other"
+        )
+        ref.status, ref.ended_on, ref.end_reason = "ended", datetime.date(2026, 7, 1), "studies"
+        ref.save()
+
+    with time_machine.travel(at("2038-06-30"), tick=False):
+        assert not expired_clients().exists()
+    with time_machine.travel(at("2038-07-02"), tick=False):
+        assert list(expired_clients()) == [sanna]
+        assert purge_expired().anonymised == 1
+
+    sanna.refresh_from_db()
+    ref.refresh_from_db()
+    assert sanna.anonymized_at and sanna.first_name == ""
+    assert sanna.health_checks.get().notes == ""
+    assert sanna.health_checks.get().done_on == datetime.date(2026, 3, 2)
+    assert (ref.notes, ref.benefits_counselling_notes) == ("", "")
+    assert (ref.status, ref.end_reason, ref.coach) == ("ended", "studies", coach)
+    profile = VocationalProfile.objects.get(referral=ref)
+    assert (profile.preferences, profile.strengths, profile.restrictions, profile.disclosure) == (
+        "",
+        "",
+        "",
+        "",
+    )
+    kept = EmployerContact.objects.get(referral=ref)
+    assert (kept.notes, kept.employer) == ("", employer)
+    job.refresh_from_db()
+    assert (job.job_title, job.modifications, job.open_labour_market) == ("", "", True)
+    assert FollowAlongNote.objects.get(referral=ref).text == ANONYMISED
+    olavi.refresh_from_db()
+    assert olavi.anonymized_at is None and olavi.first_name == "Olavi"
+
+
 def test_dry_run_counts_and_changes_nothing(alice, kaisa, health_centre):
     matti = whole_case(alice, kaisa, health_centre)
     out = io.StringIO()
@@ -238,6 +307,7 @@ def test_dashboard_numbers_are_the_same_after_purging(
     years later; then the purge, thirteen years on. The summary (what the page and the
     API show) and every CSV table are identical before and after."""
     build_dataset(alice, kaisa, kela)
+    coach = build_ips_dataset(alice)["coach"]
     matti = whole_case(alice, kaisa, health_centre)
     with time_machine.travel(at("2027-01-10"), tick=False):
         for request in ConsultationRequest.objects.filter(
@@ -247,6 +317,12 @@ def test_dashboard_numbers_are_the_same_after_purging(
                 consultation_services.close_consultation(request, by=kaisa, outcome="no_action")
         for network in ClientNetwork.objects.exclude(status="closed"):
             network_services.close_network(network, by=kaisa, reason="goals_met")
+        Referral.objects.filter(status="waiting").update(
+            status="active", coach=coach, taken_on=datetime.date(2027, 1, 10)
+        )
+        Referral.objects.exclude(status="ended").update(
+            status="ended", ended_on=datetime.date(2027, 1, 10), end_reason="other"
+        )
     identified = Client.objects.count()
     assert identified >= 7
 
