@@ -74,6 +74,46 @@ def can_withdraw_consent(user, consent: Consent) -> bool:
     return _active(user) and (user.is_coordinator or consent.recorded_by_id == user.pk)
 
 
+# --- trust issue: the access-log review ------------------------------------------------
+
+
+def can_review_access_log(user) -> bool:
+    """Administrators (system and data-protection staff) read the access log; nobody
+    else, not even coordinators, so that nobody audits their own reading."""
+    return _active(user) and user.is_administrator
+
+
+def access_logs_visible_to(user) -> QuerySet[AccessLog]:
+    if not can_review_access_log(user):
+        return AccessLog.objects.none()
+    return AccessLog.objects.all()
+
+
+def access_log_reviews_visible_to(user) -> QuerySet:
+    from clients.models import AccessLogReview
+
+    if not can_review_access_log(user):
+        return AccessLogReview.objects.none()
+    return AccessLogReview.objects.all()
+
+
+def access_report_subjects(user) -> QuerySet[Client]:
+    """The clients whose access report `user` may make: an administrator any client of the
+    hub, as the subject of the log (name and masked code, no content); nobody else."""
+    if not can_review_access_log(user):
+        return Client.objects.none()
+    return Client.objects.all()
+
+
+def access_report_client(user, client_id) -> Client:
+    """The client of an access report; 404 for missing and for everybody who is not an
+    administrator."""
+    try:
+        return access_report_subjects(user).get(uuid=client_id)
+    except (Client.DoesNotExist, ValidationError, ValueError):
+        raise Http404 from None
+
+
 # --- IPS issue (8): health checks for the unemployed ------------------------------------
 
 

@@ -304,16 +304,23 @@ class HealthCheckAPIMixin:
 
 class IsCoordinatorToWrite(permissions.BasePermission):
     """Professionals read the clients of their consultations; only the hub's coordinators
-    create or change client records through the API."""
+    create or change client records through the API. Consents, assessments and health
+    checks of a client the user sees are recorded by professionals too."""
+
+    OPEN_ACTIONS = ("consents", "assessments", "health_checks", "health_check")
 
     def has_permission(self, request, view):
-        # serviceplans issue: members record assessments too
-        if request.method in permissions.SAFE_METHODS or view.action in (
-            "consents",
-            "assessments",
-            "health_checks",  # IPS issue (8)
-            "health_check",
-        ):
+        if request.method in permissions.SAFE_METHODS or view.action in self.OPEN_ACTIONS:
+            return True
+        if getattr(view, "detail", False):
+            # A change to one client: the client is looked up first, so that one the
+            # user may not see is 404 (as everywhere), and one they see but may not
+            # change is 403 (has_object_permission).
+            return True
+        return bool(request.user.is_coordinator)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS or view.action in self.OPEN_ACTIONS:
             return True
         return bool(request.user.is_coordinator)
 

@@ -91,3 +91,21 @@ class AccessLoggingMixin:
 
     def response_for(self, instance):
         return Response(self.get_serializer(instance).data)
+
+
+def log_access_log_review(
+    request, *, action: str, client: Client | None = None, filters: dict | None = None
+) -> None:
+    """trust issue: an administrator's reading of the access log, in the append-only
+    review trail (`AccessLogReview`) – one INSERT. `filters` holds uuids, dates and choice
+    values only; the caller never passes a searched name or an identity code."""
+    from clients.models import AccessLogReview
+
+    AccessLogReview.objects.create(
+        user=request.user,
+        action=action,
+        client=client,
+        filters=filters or {},
+        ip_address=_address(request),
+        path=request.path[:300],
+    )

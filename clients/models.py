@@ -122,6 +122,9 @@ class Client(models.Model):
         null=True,
         blank=True,
     )
+    # trust issue: set when the retention period has passed and `clients.retention`
+    # has blanked the identity and the free text; the row stays for the metrics.
+    anonymized_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -149,6 +152,8 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         # Names only: the identity code must never end up in a log line through str().
+        if self.anonymized_at is not None:
+            return str(_("Anonymised client"))
         return f"{self.first_name} {self.last_name}".strip()
 
     def save(self, *args, **kwargs):
@@ -284,6 +289,24 @@ class AccessLogQuerySet(models.QuerySet):
         raise AccessLogIsAppendOnly("the access log is append-only")
 
 
+# trust issue: the `object_kind` values the apps write, in words. An unknown value is
+# shown as it is.
+OBJECT_KINDS = {
+    "client": _("Client details"),
+    "consent": _("Consent"),
+    "assessment": _("Work-ability assessment"),
+    "consultation": _("Consultation request"),
+    "network": _("Client network"),
+    "network_member": _("Network member"),
+    "network_meeting": _("Network meeting"),
+    "service_plan": _("Service plan"),
+    "service_plan_pdf": _("Service plan as PDF"),
+    "plan_goal": _("Plan goal"),
+    "plan_action": _("Plan action"),
+    "plan_review": _("Plan review"),
+}
+
+
 class AccessLog(models.Model):
     """Who read or wrote which client's data, when, on what basis and from where: the
     access log and disclosure log of the client-data act (703/2023). Append-only: the
@@ -337,6 +360,11 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AccessLogIsAppendOnly("the access log is append-only")
+
+    @property
+    def object_kind_label(self) -> str:
+        """trust issue: the kind of data in words, for the review and the client's report."""
+        return str(OBJECT_KINDS.get(self.object_kind, self.object_kind))
 
 
 # --- serviceplans issue: the work-ability assessment ------------------------------------
@@ -469,6 +497,73 @@ class WorkAbilityAssessment(models.Model):
         return [(label, getattr(self, field)) for field, label in self.DOMAINS]
 
 
+# --- trust issue: reviews of the access log ---------------------------------------------
+
+
+class AccessLogReviewQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AccessLogIsAppendOnly("the review trail of the access log is append-only")
+
+    def delete(self):
+        raise AccessLogIsAppendOnly("the review trail of the access log is append-only")
+
+
+class AccessLogReview(models.Model):
+    """An administrator's reading of the access log: the list, a CSV export, a client's
+    access report, a search for the client to report on. Kept apart from `AccessLog`,
+    which records reads of client *content*: an administrator sees no content, only who
+    read whom, and writing a log row for every client on a review page would flood the
+    log with entries about the log (and each new page would show rows made by the one
+    before). Append-only like the access log: the model refuses updates and deletes, and
+    on PostgreSQL a trigger refuses them too. `filters` holds only what the URL holds
+    (uuids, dates, choice values): never a name searched for or an identity code."""
+
+    class Action(models.TextChoices):
+        LIST = "list", _("List")
+        EXPORT = "export", _("Export")
+        REPORT = "report", _("Access report")
+        SEARCH = "search", _("Client search")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    # The client the review was about: a filter of the list, or the subject of a report.
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        related_name="access_log_reviews",
+        null=True,
+        blank=True,
+    )
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+
+    objects = AccessLogReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access-log review")
+        verbose_name_plural = _("access-log reviews")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AccessLogIsAppendOnly("the review trail of the access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AccessLogIsAppendOnly("the review trail of the access log is append-only")
+
+
 # --- IPS issue (8): health checks for the unemployed ------------------------------------
 
 
@@ -482,8 +577,10 @@ class LocalToday(Func):
     output_field = models.DateField()
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        # Django sets the process time zone (TZ) to settings.TIME_ZONE.
-        return "date('now', 'localtime')", []
+        # SQLite refuses `date('now')` in a CHECK constraint ("non-deterministic"), so the
+        # embedded development database has no upper bound here; the services refuse
+        # future dates on every database, and PostgreSQL enforces it too.
+        return "'9999-12-31'", []
 
 
 class HealthCheck(models.Model):

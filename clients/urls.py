@@ -5,6 +5,9 @@ from clients import views
 app_name = "clients"
 urlpatterns = [
     path("", views.client_search, name="client_search"),
+    # trust issue: the access-log review for administrators
+    path("access-log/", views.access_log_list, name="access_log"),
+    path("access-log/<uuid:client_id>/", views.access_report, name="access_report"),
     path("<uuid:client_id>/", views.client_detail, name="client_detail"),
     path("<uuid:client_id>/consents/", views.consent_create, name="consent_create"),
     # serviceplans issue: the work-ability assessment

@@ -1,21 +1,31 @@
 """Pages of the clients app: parse, access, service, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from clients import services
-from clients.access import access_client, can_withdraw_consent, clients_visible_to
-from clients.audit import log_client_access
+from clients import access_review, services
+from clients.access import (
+    access_client,
+    access_logs_visible_to,
+    access_report_client,
+    can_withdraw_consent,
+    clients_visible_to,
+)
+from clients.audit import log_access_log_review, log_client_access
+from clients.filters import AccessLogClientSearchForm, AccessLogFilterSet
 from clients.forms import ClientCodeSearchForm, ClientSearchForm, ConsentForm
-from clients.models import AccessLog
+from clients.models import AccessLog, AccessLogReview
 from clients.timeline import client_timeline
 from coordination.access import role_required
 from coordination.models import User
@@ -147,6 +157,115 @@ def assessment_create(request, client_id):
         {"client": client, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- trust issue: the access-log review for administrators ------------------------------
+
+ACCESS_LOG_PAGE_SIZE = 50
+
+
+# The client search may carry an identity code: never in an error report either.
+@sensitive_variables()
+@sensitive_post_parameters("client_query")
+@role_required(User.Role.ADMINISTRATOR)
+def access_log_list(request):
+    """The access log, newest first, filtered (GET, uuids only) and paginated; `?format=csv`
+    streams the same rows. The client to filter by is found with a POST search whose
+    input never comes back in the page or a URL. Every reading is in the review trail."""
+    logs = access_logs_visible_to(request.user)
+    filterset = AccessLogFilterSet(request.GET or None, queryset=logs, request=request)
+    valid = filterset.is_valid() if filterset.is_bound else True
+    rows = filterset.qs if filterset.is_bound and valid else logs
+    if not valid:
+        rows = logs.none()
+    filters = filterset.url_filters() if filterset.is_bound and valid else {}
+    selected_client = filterset.form.cleaned_data.get("client") if filters else None
+
+    if request.GET.get("format") == "csv":
+        log_access_log_review(
+            request, action=AccessLogReview.Action.EXPORT, client=selected_client, filters=filters
+        )
+        response = StreamingHttpResponse(
+            access_review.csv_lines(rows), content_type="text/csv; charset=utf-8"
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.csv"'
+        return response
+
+    search_form = AccessLogClientSearchForm(request.POST or None)
+    found = None
+    search_failed = False
+    if request.method == "POST":
+        if search_form.is_valid():
+            found = access_review.find_clients(search_form.cleaned_data["client_query"])
+            search_form = AccessLogClientSearchForm()
+        else:
+            search_failed = True
+        # Recorded without the query: what was searched for stays out of every log.
+        log_access_log_review(request, action=AccessLogReview.Action.SEARCH)
+
+    page = Paginator(access_review.with_related(rows), ACCESS_LOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    log_access_log_review(
+        request, action=AccessLogReview.Action.LIST, client=selected_client, filters=filters
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    without_client = query.copy()
+    without_client.pop("client", None)
+    return render(
+        request,
+        "clients/access_log_list.html",
+        {
+            "filterset": filterset,
+            "search_form": search_form,
+            "found": found,
+            "page": page,
+            "selected_client": selected_client,
+            "query": query.urlencode(),
+            "without_client": without_client.urlencode(),
+        },
+        status=400 if not valid or search_failed else 200,
+    )
+
+
+def _no_fetch(url, *args, **kwargs):
+    raise ValueError(f"PDF rendering fetches nothing: {url[:60]}")
+
+
+@role_required(User.Role.ADMINISTRATOR)
+def access_report(request, client_id):
+    """ "Who has seen this person's data, when and why" – the extract the client may ask
+    for under the client-data act (703/2023 section 11). A page, or `?format=pdf` in the
+    client's own language. The report is recorded in the review trail first, so that it
+    lists itself."""
+    client = access_report_client(request.user, client_id)
+    as_pdf = request.GET.get("format") == "pdf"
+    log_access_log_review(
+        request,
+        action=AccessLogReview.Action.REPORT,
+        client=client,
+        filters={"format": "pdf"} if as_pdf else {},
+    )
+    report = access_review.client_report(client)
+    if not as_pdf:
+        return render(request, "clients/access_report.html", report)
+    from weasyprint import HTML
+
+    language = client.language if client.language in dict(settings.LANGUAGES) else None
+    with translation.override(language or translation.get_language()):
+        html = render_to_string("clients/access_report_pdf.html", report)
+    # Made here, not in a Celery task like the plan PDF: an administrator asks for it
+    # rarely, one client's log is short, and the answer is needed at once.
+    pdf = HTML(
+        string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=_no_fetch
+    ).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="access-report-{stamp}.pdf"'
+    return response
 
 
 # --- IPS issue (8): health checks for the unemployed ------------------------------------

@@ -41,6 +41,12 @@ app.conf.update(
             "task": "serviceplans.send_plan_reminders",
             "schedule": crontab(hour=7, minute=0),
         },
+        # trust issue: retention. Clients whose last activity is older than
+        # CLIENT_RETENTION_YEARS are anonymised on the first of each month at 3:30 at night.
+        "clients-purge-expired": {
+            "task": "clients.purge_expired_clients",
+            "schedule": crontab(day_of_month=1, hour=3, minute=30),
+        },
         "serviceplans-retry-queued-documents": {
             "task": "serviceplans.retry_queued_documents",
             "schedule": 60,

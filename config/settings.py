@@ -360,6 +360,13 @@ if not DEBUG:
 # How many working days a consultation request may wait for its first response.
 CONSULTATION_TARGET_WORKING_DAYS = env_int("CONSULTATION_TARGET_WORKING_DAYS", 5)
 
+# trust issue: retention. Clients with no activity for this many years are anonymised
+# (`manage.py purge_expired`, monthly in Celery beat). Twelve years from the end of the
+# client relationship is the retention period the client-data act (703/2023, its annex
+# on social-welfare client documents) sets for most social-welfare client records; the
+# county's archive plan may set another, hence the setting.
+CLIENT_RETENTION_YEARS = env_int("CLIENT_RETENTION_YEARS", 12)
+
 # --- Logging: never a personal identity code in a log line ----------------------------
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
@@ -39,18 +40,28 @@ router.register(
     "coaching/fidelity-reviews", FidelityReviewViewSet, basename="coaching-fidelity-review"
 )
 
+
+class AdminLoginView(RedirectView):
+    """The admin uses our login (with its lockout and second factor), not its own form.
+    Someone already logged in who is not staff gets 404: our login would send them
+    straight back to the admin, which would send them here again (a redirect loop)."""
+
+    pattern_name = "login"
+    query_string = True
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            raise Http404
+        return super().get(request, *args, **kwargs)
+
+
 admin.site.site_header = "Työkyky"
 admin.site.site_title = "Työkyky"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    # The admin uses our login (with its lockout and second factor), not its own form.
-    path(
-        "admin/login/",
-        RedirectView.as_view(pattern_name="login", query_string=True),
-        name="admin_login",
-    ),
+    path("admin/login/", AdminLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     # metrics issue: the dashboard's numbers as JSON (before the router's catch-all).
     path("api/v1/metrics/summary/", MetricsSummaryView.as_view(), name="metrics-summary"),

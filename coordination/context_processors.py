@@ -41,6 +41,7 @@ NAVIGATION = {
     User.Role.ADMINISTRATOR: [
         ("admin:coordination_user_changelist", _("Users")),
         ("admin:coordination_organization_changelist", _("Organisations")),
+        ("clients:access_log", _("Access log")),  # trust issue
     ],
 }
 
@@ -50,8 +51,9 @@ def _notifications_label(user) -> str:
     # (both shown on the notifications page), each through its (recipient, read_at) index.
     unread = (
         user.notifications.filter(read_at__isnull=True)
+        .order_by()
         .values("pk")
-        .union(user.plan_reminders.filter(read_at__isnull=True).values("pk"), all=True)
+        .union(user.plan_reminders.filter(read_at__isnull=True).order_by().values("pk"), all=True)
         .count()
     )
     if not unread:

@@ -48,7 +48,13 @@ class RequestKindForm(forms.Form):
 
 
 class AnonymousClientForm(forms.Form):
-    age_band = forms.ChoiceField(label=_("Age band"), choices=CR.AgeBand.choices)
+    # No band is chosen for the requester: a pre-selected first band would be counted in
+    # the metrics whenever nobody touched the list.
+    age_band = forms.ChoiceField(
+        label=_("Age band"),
+        choices=[("", _("Not known")), *CR.AgeBand.choices],
+        required=False,
+    )
     municipality = forms.CharField(label=_("Municipality of residence"), max_length=100)
     life_situation = forms.ChoiceField(
         label=_("Life situation"),

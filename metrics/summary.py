@@ -543,8 +543,9 @@ def _ips_panel(filters: queries.Filters, closures: dict, tables: list) -> dict |
             note=_(
                 "Unemployed clients (registered or not) with a request, a client network "
                 "or job coaching in the period, and a health check for the unemployed "
-                "done in the twelve months before the period's end. Seed 002: in 2021, "
-                "2.4 % of the unemployed in North Ostrobothnia had one, 21 % in Kainuu."
+                "done in the twelve months before the period's end. For comparison "
+                "(PALO2): in 2021, 2.4 per cent of the unemployed in North Ostrobothnia had "
+                "one, 21 per cent in Kainuu."
             ),
         )
         | {"panel": "ips"}

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -502,9 +502,10 @@ def my_actions(request):
 @require_POST
 @role_required(*MEMBERS)
 def reminder_read(request, reminder_id):
-    PlanReminder.objects.filter(pk=reminder_id, recipient=request.user, read_at=None).update(
-        read_at=timezone.now()
-    )
+    """The user's own reminder only: anyone else's, or a missing one, is 404."""
+    reminder = get_object_or_404(PlanReminder, pk=reminder_id, recipient=request.user)
+    if reminder.read_at is None:
+        PlanReminder.objects.filter(pk=reminder.pk, read_at=None).update(read_at=timezone.now())
     back = request.META.get("HTTP_REFERER", "")
     if back.endswith(reverse("notification_list")):
         return redirect("notification_list")

@@ -2,7 +2,8 @@
 and the accessibility checks test every route they find, so that no route is listed by
 hand and a new one is covered the day it is added."""
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -10,36 +11,59 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # the API is walked through its schema, the rest are endpoints without a page.
 NOT_PAGES = ("admin/", "api/", "healthz", "readyz", "_errors/", "static/")
 
+# `<uuid:client_id>` (path()) and `(?P<id>[^/.]+)` (re_path(), DRF's router).
+_CONVERTER = re.compile(r"<(?:[^>:]+:)?(?P<name>\w+)>")
+_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
+
 
 @dataclass(frozen=True)
 class Route:
     pattern: str  # e.g. "consultations/<uuid:consultation_id>/"
     name: str | None
     converters: tuple[str, ...]  # the names of its URL arguments
+    namespace: str = ""  # e.g. "clients" for "clients:client_detail"
+    callback: object = field(default=None, compare=False, repr=False)
 
     @property
     def takes_object_id(self) -> bool:
         return bool(self.converters)
 
+    @property
+    def qualified_name(self) -> str | None:
+        if self.name is None:
+            return None
+        return f"{self.namespace}:{self.name}" if self.namespace else self.name
+
     def url(self, **kwargs) -> str:
-        path = self.pattern
-        for name in self.converters:
-            start = path.index("<")
-            end = path.index(">", start)
-            path = path[:start] + str(kwargs[name]) + path[end + 1 :]
-        return "/" + path.replace("^", "").replace("$", "")
+        path = _GROUP.sub(lambda match: str(kwargs[match["name"]]), self.pattern)
+        path = _CONVERTER.sub(lambda match: str(kwargs[match["name"]]), path)
+        path = path.replace("^", "").replace("$", "").replace("\\.", ".").replace("/?", "")
+        return "/" + path
 
 
-def walk(patterns=None, prefix: str = "") -> list[Route]:
+def _arguments(pattern) -> tuple[str, ...]:
+    converters = getattr(pattern, "converters", None)
+    if converters:
+        return tuple(converters)
+    regex = getattr(pattern, "regex", None)
+    if regex is not None and regex.groupindex:
+        return tuple(sorted(regex.groupindex, key=regex.groupindex.get))
+    return ()
+
+
+def walk(patterns=None, prefix: str = "", namespace: str = "") -> list[Route]:
     patterns = get_resolver().url_patterns if patterns is None else patterns
     routes = []
     for entry in patterns:
         text = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
-            routes.extend(walk(entry.url_patterns, text))
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            routes.extend(walk(entry.url_patterns, text, inner))
         elif isinstance(entry, URLPattern):
-            converters = tuple(getattr(entry.pattern, "converters", ()))
-            routes.append(Route(text, entry.name, converters))
+            converters = _arguments(entry.pattern)
+            routes.append(Route(text, entry.name, converters, namespace, entry.callback))
     return routes
 
 

@@ -171,3 +171,20 @@ def test_schema_lists_the_new_endpoints(client, alice):
         "/api/v1/consultations/{id}/feedback/",
     ):
         assert path in schema
+
+
+@pytest.mark.parametrize("persona", ["alice", "olli", "eero", "ylva"], indirect=True)
+def test_changing_a_client_one_may_not_see_is_404_not_403(client, alices_request, persona):
+    """Found by the IDOR matrix: a PATCH was refused with 403 before the client was looked
+    up. Now a client the user may not see is 404, like every other read or change, and one
+    they see but may not change (alice, the requester) is 403."""
+    client.force_login(persona)
+    hidden = ClientFactory()
+    url = reverse("client-detail", args=[hidden.uuid])
+    response = client.patch(url, {"municipality": "Kemi"}, content_type="application/json")
+    assert response.status_code == 404
+    own = reverse("client-detail", args=[alices_request.client.uuid])
+    response = client.patch(own, {"municipality": "Kemi"}, content_type="application/json")
+    assert response.status_code == (403 if persona.username == "alice" else 404)
+    hidden.refresh_from_db()
+    assert hidden.municipality == "Oulu"

@@ -91,6 +91,17 @@ def test_professional_sends_an_anonymous_request(client, alice):
     assert not Client.objects.exists() and not Consent.objects.exists()
 
 
+def test_an_anonymous_request_starts_with_no_age_band(client, alice):
+    """Nothing is pre-selected: a band nobody chose would be counted in the metrics."""
+    client.force_login(alice)
+    page = client.get(reverse("consultation_create")).content.decode()
+    assert (
+        '<option value="" selected>' in page.split('name="anon-age_band"')[1].split("</select>")[0]
+    )
+    client.post(reverse("consultation_create"), anonymous_post(**{"anon-age_band": ""}))
+    assert ConsultationRequest.objects.get().age_band == ""
+
+
 @pytest.mark.parametrize(
     ("overrides", "form", "field"),
     [

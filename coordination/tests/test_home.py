@@ -56,6 +56,9 @@ def test_only_staff_administrators_reach_the_admin(client, persona):
     response = client.get(reverse("admin:coordination_user_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response.url
+    # Logged in but not staff: 404 there, not our login page, which would send them back
+    # to the admin (a redirect loop, found by the IDOR matrix's admin check).
+    assert client.get(response.url).status_code == 404
 
 
 def test_administrator_may_manage_users_but_sees_no_other_models(client, ylva):

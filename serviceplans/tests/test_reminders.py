@@ -168,3 +168,21 @@ def test_a_member_who_left_gets_no_reminders(due_things, network, kaisa, teemu, 
     tasks.send_plan_reminders()
     assert not PlanReminder.objects.filter(recipient=teemu).exists()
     assert teemu.email not in [m.to[0] for m in mailoutbox]
+
+
+@pytest.mark.django_db
+def test_marking_someone_elses_reminder_read_is_404(client, alice, olli, today):
+    """Found by the IDOR matrix: the read button answered every id with a redirect. Now a
+    reminder that is not the user's own – or does not exist – is 404, and stays unread."""
+    reminder = PlanReminder.objects.create(
+        kind=PlanReminder.Kind.REVIEW_DUE, subject="review:x", due_date=today, recipient=alice
+    )
+    client.force_login(olli)
+    assert client.post(f"/plans/reminders/{reminder.pk}/read/").status_code == 404
+    assert client.post(f"/plans/reminders/{reminder.pk + 1000}/read/").status_code == 404
+    reminder.refresh_from_db()
+    assert reminder.read_at is None
+    client.force_login(alice)
+    assert client.post(f"/plans/reminders/{reminder.pk}/read/").status_code == 302
+    reminder.refresh_from_db()
+    assert reminder.read_at is not None

@@ -26,8 +26,30 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   radios.forEach((radio) => radio.addEventListener("change", update));
   update();
+});
+
+// A form sent back with errors: focus moves to the error summary (role=alert), so that
+// a screen reader reads it and the next Tab reaches its links.
+document.addEventListener("DOMContentLoaded", () => {
   const errors = document.getElementById("form-errors");
   if (errors) {
     errors.focus();
   }
+});
+
+// A link of the error summary moves focus to its field, with the field's label (or the
+// legend of its group) scrolled into view above it, not hidden under the top edge.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("#form-errors a[data-field]");
+  if (!link) {
+    return;
+  }
+  const field = document.getElementById(link.dataset.field);
+  if (!field) {
+    return;
+  }
+  event.preventDefault();
+  const wrapper = field.closest("[id^=div_]") || field;
+  wrapper.scrollIntoView({ block: "start" });
+  field.focus({ preventScroll: true });
 });

@@ -1,0 +1,192 @@
+"""A small world in which every page that takes an object id renders with real content:
+alice's answered consultation about Matti (with feedback), his consents and work-ability
+assessments, kaisa's network around him with members, a meeting to come and one held with
+decisions, and a service plan with goals, actions, an agreed version, a review and the
+draft that followed it, its PDF and a reminder.
+
+`build_world` answers with the value of every URL argument by its name (`client_id`,
+`plan_id`, ...): a new route whose argument is not here makes the accessibility test fail
+until the world learns it."""
+
+import datetime
+
+from django.utils import timezone
+
+from clients import services as client_services
+from clients.models import Consent
+from clients.tests.factories import ClientFactory, ConsentFactory
+from coordination import services as consultation_services
+from coordination.models import Organization
+from coordination.tests.factories import ConsultationFactory, OrganizationFactory, UserFactory
+from networks import services as network_services
+from networks.models import NetworkMember
+from networks.tests.factories import MeetingFactory, network_consent
+from serviceplans import services as plan_services
+from serviceplans.models import PlanAction, PlanGoal, PlanReminder
+
+
+def build_world(*, alice, kaisa, health_centre) -> dict:
+    today = timezone.localdate()
+    te_office = OrganizationFactory(name="Oulun työllisyysalue", kind=Organization.Kind.TE_OFFICE)
+    teemu = UserFactory(
+        username="teemu", first_name="Teemu", last_name="Työ", organization=te_office
+    )
+    matti = ClientFactory(
+        first_name="Matti", last_name="Meikäläinen", life_situation="unemployed_registered"
+    )
+
+    # alice's identified request, answered by kaisa, with alice's feedback.
+    consultation = ConsultationFactory(
+        requester=alice,
+        client=matti,
+        reasons=["mental_health", "long_unemployment"],
+        asked=["consultation", "network"],
+        description="Matti on ollut kaksi vuotta työttömänä, ja masennus vaikeuttaa "
+        "työnhakua. Voisiko asiakasverkosto auttaa?",
+    )
+    consultation_services.answer_consultation(
+        consultation,
+        by=kaisa,
+        advice="Työttömien terveystarkastus ja verkostotapaaminen.",
+        recommended_services="Työttömien terveystarkastus",
+        next_step="Koordinaattori soittaa Matille tällä viikolla.",
+    )
+    consultation_services.give_feedback(
+        consultation, by=alice, usefulness=5, text="Selkeä neuvo, kiitos."
+    )
+    consent = ConsentFactory(client=matti, scope=Consent.Scope.CONSULTATION, recorded_by=alice)
+    for days_ago, score in ((120, 4), (0, 6)):
+        client_services.record_assessment(
+            matti,
+            by=kaisa,
+            kind="multi_professional",
+            score=score,
+            assessed_on=today - datetime.timedelta(days=days_ago),
+            mental_wellbeing=score - 1,
+            motivation_values=score + 1,
+            narrative="Arvioitu yhdessä asiakkaan kanssa.",
+        )
+
+    # kaisa's network: alice responsible, teemu from the employment services, a sister.
+    network = network_services.form_network(by=kaisa, client=matti)
+    network_consent(matti, [health_centre, te_office], kaisa)
+    member = network_services.add_network_member(
+        network, by=kaisa, user=alice, role=NetworkMember.Role.RESPONSIBLE_WORKER
+    )
+    network_services.add_network_member(
+        network, by=kaisa, user=teemu, role=NetworkMember.Role.TE_EXPERT
+    )
+    network_services.add_network_member(
+        network, by=kaisa, role=NetworkMember.Role.CLOSE_PERSON, name="Maija Meikäläinen"
+    )
+    coming = network_services.schedule_meeting(
+        network,
+        by=kaisa,
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        location="Tuiran sote-keskus, neuvotteluhuone 2",
+        agenda="Tilanne, tavoitteet, seuraavat askeleet",
+    )
+    held = MeetingFactory(
+        network=network, created_by=kaisa, starts_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    network_services.record_meeting_minutes(
+        held,
+        by=kaisa,
+        attendees=[member],
+        client_present=True,
+        minutes="Käytiin läpi Matin tilanne ja toiveet.",
+        decisions=[
+            {
+                "text": "Teemu etsii työkokeilupaikan.",
+                "responsible": network.members.get(user=teemu),
+                "due_date": today + datetime.timedelta(days=14),
+            }
+        ],
+    )
+    decision = held.decisions.get()
+
+    # The plan: agreed, reviewed, and the draft that followed the review.
+    plan = plan_services.create_plan(network, by=alice)
+    plan_services.update_plan(
+        plan,
+        by=alice,
+        lock_version=plan.lock_version,
+        client_goals="Haluan päästä töihin kahvilaan.",
+        strengths="Sosiaalinen, hyvä asiakaspalvelija.",
+        next_review_date=today + datetime.timedelta(days=60),
+    )
+    work = plan_services.add_goal(
+        plan, by=alice, text="Työkokeilu kahvilassa", domain=PlanGoal.Domain.WORK
+    )
+    health = plan_services.add_goal(
+        plan, by=alice, text="Uni kuntoon", domain=PlanGoal.Domain.HEALTH
+    )
+    plan_services.add_action(
+        plan,
+        by=alice,
+        goal=work,
+        description="Työkokeilupaikan etsiminen",
+        service_type=PlanAction.ServiceType.WORK_TRIAL,
+        responsible_user=teemu,
+        due_date=today + datetime.timedelta(days=14),
+    )
+    plan_services.add_action(
+        plan,
+        by=alice,
+        goal=health,
+        description="Työttömien terveystarkastus",
+        service_type=PlanAction.ServiceType.UNEMPLOYED_HEALTH_CHECK,
+        responsible_user=alice,
+        due_date=today + datetime.timedelta(days=30),
+    )
+    plan.refresh_from_db()
+    plan_services.agree_plan(
+        plan, by=alice, lock_version=plan.lock_version, method="in_meeting", note=""
+    )
+    plan.refresh_from_db()
+    document = plan_services.request_plan_pdf(plan, by=alice)
+    _review, draft = plan_services.record_review(
+        plan,
+        by=alice,
+        summary="Työkokeilupaikka löytyi, uni on parantunut.",
+        next_review_date=today + datetime.timedelta(days=90),
+        progress={work: ("progressing", "Paikka löytyi"), health: ("achieved", "")},
+    )
+    action = draft.actions.order_by("pk").first()
+    reminder = PlanReminder.objects.create(
+        kind=PlanReminder.Kind.ACTION_DUE,
+        subject=f"action:{action.lineage}",
+        due_date=action.due_date,
+        recipient=alice,
+        plan=draft,
+        text="Toimenpiteen määräaika lähestyy.",
+        url=f"/plans/{draft.uuid}/",
+    )
+
+    # A new anonymous request, still waiting for the hub.
+    waiting = consultation_services.submit_consultation(
+        requester=alice,
+        anonymous=True,
+        age_band="25_29",
+        municipality="Raahe",
+        reasons=["work_ability_unclear"],
+        asked=["consultation"],
+        urgency="urgent",
+        description="Nuori aikuinen, ei koulutusta eikä työtä. Mistä aloittaa?",
+    )
+
+    # A value, or {label: value} when the page is worth seeing in more than one state.
+    return {
+        "consultation_id": {"answered": consultation.uuid, "waiting": waiting.uuid},
+        "action": "withdraw",  # consultations/<uuid>/<slug:action>/ (POST only)
+        "client_id": matti.uuid,
+        "consent_id": consent.uuid,
+        "network_id": network.uuid,
+        "member_id": member.uuid,
+        "meeting_id": {"coming": coming.uuid, "held": held.uuid},
+        "plan_id": {"draft v2": draft.uuid, "agreed v1": plan.uuid},
+        "document_id": document.uuid,
+        "action_id": action.uuid,
+        "decision_id": decision.uuid,
+        "reminder_id": reminder.pk,
+    }

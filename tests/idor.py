@@ -1,0 +1,343 @@
+"""The access rules the IDOR matrix (tests/test_idor_matrix.py) checks every route against,
+and the small world of objects it checks them on.
+
+How to register a new URL argument
+----------------------------------
+Every route (page or API) whose URL carries an argument that is not in `REGISTRY` or
+`PARAMETERS` makes the matrix fail, naming the route and the argument. To register one:
+
+1. Add a line to `REGISTRY`, keyed by the argument's name as the URL spells it:
+
+       "referral_id": ObjectRule(Referral, "uuid", referrals_visible_to),
+
+   - the model the argument addresses;
+   - the model field the URL carries ("uuid"; "pk" only for the old integer ids);
+   - the access function: `user -> queryset of the objects the user may see`, normally
+     the app's own `<model>s_visible_to` from `<app>/access.py`. An object without its
+     own function is visible when its parent is: write the function here, below the
+     others, from the parent's;
+   - `parent=("network_id", "network")` when the object belongs to another one that a
+     route may carry beside it (argument name of the parent, the child's foreign key):
+     the matrix then also asks for a visible child under the wrong visible parent.
+
+   An API route's own lookup argument (DRF's `id`, `uuid` or `pk`) is named after the
+   router's basename: `<basename>_id` (router.register("referrals", ..., basename=
+   "referral") -> "referral_id"), so one entry serves the page and the API.
+
+2. Give the world (`build_world` below) at least one object of the model that some persona
+   may see and one that some persona may not (`test_world_covers_every_kind` checks it):
+   usually one in alice's network A and one in bob's network B.
+
+An argument that is not an object (a slug naming an action) goes in `PARAMETERS` with the
+values to try.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from clients.access import access_report_subjects, clients_visible_to
+from clients.models import Client, Consent
+from clients.tests.factories import ClientFactory
+from coordination.access import consultations_visible_to, organizations_visible_to
+from coordination.models import ConsultationRequest, Organization, User
+from coordination.tests.factories import (
+    AnonymousConsultationFactory,
+    ConsultationFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+from networks import services as network_services
+from networks.access import meetings_visible_to, networks_visible_to
+from networks.models import ClientNetwork, MeetingDecision, NetworkMeeting, NetworkMember
+from networks.tests.factories import MeetingFactory, network_consent
+from serviceplans import services as plan_services
+from serviceplans.access import actions_visible_to, plans_visible_to
+from serviceplans.models import (
+    PlanAction,
+    PlanDocument,
+    PlanGoal,
+    PlanReminder,
+    ServicePlan,
+)
+
+# --- Access functions for objects that have none of their own: the parent's rule --------
+
+
+def consents_visible_to(user) -> QuerySet[Consent]:
+    return Consent.objects.filter(client__in=clients_visible_to(user))
+
+
+def members_visible_to(user) -> QuerySet[NetworkMember]:
+    return NetworkMember.objects.filter(network__in=networks_visible_to(user))
+
+
+def decisions_visible_to(user) -> QuerySet[MeetingDecision]:
+    return MeetingDecision.objects.filter(meeting__in=meetings_visible_to(user))
+
+
+def documents_visible_to(user) -> QuerySet[PlanDocument]:
+    return PlanDocument.objects.filter(plan__in=plans_visible_to(user))
+
+
+def reminders_visible_to(user) -> QuerySet[PlanReminder]:
+    """A reminder is its recipient's own."""
+    if not (user.is_authenticated and user.is_active):
+        return PlanReminder.objects.none()
+    return PlanReminder.objects.filter(recipient=user)
+
+
+# --- The registry ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectRule:
+    model: type[Model]
+    field: str  # the model field the URL carries
+    visible_to: Callable[[User], QuerySet]
+    parent: tuple[str, str] | None = None  # (the parent's argument, the child's foreign key)
+
+
+REGISTRY: dict[str, ObjectRule] = {
+    "organization_id": ObjectRule(Organization, "uuid", organizations_visible_to),
+    "client_id": ObjectRule(Client, "uuid", clients_visible_to),
+    "consent_id": ObjectRule(Consent, "uuid", consents_visible_to, parent=("client_id", "client")),
+    "consultation_id": ObjectRule(ConsultationRequest, "uuid", consultations_visible_to),
+    "network_id": ObjectRule(ClientNetwork, "uuid", networks_visible_to),
+    "member_id": ObjectRule(
+        NetworkMember, "uuid", members_visible_to, parent=("network_id", "network")
+    ),
+    "meeting_id": ObjectRule(
+        NetworkMeeting, "uuid", meetings_visible_to, parent=("network_id", "network")
+    ),
+    "decision_id": ObjectRule(
+        MeetingDecision, "uuid", decisions_visible_to, parent=("meeting_id", "meeting")
+    ),
+    "plan_id": ObjectRule(ServicePlan, "uuid", plans_visible_to),
+    "action_id": ObjectRule(PlanAction, "uuid", actions_visible_to, parent=("plan_id", "plan")),
+    "document_id": ObjectRule(
+        PlanDocument, "uuid", documents_visible_to, parent=("plan_id", "plan")
+    ),
+    # The one integer id left in a URL (serviceplans' reminders predate the uuid rule).
+    "reminder_id": ObjectRule(PlanReminder, "pk", reminders_visible_to),
+    # coaching issue, when it is merged – one line per argument its routes take, e.g.:
+    #   "referral_id": ObjectRule(Referral, "uuid", referrals_visible_to),
+    #   "employer_id": ObjectRule(Employer, "uuid", employers_visible_to),
+    # (from coaching.access / coaching.models), and their objects in build_world().
+}
+
+
+# Routes whose own rule for an argument differs from the object's general one, keyed by
+# the route's test id: {argument: access function}. The access report is the
+# administrators' – who see no client anywhere else – and nobody else's.
+ROUTE_RULES: dict[str, dict[str, Callable[[User], QuerySet]]] = {
+    "page:clients:access_report": {"client_id": access_report_subjects},
+}
+
+
+def _consultation_actions() -> list[str]:
+    from coordination.views import ACTIONS
+
+    return sorted(ACTIONS)
+
+
+# URL arguments that are not objects: the values to try (each one with every object).
+PARAMETERS: dict[str, Callable[[], list[str]]] = {
+    "action": _consultation_actions,  # consultations/<uuid>/<slug:action>/
+}
+
+# DRF's format-suffix routes (`clients/<id>.json`) are the same views as the routes without
+# the suffix: the matrix tests each view once.
+FORMAT_SUFFIX = "format"
+
+
+# --- The world ------------------------------------------------------------------------
+
+# The personas of conftest.py, lauri (a nurse who has left network A: leaving must close
+# it at once) and an anonymous visitor.
+PERSONAS = ("alice", "olli", "kaisa", "eero", "ylva", "lauri", "anonymous")
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    named: dict[str, Model]  # a few objects by name, for the tests that need one
+
+
+def _personas() -> dict[str, User]:
+    """The personas of /work/main/conftest.py, made once for the whole module."""
+    from django.contrib.auth.models import Permission
+
+    from coordination.management.commands.seed_demo import ADMINISTRATOR_PERMISSIONS
+
+    hub = OrganizationFactory(
+        name="Työikäisten koordinaatio", kind=Organization.Kind.SOCIAL_SERVICES, is_hub=True
+    )
+    health_centre = OrganizationFactory(
+        name="Oulun sote-keskus Tuira", kind=Organization.Kind.HEALTH_CENTRE
+    )
+    kela = OrganizationFactory(name="Kela, Oulun palvelupiste", kind=Organization.Kind.KELA)
+    users = {
+        "alice": UserFactory(
+            username="alice", first_name="Alice", organization=health_centre, title="sairaanhoitaja"
+        ),
+        "olli": UserFactory(username="olli", first_name="Olli", organization=kela),
+        "kaisa": UserFactory(
+            username="kaisa", first_name="Kaisa", organization=hub, role=User.Role.COORDINATOR
+        ),
+        "eero": UserFactory(
+            username="eero", first_name="Eero", organization=hub, role=User.Role.MANAGER
+        ),
+        "ylva": UserFactory(
+            username="ylva",
+            first_name="Ylva",
+            organization=hub,
+            role=User.Role.ADMINISTRATOR,
+            is_staff=True,
+        ),
+    }
+    users["ylva"].user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="coordination", codename__in=ADMINISTRATOR_PERMISSIONS
+        )
+    )
+    return users
+
+
+def _plan(network, by, responsible, today) -> ServicePlan:
+    plan = plan_services.create_plan(network, by=by)
+    goal = plan_services.add_goal(
+        plan, by=by, text="Työkokeilu kahvilassa", domain=PlanGoal.Domain.WORK
+    )
+    plan_services.add_action(
+        plan,
+        by=by,
+        goal=goal,
+        description="Työkokeilupaikan etsiminen",
+        service_type=PlanAction.ServiceType.WORK_TRIAL,
+        responsible_user=responsible,
+        due_date=today + datetime.timedelta(days=14),
+    )
+    plan.refresh_from_db()
+    return plan
+
+
+def _document(plan, by) -> PlanDocument:
+    content = b"%PDF-1.4\n%%EOF\n"
+    document = PlanDocument(
+        plan=plan,
+        sha256=hashlib.sha256(content).hexdigest(),
+        language="fi",
+        requested_by=by,
+        status=PlanDocument.Status.READY,
+        lock_version=plan.lock_version,
+        finished_at=timezone.now(),
+    )
+    document.file.save("plan.pdf", ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def _meeting(network, by, member) -> tuple[NetworkMeeting, MeetingDecision]:
+    meeting = MeetingFactory(
+        network=network, created_by=by, starts_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    decision = MeetingDecision.objects.create(
+        meeting=meeting, text="Työkokeilu alkaa", responsible=member, created_by=by
+    )
+    return meeting, decision
+
+
+def build_world() -> World:
+    """Two of everything: what alice (a member of network A, the requester of her
+    consultations) may see, and what only bob (a professional of another organisation, in
+    network B) and the hub may see; plus a client nobody but the hub sees and an
+    organisation that has closed (only administrators see it). lauri was a member of
+    network A and has left it; olli, eero and ylva are in nothing; kaisa, the coordinator,
+    sees all client data."""
+    users = _personas()
+    alice, kaisa = users["alice"], users["kaisa"]
+    today = timezone.localdate()
+    te_office = OrganizationFactory(name="Oulun työllisyysalue", kind="te_office")
+    OrganizationFactory(name="Lakkautettu yksikkö", active=False)
+    bob = UserFactory(username="bob", first_name="Bob", organization=te_office)
+
+    # Consultations: alice's (with a client, and an anonymous one) and bob's.
+    mine = ConsultationFactory(requester=alice)
+    AnonymousConsultationFactory(requester=alice)
+    theirs = ConsultationFactory(requester=bob)
+    ClientFactory(first_name="Niko", last_name="Näkymätön")  # only the hub sees
+
+    # Network A around alice's client: alice the responsible worker, and an outside
+    # person; network B around bob's client: bob.
+    network_a = network_services.form_network(by=kaisa, client=mine.client)
+    network_consent(mine.client, [alice.organization], kaisa)
+    alice_member = network_services.add_network_member(
+        network_a, by=kaisa, user=alice, role=NetworkMember.Role.RESPONSIBLE_WORKER
+    )
+    network_services.add_network_member(
+        network_a,
+        by=kaisa,
+        role=NetworkMember.Role.EMPLOYER,
+        name="Erkki Esihenkilö",
+        organization_name="Kahvila Kaakao",
+    )
+    lauri = UserFactory(username="lauri", first_name="Lauri", organization=alice.organization)
+    network_services.remove_network_member(
+        network_services.add_network_member(
+            network_a, by=kaisa, user=lauri, role=NetworkMember.Role.NURSE
+        ),
+        by=kaisa,
+    )
+    network_b = network_services.form_network(by=kaisa, client=theirs.client)
+    network_consent(theirs.client, [te_office], kaisa)
+    bob_member = network_services.add_network_member(
+        network_b, by=kaisa, user=bob, role=NetworkMember.Role.RESPONSIBLE_WORKER
+    )
+
+    # Plans: A has an agreed version 1 and a draft version 2 (so that comparing works);
+    # B a draft. Each has a ready PDF.
+    plan_a1 = _plan(network_a, alice, alice, today)
+    plan_services.agree_plan(
+        plan_a1, by=alice, lock_version=plan_a1.lock_version, method="in_meeting"
+    )
+    plan_a2 = plan_services.start_plan_revision(plan_a1, by=alice)
+    plan_b = _plan(network_b, bob, bob, today)
+    _document(plan_a1, alice)
+    _document(plan_a2, alice)
+    _document(plan_b, bob)
+
+    # Held meetings with a decision each.
+    meeting_a, _ = _meeting(network_a, kaisa, alice_member)
+    meeting_b, _ = _meeting(network_b, kaisa, bob_member)
+
+    # Reminders: alice's own and bob's.
+    for user, plan in ((alice, plan_a2), (bob, plan_b)):
+        PlanReminder.objects.create(
+            kind=PlanReminder.Kind.REVIEW_DUE,
+            subject=f"review:{plan.network.uuid}",
+            due_date=today,
+            recipient=user,
+            plan=plan,
+            text="Palvelusuunnitelman arviointi lähestyy",
+        )
+
+    return World(
+        users={**users, "bob": bob, "lauri": lauri},
+        named={
+            "network_a": network_a,
+            "network_b": network_b,
+            "plan_a1": plan_a1,
+            "plan_a2": plan_a2,
+            "plan_b": plan_b,
+            "meeting_a": meeting_a,
+            "meeting_b": meeting_b,
+        },
+    )
