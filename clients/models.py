@@ -304,6 +304,7 @@ OBJECT_KINDS = {
     "plan_goal": _("Plan goal"),
     "plan_action": _("Plan action"),
     "plan_review": _("Plan review"),
+    "health_check": _("Health check for the unemployed"),  # IPS issue (8)
 }
 
 
