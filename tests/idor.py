@@ -299,10 +299,12 @@ def _meeting(network, by, member) -> tuple[NetworkMeeting, MeetingDecision]:
     return meeting, decision
 
 
-def _coaching(*, lauri, bob, client_a, client_b, today) -> dict:
+def _coaching(*, lauri, bob, kaisa, client_a, client_b, client_waiting, today) -> dict:
     """IPS job coaching: a team with two coaches, tuula (who coaches network A's client,
     referred by lauri, who has since left network A: he sees the referral's status,
-    not its record) and sami (network B's client, referred by bob);
+    not its record) and sami (network B's client, referred by bob); a referral kaisa
+    has sent to the team for Niko, waiting for a coach (the team's coaches see it, so
+    that one of them can take it);
     two employers and one that has closed; for each referral an employer contact, a job
     start and a follow-along note; and the team's fidelity review."""
     team = OrganizationFactory(
@@ -354,6 +356,13 @@ def _coaching(*, lauri, bob, client_a, client_b, today) -> dict:
             referral, by=coach, text="Ensimmäinen viikko meni hyvin.", job_start=job
         )
         named[f"referral_{key}"] = referral
+    named["referral_waiting"] = coaching_services.refer(
+        by=kaisa,
+        client=client_waiting,
+        team=team,
+        source=Referral.Source.COORDINATOR,
+        referred_on=today - datetime.timedelta(days=2),
+    )
     named["fidelity_review"] = coaching_services.save_fidelity_review(
         by=tuula, team=team, reviewed_on=today, scores=dict.fromkeys(range(1, 26), 4)
     )
@@ -379,7 +388,7 @@ def build_world() -> World:
     mine = ConsultationFactory(requester=alice)
     AnonymousConsultationFactory(requester=alice)
     theirs = ConsultationFactory(requester=bob)
-    ClientFactory(first_name="Niko", last_name="Näkymätön")  # only the hub sees
+    niko = ClientFactory(first_name="Niko", last_name="Näkymätön")  # only the hub sees
 
     # Network A around alice's client: alice the responsible worker, and an outside
     # person; network B around bob's client: bob.
@@ -440,7 +449,13 @@ def build_world() -> World:
         )
 
     coaching = _coaching(
-        lauri=lauri, bob=bob, client_a=mine.client, client_b=theirs.client, today=today
+        lauri=lauri,
+        bob=bob,
+        kaisa=kaisa,
+        client_a=mine.client,
+        client_b=theirs.client,
+        client_waiting=niko,
+        today=today,
     )
 
     return World(
