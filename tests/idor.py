@@ -43,9 +43,21 @@ from django.core.files.base import ContentFile
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from clients.access import access_report_subjects, clients_visible_to
-from clients.models import Client, Consent
+from clients import services as client_services
+from clients.access import access_report_subjects, clients_visible_to, health_checks_visible_to
+from clients.models import Client, Consent, HealthCheck
 from clients.tests.factories import ClientFactory
+from coaching import services as coaching_services
+from coaching.access import (
+    employer_contacts_visible_to,
+    employers_visible_to,
+    fidelity_reviews_visible_to,
+    follow_along_notes_visible_to,
+    job_starts_visible_to,
+    records_visible_to,
+    referrals_visible_to,
+)
+from coaching.models import EmployerContact, FidelityReview, FollowAlongNote, JobStart, Referral
 from coordination.access import consultations_visible_to, organizations_visible_to
 from coordination.models import ConsultationRequest, Organization, User
 from coordination.tests.factories import (
@@ -105,6 +117,12 @@ class ObjectRule:
     parent: tuple[str, str] | None = None  # (the parent's argument, the child's foreign key)
 
 
+# coaching issue: the rules that serve a page argument and an API lookup alike.
+REFERRAL = ObjectRule(Referral, "uuid", referrals_visible_to)
+EMPLOYER = ObjectRule(Organization, "uuid", employers_visible_to)
+JOB_START = ObjectRule(JobStart, "uuid", job_starts_visible_to)
+FIDELITY_REVIEW = ObjectRule(FidelityReview, "uuid", fidelity_reviews_visible_to)
+
 REGISTRY: dict[str, ObjectRule] = {
     "organization_id": ObjectRule(Organization, "uuid", organizations_visible_to),
     "client_id": ObjectRule(Client, "uuid", clients_visible_to),
@@ -127,10 +145,26 @@ REGISTRY: dict[str, ObjectRule] = {
     ),
     # The one integer id left in a URL (serviceplans' reminders predate the uuid rule).
     "reminder_id": ObjectRule(PlanReminder, "pk", reminders_visible_to),
-    # coaching issue, when it is merged – one line per argument its routes take, e.g.:
-    #   "referral_id": ObjectRule(Referral, "uuid", referrals_visible_to),
-    #   "employer_id": ObjectRule(Employer, "uuid", employers_visible_to),
-    # (from coaching.access / coaching.models), and their objects in build_world().
+    # IPS issue (8): a health check belongs to its client; the routes carry both.
+    "check_id": ObjectRule(
+        HealthCheck, "uuid", health_checks_visible_to, parent=("client_id", "client")
+    ),
+    # coaching issue. The pages name the arguments themselves; the API's viewsets are
+    # registered as "coaching-<thing>", so their lookups are "coaching-<thing>_id": the
+    # same rule under both names.
+    "referral_id": REFERRAL,
+    "coaching-referral_id": REFERRAL,
+    "employer_id": EMPLOYER,
+    "job_start_id": JOB_START,
+    "coaching-job-start_id": JOB_START,
+    "coaching-employer-contact_id": ObjectRule(
+        EmployerContact, "uuid", employer_contacts_visible_to
+    ),
+    "coaching-follow-along-note_id": ObjectRule(
+        FollowAlongNote, "uuid", follow_along_notes_visible_to
+    ),
+    "review_id": FIDELITY_REVIEW,
+    "coaching-fidelity-review_id": FIDELITY_REVIEW,
 }
 
 
@@ -139,6 +173,14 @@ REGISTRY: dict[str, ObjectRule] = {
 # administrators' – who see no client anywhere else – and nobody else's.
 ROUTE_RULES: dict[str, dict[str, Callable[[User], QuerySet]]] = {
     "page:clients:access_report": {"client_id": access_report_subjects},
+    # coaching: a referral's status is seen by the professional who sent it, its record
+    # (profile, benefits counselling, job starts, notes, the ending) only by its coach,
+    # the coordinators and the client's network (`records_visible_to`). These pages show
+    # and write the record, so the referrer (lauri) must get 404 here like an outsider.
+    **{
+        f"page:coaching:{name}": {"referral_id": records_visible_to}
+        for name in ("profile", "benefits", "job_start_create", "note_create", "referral_end")
+    },
 }
 
 
@@ -162,7 +204,9 @@ FORMAT_SUFFIX = "format"
 
 # The personas of conftest.py, lauri (a nurse who has left network A: leaving must close
 # it at once) and an anonymous visitor.
-PERSONAS = ("alice", "olli", "kaisa", "eero", "ylva", "lauri", "anonymous")
+# tuula is a job coach of the coaching team: network A's client is in her caseload,
+# network B's (coached by her colleague sami) is not.
+PERSONAS = ("alice", "olli", "kaisa", "eero", "ylva", "lauri", "tuula", "anonymous")
 
 
 @dataclass
@@ -255,6 +299,77 @@ def _meeting(network, by, member) -> tuple[NetworkMeeting, MeetingDecision]:
     return meeting, decision
 
 
+def _coaching(*, lauri, bob, kaisa, client_a, client_b, client_waiting, today) -> dict:
+    """IPS job coaching: a team with two coaches, tuula (who coaches network A's client,
+    referred by lauri, who has since left network A: he sees the referral's status,
+    not its record) and sami (network B's client, referred by bob); a referral kaisa
+    has sent to the team for Niko, waiting for a coach (the team's coaches see it, so
+    that one of them can take it);
+    two employers and one that has closed; for each referral an employer contact, a job
+    start and a follow-along note; and the team's fidelity review."""
+    team = OrganizationFactory(
+        name="Oulun IPS-työhönvalmennus", kind=Organization.Kind.SOCIAL_SERVICES
+    )
+    tuula = UserFactory(
+        username="tuula", first_name="Tuula", organization=team, role=User.Role.JOB_COACH
+    )
+    sami = UserFactory(
+        username="sami", first_name="Sami", organization=team, role=User.Role.JOB_COACH
+    )
+    employers = {
+        "a": coaching_services.add_employer(by=tuula, name="Kahvila Kaakao Oy"),
+        "b": coaching_services.add_employer(by=sami, name="Rautakauppa Ruuvi Oy"),
+    }
+    OrganizationFactory(name="Lopettanut Leipomo Oy", kind=Organization.Kind.EMPLOYER, active=False)
+    named = {}
+    for key, client, referrer, coach in (
+        ("a", client_a, lauri, tuula),
+        ("b", client_b, bob, sami),
+    ):
+        referral = coaching_services.refer(
+            by=referrer,
+            client=client,
+            team=team,
+            source=Referral.Source.HEALTH_CARE,
+            referred_on=today - datetime.timedelta(days=30),
+        )
+        coaching_services.take_referral(referral, by=coach)
+        employer = employers[key]
+        person = coaching_services.add_contact_person(employer, by=coach, name="Erkki Esihenkilö")
+        coaching_services.record_employer_contact(
+            referral,
+            by=coach,
+            employer=employer,
+            contact_person=person,
+            kind=EmployerContact.Kind.VISIT,
+            outcome=EmployerContact.Outcome.INTRODUCED_CLIENT,
+            contacted_on=today - datetime.timedelta(days=20),
+        )
+        job = coaching_services.record_job_start(
+            referral,
+            by=coach,
+            employer=employer,
+            started_on=today - datetime.timedelta(days=10),
+            hours_per_week=20,
+        )
+        coaching_services.add_follow_along_note(
+            referral, by=coach, text="Ensimmäinen viikko meni hyvin.", job_start=job
+        )
+        named[f"referral_{key}"] = referral
+    named["referral_waiting"] = coaching_services.refer(
+        by=kaisa,
+        client=client_waiting,
+        team=team,
+        source=Referral.Source.COORDINATOR,
+        referred_on=today - datetime.timedelta(days=2),
+    )
+    named["fidelity_review"] = coaching_services.save_fidelity_review(
+        by=tuula, team=team, reviewed_on=today, scores=dict.fromkeys(range(1, 26), 4)
+    )
+    named["users"] = {"tuula": tuula, "sami": sami}
+    return named
+
+
 def build_world() -> World:
     """Two of everything: what alice (a member of network A, the requester of her
     consultations) may see, and what only bob (a professional of another organisation, in
@@ -273,7 +388,7 @@ def build_world() -> World:
     mine = ConsultationFactory(requester=alice)
     AnonymousConsultationFactory(requester=alice)
     theirs = ConsultationFactory(requester=bob)
-    ClientFactory(first_name="Niko", last_name="Näkymätön")  # only the hub sees
+    niko = ClientFactory(first_name="Niko", last_name="Näkymätön")  # only the hub sees
 
     # Network A around alice's client: alice the responsible worker, and an outside
     # person; network B around bob's client: bob.
@@ -318,6 +433,10 @@ def build_world() -> World:
     meeting_a, _ = _meeting(network_a, kaisa, alice_member)
     meeting_b, _ = _meeting(network_b, kaisa, bob_member)
 
+    # Health checks for the unemployed (IPS issue 8): one for each network's client.
+    for client, by in ((mine.client, alice), (theirs.client, bob)):
+        client_services.offer_health_check(client, by=by, offered_on=today)
+
     # Reminders: alice's own and bob's.
     for user, plan in ((alice, plan_a2), (bob, plan_b)):
         PlanReminder.objects.create(
@@ -329,8 +448,18 @@ def build_world() -> World:
             text="Palvelusuunnitelman arviointi lähestyy",
         )
 
+    coaching = _coaching(
+        lauri=lauri,
+        bob=bob,
+        kaisa=kaisa,
+        client_a=mine.client,
+        client_b=theirs.client,
+        client_waiting=niko,
+        today=today,
+    )
+
     return World(
-        users={**users, "bob": bob, "lauri": lauri},
+        users={**users, "bob": bob, "lauri": lauri, **coaching.pop("users")},
         named={
             "network_a": network_a,
             "network_b": network_b,
@@ -339,5 +468,6 @@ def build_world() -> World:
             "plan_b": plan_b,
             "meeting_a": meeting_a,
             "meeting_b": meeting_b,
+            **coaching,
         },
     )

@@ -5,8 +5,8 @@ route whose URL carries an object id. No route is listed by hand: each one is a 
 its own (the test id is the route's name), asked for every object of the world
 (tests/idor.py) by each persona: alice (a professional, member of network A), olli (a
 professional of another organisation, a member of nothing), kaisa (the hub's coordinator),
-eero (manager), ylva (administrator), lauri (a professional who has left network A) and an
-anonymous visitor.
+eero (manager), ylva (administrator), lauri (a professional who has left network A), tuula
+(a job coach, coaching network A's client) and an anonymous visitor.
 
 For every request the expected answer comes from the access rules in `REGISTRY`
 (tests/idor.py), which names, for each URL argument, the model and the app's
@@ -70,6 +70,10 @@ EXCLUDED = {
 NARROWER_THAN_VISIBLE: dict[str, str] = {
     "page:consultation_confirmation": "the receipt is the requester's own page",
     "page:serviceplans:plan_compare": "version 1 has no earlier version to compare with",
+    # coaching: a coordinator sees every referral but is no job coach; taking a waiting
+    # referral into one's caseload is a job coach's act (tuula reaches both routes).
+    "page:coaching:take": "only a job coach takes a referral into their caseload",
+    "api:coaching-referral-take": "only a job coach takes a referral into their caseload",
 }
 
 

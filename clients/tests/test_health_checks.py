@@ -362,6 +362,30 @@ def test_health_checks_api_access_matrix(client, offered, persona, status, today
         assert HealthCheck.objects.count() == 1
 
 
+@pytest.mark.parametrize("own_client", [True, False])
+def test_api_patch_of_another_clients_check_is_404_for_a_member(
+    client, offered, alice, today, own_client
+):
+    """Regression (found by the IDOR matrix after the merge of health checks, fixed on main
+    in the same way meanwhile): the object check of the client API had its own list of
+    the actions members write, without the health checks, so alice got 403 for every
+    health-check write – and 403, not 404, for a check of another client put under the
+    URL of a client she sees."""
+    other = ConsultationFactory(requester=alice).client
+    theirs = services.offer_health_check(other, by=alice, offered_on=today - DAY)
+    client.force_login(alice)
+    check = offered if own_client else theirs
+    url = reverse("client-health-check", args=[offered.client.uuid, check.uuid])
+    response = client.patch(url, {"status": "declined"}, content_type="application/json")
+    assert response.status_code == (200 if own_client else 404)
+    theirs.refresh_from_db()
+    assert theirs.status == HealthCheck.Status.OFFERED
+    offered.refresh_from_db()
+    assert offered.status == (
+        HealthCheck.Status.DECLINED if own_client else HealthCheck.Status.OFFERED
+    )
+
+
 def test_api_read_is_logged(client, offered, alice):
     client.force_login(alice)
     rows = client.get(_api(offered.client)).json()

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clients.models import AccessLog
 from coaching import services
@@ -161,7 +161,7 @@ def test_record_an_employer_contact(referral, tuula, employer):
 
 
 def test_an_employer_contact_for_a_client_not_in_the_caseload_is_refused(referral, ville, employer):
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         services.record_employer_contact(
             referral, by=ville, employer=employer, kind="phone", outcome="no_vacancy"
         )
@@ -229,7 +229,7 @@ def test_a_job_start_without_a_network_prompts_nobody(referral, tuula, employer)
 
 
 def test_a_job_start_before_the_referral_is_refused(referral, tuula, employer):
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         services.record_job_start(
             referral, by=tuula, employer=employer,
             started_on=referral.referred_on - datetime.timedelta(days=1), hours_per_week=20,

@@ -4,6 +4,7 @@ bad input next to the field, the employer warnings and the fidelity pages."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -181,6 +182,7 @@ def test_a_job_start_through_the_form_shows_the_turning_point(
 def test_the_contact_form_refuses_a_client_not_in_the_caseload(client, referral, ville, employer):
     other = ReferralFactory(coach=ville)
     client.force_login(ville)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertion reads the English
     response = client.post(
         reverse("coaching:contact_create"),
         {"referral": referral.uuid, "employer": employer.uuid, "kind": "phone",
