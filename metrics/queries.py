@@ -482,14 +482,24 @@ class Quarter:
         return f"{self.year} Q{self.number}"
 
 
+# The quarterly table shows at most the last ten years of a longer period: each quarter
+# is a column of one aggregate query (PostgreSQL allows 1,664), and a longer table helps
+# nobody. Found by schemathesis with a period of several centuries.
+MAX_QUARTERS = 40
+
+
 def quarters(filters: Filters) -> list[Quarter]:
-    """The calendar quarters the period touches, the first and last cut to the period."""
+    """The calendar quarters the period touches, the first and last cut to the period;
+    the last `MAX_QUARTERS` of them."""
     result = []
     year, number = filters.start.year, (filters.start.month - 1) // 3 + 1
+    earliest = filters.end.year - MAX_QUARTERS // 4 - 1
+    if year < earliest:  # not a loop over centuries for the quarters that are dropped
+        year, number = earliest, 1
     while True:
         first = datetime.date(year, 3 * number - 2, 1)
         if first > filters.end:
-            return result
+            return result[-MAX_QUARTERS:]
         after = datetime.date(year + (number == 4), 1 if number == 4 else 3 * number + 1, 1)
         last = after - datetime.timedelta(days=1)
         result.append(Quarter(year, number, max(first, filters.start), min(last, filters.end)))

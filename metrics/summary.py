@@ -488,7 +488,8 @@ def _ips_panel(filters: queries.Filters, closures: dict, tables: list) -> dict |
                 "IPS benchmarks: 31 % minimal, 41 % average, 50 % excellent. A client is "
                 "served in a quarter when their referral was taken on by its end and had "
                 "not ended before it began. The first and last quarters are cut to the "
-                "period. The rate is left out when it could reveal a group smaller than "
+                "period; a period over ten years shows its last forty quarters. The rate "
+                "is left out when it could reveal a group smaller than "
                 "five."
             ),
         )

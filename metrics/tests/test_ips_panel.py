@@ -23,6 +23,19 @@ def ips(data, alice):
     return build_ips_dataset(alice)
 
 
+def test_a_long_period_shows_its_last_forty_quarters():
+    """schemathesis asked for four centuries: one column per quarter broke PostgreSQL's
+    limit of 1,664 columns."""
+    period = Filters(start=datetime.date(1700, 2, 1), end=datetime.date(2100, 5, 15))
+    shown = queries.quarters(period)
+    assert len(shown) == queries.MAX_QUARTERS
+    assert (shown[0].label, shown[-1].label) == ("2090 Q3", "2100 Q2")
+    assert (shown[0].start, shown[-1].end) == (datetime.date(2090, 7, 1), period.end)
+    summary = build_summary(period)  # and the dashboard is built, on PostgreSQL too
+    rates = next(t for t in summary["tables"] if t["key"] == "ips_employment")
+    assert len(rates["rows"]) == queries.MAX_QUARTERS
+
+
 def test_quarters_are_cut_to_the_period():
     period = Filters(start=datetime.date(2025, 12, 1), end=datetime.date(2026, 11, 23))
     assert [
