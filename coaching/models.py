@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The 25 items of the IPS Supported Employment Fidelity Scale (Becker, Swanson, Reese,
 # Bond & McLeman, revised 2019), in the scale's order: (number, short name).
@@ -29,7 +30,7 @@ FIDELITY_ITEMS = (
     (10, _("Agency focus on competitive employment")),
     (11, _("Executive team support for supported employment")),
     (12, _("Work incentives planning")),
-    (13, _("Disclosure")),
+    (13, pgettext_lazy("IPS fidelity item", "Disclosure")),
     (14, _("Ongoing, work-based vocational assessment")),
     (15, _("Rapid job search for competitive jobs")),
     (16, _("Individualised job search")),
