@@ -105,9 +105,7 @@ def eero(hub):
 @pytest.fixture
 def coaching_team(db):
     """The IPS job coaching team (an organisation of social services)."""
-    return OrganizationFactory(
-        name="IPS-työhönvalmennus", kind=Organization.Kind.SOCIAL_SERVICES
-    )
+    return OrganizationFactory(name="IPS-työhönvalmennus", kind=Organization.Kind.SOCIAL_SERVICES)
 
 
 @pytest.fixture

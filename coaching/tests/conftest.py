@@ -1,7 +1,7 @@
-"""Personas of job coaching, next to the project's (alice, olli, kaisa, eero, ylva):
-tuula (the project's persona) is the job coach of the client; ville is another job coach of the same team; nina
-is a professional who is an active member of the client's network. alice referred the
-client."""
+"""Personas of job coaching, next to the project's (alice, olli, kaisa, eero, ylva and
+tuula, the job coach of the client, all in /conftest.py): ville is another job coach of
+the same team; nina is a professional who is an active member of the client's network.
+alice referred the client."""
 
 import pytest
 

@@ -211,7 +211,16 @@ def test_no_serious_violations_before_login(page, live_server):
 
 
 def test_no_serious_violations_on_the_pages_of_objects(
-    page, live_server, login_as, settings, tmp_path, alice, kaisa, eero, ylva, tuula,
+    page,
+    live_server,
+    login_as,
+    settings,
+    tmp_path,
+    alice,
+    kaisa,
+    eero,
+    ylva,
+    tuula,
     health_centre,
 ):
     """Every page that takes an object id, for each role that may open it: the others
