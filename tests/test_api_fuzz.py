@@ -111,14 +111,14 @@ def coaching_world(alice, tuula, kaisa):
     KNOWN_IDS.clear()
     KNOWN_IDS.update(
         {
-            "/api/coaching/referrals/{id}/": str(referral.uuid),
-            "/api/coaching/referrals/{id}/take/": str(waiting.uuid),
-            "/api/coaching/referrals/{id}/transition/": str(referral.uuid),
-            "/api/coaching/employer-contacts/{id}/": str(contact.uuid),
-            "/api/coaching/job-starts/{id}/": str(job.uuid),
-            "/api/coaching/job-starts/{id}/end/": str(job.uuid),
-            "/api/coaching/follow-along-notes/{id}/": str(note.uuid),
-            "/api/coaching/fidelity-reviews/{id}/": str(review.uuid),
+            "/api/v1/coaching/referrals/{id}/": str(referral.uuid),
+            "/api/v1/coaching/referrals/{id}/take/": str(waiting.uuid),
+            "/api/v1/coaching/referrals/{id}/transition/": str(referral.uuid),
+            "/api/v1/coaching/employer-contacts/{id}/": str(contact.uuid),
+            "/api/v1/coaching/job-starts/{id}/": str(job.uuid),
+            "/api/v1/coaching/job-starts/{id}/end/": str(job.uuid),
+            "/api/v1/coaching/follow-along-notes/{id}/": str(note.uuid),
+            "/api/v1/coaching/fidelity-reviews/{id}/": str(review.uuid),
         }
     )
     yield
