@@ -302,18 +302,19 @@ class HealthCheckAPIMixin:
         return Response(HealthCheckSerializer(check).data)
 
 
+# The client's actions that professionals who see the client may write (through the
+# action's own access rule): consents, assessments (serviceplans issue) and health checks
+# (IPS issue 8).
+WRITABLE_BY_MEMBERS = ("consents", "assessments", "health_checks", "health_check")
+
+
 class IsCoordinatorToWrite(permissions.BasePermission):
     """Professionals read the clients of their consultations; only the hub's coordinators
     create or change client records through the API."""
 
     def has_permission(self, request, view):
         # serviceplans issue: members record assessments too
-        if request.method in permissions.SAFE_METHODS or view.action in (
-            "consents",
-            "assessments",
-            "health_checks",  # IPS issue (8)
-            "health_check",
-        ):
+        if request.method in permissions.SAFE_METHODS or view.action in WRITABLE_BY_MEMBERS:
             return True
         if getattr(view, "detail", False):
             # A change to one client: the client is looked up first, so that one the
@@ -323,7 +324,9 @@ class IsCoordinatorToWrite(permissions.BasePermission):
         return bool(request.user.is_coordinator)
 
     def has_object_permission(self, request, view, obj):
-        if request.method in permissions.SAFE_METHODS or view.action in ("consents", "assessments"):
+        # The same actions as above: the merge of the IDOR fix (object permission) and the
+        # health checks had left these out, so professionals got 403 on their health checks.
+        if request.method in permissions.SAFE_METHODS or view.action in WRITABLE_BY_MEMBERS:
             return True
         return bool(request.user.is_coordinator)
 
