@@ -2,7 +2,8 @@
 
 alice is a nurse at a health centre who asks the hub for help; olli is a professional of
 another organisation who has nothing to do with alice's clients (the outsider); kaisa is
-the hub's coordinator; eero the manager; ylva the administrator.
+the hub's coordinator; eero the manager; ylva the administrator; tuula is a job coach
+(IPS) of the job coaching team, a professional like alice.
 """
 
 import os
@@ -99,6 +100,23 @@ def kaisa(hub):
 @pytest.fixture
 def eero(hub):
     return UserFactory(username="eero", first_name="Eero", organization=hub, role=User.Role.MANAGER)
+
+
+@pytest.fixture
+def coaching_team(db):
+    """The IPS job coaching team (an organisation of social services)."""
+    return OrganizationFactory(name="IPS-työhönvalmennus", kind=Organization.Kind.SOCIAL_SERVICES)
+
+
+@pytest.fixture
+def tuula(coaching_team):
+    return UserFactory(
+        username="tuula",
+        first_name="Tuula",
+        organization=coaching_team,
+        role=User.Role.JOB_COACH,
+        title="työhönvalmentaja",
+    )
 
 
 @pytest.fixture

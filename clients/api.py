@@ -33,6 +33,11 @@ def as_drf_error(error: DjangoValidationError) -> ValidationError:
 class ClientListSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
     personal_identity_code = serializers.CharField(source="masked_identity_code", read_only=True)
+    # Blank when not known: declared, because a read-only model field loses allow_blank
+    # and the schema would not allow "" (schemathesis found it).
+    life_situation = serializers.ChoiceField(
+        choices=Client.LifeSituation.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Client

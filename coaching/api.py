@@ -130,6 +130,11 @@ class ReferralSerializer(serializers.ModelSerializer):
     referred_by = serializers.StringRelatedField(allow_null=True)
     plan_action = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
     consultation = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
+    # Blank until the coaching ends: declared, because a read-only model field loses
+    # allow_blank and the schema would then not allow "" (schemathesis found it).
+    end_reason = serializers.ChoiceField(
+        choices=Referral.EndReason.choices, allow_blank=True, read_only=True
+    )
     record_visible = serializers.SerializerMethodField()
     benefits_counselling_on = serializers.SerializerMethodField()
     last_employer_contact_on = serializers.SerializerMethodField()
@@ -481,6 +486,10 @@ class JobStartSerializer(serializers.ModelSerializer):
     referral = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     client = ClientNameSerializer(source="referral.client", read_only=True)
     employer = NamedOrganizationSerializer(read_only=True)
+    # Blank while the job goes on (see ReferralSerializer.end_reason).
+    end_reason = serializers.ChoiceField(
+        choices=JobStart.EndReason.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = JobStart

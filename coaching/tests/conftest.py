@@ -1,14 +1,14 @@
-"""Personas of job coaching, next to the project's (alice, olli, kaisa, eero, ylva):
-tuula is the job coach of the client; ville is another job coach of the same team; nina
-is a professional who is an active member of the client's network. alice referred the
-client."""
+"""Personas of job coaching, next to the project's (alice, olli, kaisa, eero, ylva and
+tuula, the job coach of the client, all in /conftest.py): ville is another job coach of
+the same team; nina is a professional who is an active member of the client's network.
+alice referred the client."""
 
 import pytest
 
 from clients.tests.factories import ClientFactory
 from coaching import services
 from coaching.models import Referral
-from coaching.tests.factories import CoachFactory, EmployerFactory, TeamFactory
+from coaching.tests.factories import CoachFactory, EmployerFactory
 from coordination.models import Organization
 from coordination.tests.factories import OrganizationFactory, UserFactory
 from networks import services as network_services
@@ -17,13 +17,9 @@ from networks.tests.factories import network_consent
 
 
 @pytest.fixture
-def team(db):
-    return TeamFactory(name="IPS-työhönvalmennus")
-
-
-@pytest.fixture
-def tuula(team):
-    return CoachFactory(username="tuula", first_name="Tuula", organization=team)
+def team(coaching_team):
+    """The team of tuula (the project's job-coach persona, /conftest.py)."""
+    return coaching_team
 
 
 @pytest.fixture

@@ -278,3 +278,27 @@ def test_a_waiting_referral_is_listed_for_the_team(api, waiting, ville):
     ids = [row["id"] for row in _as(api, ville).get(REFERRALS).json()["results"]]
     assert str(waiting.uuid) in ids
     assert str(other_team.uuid) not in ids
+
+
+def test_an_open_referral_and_an_ongoing_job_answer_within_the_schema(
+    api, referral, tuula, employer
+):
+    """Regression (schemathesis): the end reason of an open referral and of an ongoing job
+    is "", which the schema's enum did not allow."""
+    import jsonschema
+    from drf_spectacular.generators import SchemaGenerator
+
+    services.record_job_start(
+        referral,
+        by=tuula,
+        employer=employer,
+        started_on=timezone.localdate(),
+        hours_per_week="10",
+    )
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]
+    for url, name in ((REFERRALS, "Referral"), (JOBS, "JobStart")):
+        row = _as(api, tuula).get(url).json()["results"][0]
+        assert row["end_reason"] == ""
+        # (OpenAPI's "nullable" is not JSON Schema: the property alone is validated.)
+        field = components["schemas"][name]["properties"]["end_reason"]
+        jsonschema.validate(row["end_reason"], {**field, "components": components})

@@ -18,7 +18,8 @@
       }
       var rows = table.querySelectorAll(".fidelity-row");
       var points = Array.prototype.map.call(rows, function (row) {
-        return { x: row.dataset.date, y: Number(row.dataset.total) };
+        // The date as the table shows it (in the page's language), not ISO.
+        return { x: row.dataset.label || row.dataset.date, y: Number(row.dataset.total) };
       });
       new window.Chart(canvas, {
         type: "line",
@@ -36,7 +37,8 @@
         options: {
           animation: false,
           maintainAspectRatio: false,
-          scales: { y: { min: 25, max: 125 } },
+          // Ticks every 25 points: 25, 50, 75, 100, 125 (the scale's range).
+          scales: { y: { min: 25, max: 125, ticks: { stepSize: 25 } } },
           plugins: { legend: { display: false } },
         },
       });

@@ -23,7 +23,7 @@ ROUTES = Path("var/axe-object-routes.json")
 NOT_HTML = {"two_factor_qr", "logout", "set_language"}
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 SERIOUS = ("serious", "critical")
-ROLES = ["alice", "kaisa", "eero", "ylva"]
+ROLES = ["alice", "kaisa", "eero", "ylva", "tuula"]
 
 STRUCTURE_JS = """() => ({
   lang: document.documentElement.lang,
@@ -211,19 +211,29 @@ def test_no_serious_violations_before_login(page, live_server):
 
 
 def test_no_serious_violations_on_the_pages_of_objects(
-    page, live_server, login_as, settings, tmp_path, alice, kaisa, eero, ylva, health_centre
+    page,
+    live_server,
+    login_as,
+    settings,
+    tmp_path,
+    alice,
+    kaisa,
+    eero,
+    ylva,
+    tuula,
+    health_centre,
 ):
     """Every page that takes an object id, for each role that may open it: the others
     get 404 and are passed over, as are POST-only routes (405), redirects, files and
     htmx fragments. Every such route must be a page for some role or plainly not a
     page: one that answers 404 to everybody means the world lacks what it needs."""
     settings.MEDIA_ROOT = tmp_path
-    world = build_world(alice=alice, kaisa=kaisa, health_centre=health_centre)
+    world = build_world(alice=alice, kaisa=kaisa, health_centre=health_centre, tuula=tuula)
     pages = object_pages(world)
     axe = Axe()
     seen = {route: set() for route, _key, _url in pages}
     checked = {}
-    for persona in (alice, kaisa, eero, ylva):
+    for persona in (alice, kaisa, eero, ylva, tuula):
         page.context.clear_cookies()
         login_as(persona)
         report = {}

@@ -2,7 +2,11 @@
 alice's answered consultation about Matti (with feedback), his consents and work-ability
 assessments, kaisa's network around him with members, a meeting to come and one held with
 decisions, and a service plan with goals, actions, an agreed version, a review and the
-draft that followed it, its PDF and a reminder.
+draft that followed it, its PDF and a reminder; health checks for the unemployed offered
+to Matti (one done); and IPS job coaching: alice's referral of Matti taken by tuula, the
+team's job coach, with a vocational profile, benefits counselling, contacts with an
+employer (with a contact person), a job start and a follow-along note, another client's
+referral waiting for a coach, and two fidelity reviews of the team (a trend).
 
 `build_world` answers with the value of every URL argument by its name (`client_id`,
 `plan_id`, ...): a new route whose argument is not here makes the accessibility test fail
@@ -15,6 +19,8 @@ from django.utils import timezone
 from clients import services as client_services
 from clients.models import Consent
 from clients.tests.factories import ClientFactory, ConsentFactory
+from coaching import services as coaching_services
+from coaching.models import FIDELITY_ITEMS, EmployerContact, Referral
 from coordination import services as consultation_services
 from coordination.models import Organization
 from coordination.tests.factories import ConsultationFactory, OrganizationFactory, UserFactory
@@ -25,7 +31,7 @@ from serviceplans import services as plan_services
 from serviceplans.models import PlanAction, PlanGoal, PlanReminder
 
 
-def build_world(*, alice, kaisa, health_centre) -> dict:
+def build_world(*, alice, kaisa, health_centre, tuula=None) -> dict:
     today = timezone.localdate()
     te_office = OrganizationFactory(name="Oulun työllisyysalue", kind=Organization.Kind.TE_OFFICE)
     teemu = UserFactory(
@@ -175,6 +181,26 @@ def build_world(*, alice, kaisa, health_centre) -> dict:
         description="Nuori aikuinen, ei koulutusta eikä työtä. Mistä aloittaa?",
     )
 
+    # Health checks for the unemployed: one offered, one done.
+    offered = client_services.offer_health_check(
+        matti, by=alice, organization=health_centre, notes="Tarjottu vastaanotolla."
+    )
+    done = client_services.offer_health_check(
+        matti,
+        by=alice,
+        organization=health_centre,
+        offered_on=today - datetime.timedelta(days=40),
+    )
+    client_services.record_health_check_done(
+        done,
+        by=alice,
+        done_on=today - datetime.timedelta(days=30),
+        done_by=alice,
+        led_to_further_assessment=False,
+    )
+
+    coaching = _coaching(today, alice=alice, kaisa=kaisa, tuula=tuula, matti=matti)
+
     # A value, or {label: value} when the page is worth seeing in more than one state.
     return {
         "consultation_id": {"answered": consultation.uuid, "waiting": waiting.uuid},
@@ -189,4 +215,107 @@ def build_world(*, alice, kaisa, health_centre) -> dict:
         "action_id": action.uuid,
         "decision_id": decision.uuid,
         "reminder_id": reminder.pk,
+        "check_id": {"offered": offered.uuid, "done": done.uuid},
+        **coaching,
+    }
+
+
+def _coaching(today, *, alice, kaisa, tuula, matti) -> dict:
+    """tuula's coaching of Matti (referred by alice), an employer, a waiting referral and
+    the team's fidelity reviews. Without tuula, a job coach of the team is made."""
+    days = datetime.timedelta
+    if tuula is None:
+        team = Organization.objects.create(
+            name="IPS-työhönvalmennus", kind=Organization.Kind.SOCIAL_SERVICES
+        )
+        tuula = UserFactory(
+            username="tuula", first_name="Tuula", organization=team, role="job_coach"
+        )
+    team = tuula.organization
+    referral = coaching_services.refer(
+        by=alice,
+        client=matti,
+        team=team,
+        source=Referral.Source.HEALTH_CARE,
+        notes="Matti haluaa töihin kahvilaan.",
+        referred_on=today - days(60),
+    )
+    coaching_services.take_referral(referral, by=tuula)
+    coaching_services.save_vocational_profile(
+        referral,
+        by=tuula,
+        agreed_with_client_on=today - days(50),
+        preferences="Asiakaspalvelu, kahvila- tai ravintola-ala, aamuvuorot.",
+        strengths="Sosiaalinen, täsmällinen, barista-kurssi.",
+        restrictions="Ei raskaita nostoja.",
+        disclosure="Terveydentilasta saa kertoa työnantajalle.",
+    )
+    coaching_services.record_benefits_counselling(
+        referral,
+        by=tuula,
+        done_on=today - days(45),
+        notes="Soviteltu työttömyysetuus, asumistuki tarkistetaan.",
+    )
+    employer = coaching_services.add_employer(
+        by=tuula, name="Kahvila Kulma Oy", municipality="Oulu"
+    )
+    person = coaching_services.add_contact_person(
+        employer,
+        by=tuula,
+        name="Kalle Kulma",
+        title="ravintolapäällikkö",
+        phone="040 123 4567",
+        email="kalle@example.com",
+    )
+    for days_ago, kind, outcome in (
+        (40, EmployerContact.Kind.PHONE, EmployerContact.Outcome.FOLLOW_UP_AGREED),
+        (30, EmployerContact.Kind.VISIT, EmployerContact.Outcome.INTERVIEW_AGREED),
+    ):
+        coaching_services.record_employer_contact(
+            referral,
+            by=tuula,
+            employer=employer,
+            contact_person=person,
+            kind=kind,
+            outcome=outcome,
+            contacted_on=today - days(days_ago),
+            hidden_job=True,
+            notes="Aamuvuoro vapautumassa.",
+        )
+    job = coaching_services.record_job_start(
+        referral,
+        by=tuula,
+        employer=employer,
+        started_on=today - days(20),
+        hours_per_week="20",
+        job_title="Kahvilatyöntekijä",
+        modifications="Aamuvuorot, tauko puolen päivän aikaan.",
+    )
+    coaching_services.add_follow_along_note(
+        referral,
+        by=tuula,
+        job_start=job,
+        text="Ensimmäiset viikot sujuneet hyvin; esihenkilö tyytyväinen.",
+        written_on=today - days(5),
+    )
+    # Another client, referred by the hub, still waiting for a coach of the team.
+    sanna = ClientFactory(first_name="Sanna", last_name="Esimerkki")
+    waiting = coaching_services.refer(
+        by=kaisa, client=sanna, team=team, source=Referral.Source.COORDINATOR
+    )
+    reviews = [
+        coaching_services.save_fidelity_review(
+            by=tuula,
+            team=team,
+            reviewed_on=today - days(days_ago),
+            scores={number: min(5, base + number % 3) for number, _label in FIDELITY_ITEMS},
+            notes="Tiimin itsearvio.",
+        )
+        for days_ago, base in ((370, 2), (180, 3), (10, 3))
+    ]
+    return {
+        "referral_id": {"follow-along": referral.uuid, "waiting": waiting.uuid},
+        "employer_id": employer.uuid,
+        "job_start_id": job.uuid,
+        "review_id": reviews[-1].uuid,
     }
