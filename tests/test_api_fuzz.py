@@ -137,7 +137,7 @@ def api_tokens(request, monkeypatch, coaching_world):
 
 @schema.parametrize()
 @settings(
-    max_examples=6,
+    max_examples=4,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
