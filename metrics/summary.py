@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from coordination.models import ConsultationRequest, Organization
 from metrics import queries
@@ -378,7 +378,12 @@ def build_summary(filters: queries.Filters) -> dict:
 # --- IPS job coaching and health checks (issue 8) ------------------------------------
 
 # The IPS benchmarks of the quarterly competitive-employment rate (per cent).
-IPS_BENCHMARKS = ((50, _lazy("excellent")), (41, _lazy("average")), (31, _lazy("minimal")))
+# gettext_lazy by its own name: makemessages does not know an alias.
+IPS_BENCHMARKS = (
+    (50, gettext_lazy("excellent")),
+    (41, gettext_lazy("average")),
+    (31, gettext_lazy("minimal")),
+)
 
 
 def _share(part: int, whole: int):
