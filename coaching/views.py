@@ -2,6 +2,8 @@
 client's data writes the access log (clients.audit)."""
 
 import datetime
+from contextlib import contextmanager
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -89,6 +91,22 @@ def _apply_errors(error: ValidationError, form, mapping: dict | None = None) -> 
         target = field if field in form.fields else None
         for message in field_messages:
             form.add_error(target, message)
+
+
+@contextmanager
+def _errors_onto(form):
+    """`with _errors_onto(form) as saved:` around one service call: a refusal goes onto
+    the form as a whole, the service's field errors next to their fields, and `saved.ok`
+    says whether the call went through."""
+    saved = SimpleNamespace(ok=False)
+    try:
+        yield saved
+    except services.InvalidTransition as refusal:
+        form.add_error(None, str(refusal))
+    except ValidationError as invalid:
+        _apply_errors(invalid, form)
+    else:
+        saved.ok = True
 
 
 def _last_contact():
@@ -210,7 +228,7 @@ def refer(request):
     )
     open_referral = client.coaching_referrals.exclude(status=Referral.Status.ENDED).first()
     if request.method == "POST" and form.is_valid():
-        try:
+        with _errors_onto(form) as saved:
             referral = services.refer(
                 by=user,
                 client=client,
@@ -220,11 +238,7 @@ def refer(request):
                 consultation=consultation,
                 notes=form.cleaned_data["notes"],
             )
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The client has been referred to job coaching."))
             return redirect("coaching:referral_detail", referral.uuid)
     log_client_access(request, client, action=AccessLog.Action.VIEW, kind="coaching_referral")
@@ -361,13 +375,9 @@ def profile_edit(request, referral_id):
         }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _errors_onto(form) as saved:
             services.save_vocational_profile(referral, by=request.user, **form.cleaned_data)
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The vocational profile has been saved."))
             return redirect("coaching:referral_detail", referral.uuid)
     return _form_page(
@@ -391,18 +401,14 @@ def benefits(request, referral_id):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with _errors_onto(form) as saved:
             services.record_benefits_counselling(
                 referral,
                 by=request.user,
                 done_on=form.cleaned_data["benefits_counselling_on"],
                 notes=form.cleaned_data["benefits_counselling_notes"],
             )
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The benefits counselling has been recorded."))
             return redirect("coaching:referral_detail", referral.uuid)
     return _form_page(
@@ -446,7 +452,7 @@ def contact_create(request):
     if request.method == "POST" and form.is_valid():
         referral = form.cleaned_data["referral"]
         employer = form.cleaned_data["employer"]
-        try:
+        with _errors_onto(form) as saved:
             services.record_employer_contact(
                 referral,
                 by=user,
@@ -458,11 +464,7 @@ def contact_create(request):
                 hidden_job=form.cleaned_data["hidden_job"],
                 notes=form.cleaned_data["notes"],
             )
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The employer contact has been recorded."))
             return redirect("coaching:referral_detail", referral.uuid)
     # The client choices show the names of the user's clients: a list read.
@@ -521,13 +523,9 @@ def job_start_create(request, referral_id):
     referral = _writable(request, referral_id)
     form = JobStartForm(request.POST or None, employers=employers_visible_to(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
+        with _errors_onto(form) as saved:
             job = services.record_job_start(referral, by=request.user, **form.cleaned_data)
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(
                 request,
                 _(
@@ -556,13 +554,9 @@ def job_end(request, job_start_id):
         raise Http404
     form = JobEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with _errors_onto(form) as saved:
             services.end_job(job, by=request.user, **form.cleaned_data)
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The end of the job has been recorded."))
             return redirect("coaching:referral_detail", referral.uuid)
     return _form_page(
@@ -581,13 +575,9 @@ def note_create(request, referral_id):
     referral = _writable(request, referral_id)
     form = FollowAlongNoteForm(request.POST or None, referral=referral)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _errors_onto(form) as saved:
             services.add_follow_along_note(referral, by=request.user, **form.cleaned_data)
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The follow-along note has been saved."))
             return redirect("coaching:referral_detail", referral.uuid)
     return _form_page(
@@ -607,18 +597,14 @@ def referral_end(request, referral_id):
         raise Http404
     form = EndReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _errors_onto(form) as saved:
             services.end_referral(
                 referral,
                 by=request.user,
                 reason=form.cleaned_data["end_reason"],
                 ended_on=form.cleaned_data["ended_on"],
             )
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The job coaching has ended."))
             return redirect("coaching:referral_detail", referral.uuid)
     return _form_page(
@@ -641,13 +627,9 @@ def employer_list(request):
     user = request.user
     form = EmployerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _errors_onto(form) as saved:
             employer = services.add_employer(by=user, **form.cleaned_data)
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The employer has been added."))
             return redirect("coaching:employer_detail", employer.uuid)
     today = timezone.localdate()
@@ -681,13 +663,9 @@ def employer_detail(request, employer_id):
     employer = access_employer(user, employer_id)
     person_form = ContactPersonForm(request.POST or None)
     if request.method == "POST" and person_form.is_valid():
-        try:
+        with _errors_onto(person_form) as saved:
             services.add_contact_person(employer, by=user, **person_form.cleaned_data)
-        except services.InvalidTransition as refusal:
-            person_form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, person_form)
-        else:
+        if saved.ok:
             messages.success(request, _("The contact person has been added."))
             return redirect("coaching:employer_detail", employer.uuid)
     history = list(
@@ -781,7 +759,7 @@ def fidelity_create(request):
     initial = {"team": teams.first().uuid} if teams.count() == 1 else {}
     form = FidelityReviewForm(request.POST or None, teams=teams, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with _errors_onto(form) as saved:
             review = services.save_fidelity_review(
                 by=user,
                 team=form.cleaned_data["team"],
@@ -789,11 +767,7 @@ def fidelity_create(request):
                 scores=form.scores(),
                 notes=form.cleaned_data["notes"],
             )
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(
                 request,
                 _("The fidelity review has been saved: %(total)d/125, %(band)s.")
