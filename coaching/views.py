@@ -2,8 +2,6 @@
 client's data writes the access log (clients.audit)."""
 
 import datetime
-from contextlib import contextmanager
-from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -61,6 +59,7 @@ from coaching.models import (
     VocationalProfile,
 )
 from coordination.access import access_consultation, can_see_client_of, role_required
+from coordination.formerrors import errors_onto
 from coordination.models import User
 
 # Who reaches the referral pages at all; the access rules decide the rest (404).
@@ -81,32 +80,6 @@ def _log(request, referral, action=AccessLog.Action.VIEW, kind="coaching_referra
         kind=kind,
         basis=referral_basis(request.user, referral),
     )
-
-
-def _apply_errors(error: ValidationError, form, mapping: dict | None = None) -> None:
-    """Put a service's field errors next to the form's fields."""
-    mapping = mapping or {}
-    for field, field_messages in error.message_dict.items():
-        field = mapping.get(field, field)
-        target = field if field in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
-
-
-@contextmanager
-def _errors_onto(form):
-    """`with _errors_onto(form) as saved:` around one service call: a refusal goes onto
-    the form as a whole, the service's field errors next to their fields, and `saved.ok`
-    says whether the call went through."""
-    saved = SimpleNamespace(ok=False)
-    try:
-        yield saved
-    except services.InvalidTransition as refusal:
-        form.add_error(None, str(refusal))
-    except ValidationError as invalid:
-        _apply_errors(invalid, form)
-    else:
-        saved.ok = True
 
 
 def _last_contact():
@@ -228,7 +201,7 @@ def refer(request):
     )
     open_referral = client.coaching_referrals.exclude(status=Referral.Status.ENDED).first()
     if request.method == "POST" and form.is_valid():
-        with _errors_onto(form) as saved:
+        with errors_onto(form) as saved:
             referral = services.refer(
                 by=user,
                 client=client,
@@ -375,7 +348,7 @@ def profile_edit(request, referral_id):
         }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with _errors_onto(form) as saved:
+        with errors_onto(form) as saved:
             services.save_vocational_profile(referral, by=request.user, **form.cleaned_data)
         if saved.ok:
             messages.success(request, _("The vocational profile has been saved."))
@@ -401,7 +374,7 @@ def benefits(request, referral_id):
         },
     )
     if request.method == "POST" and form.is_valid():
-        with _errors_onto(form) as saved:
+        with errors_onto(form) as saved:
             services.record_benefits_counselling(
                 referral,
                 by=request.user,
@@ -452,7 +425,7 @@ def contact_create(request):
     if request.method == "POST" and form.is_valid():
         referral = form.cleaned_data["referral"]
         employer = form.cleaned_data["employer"]
-        with _errors_onto(form) as saved:
+        with errors_onto(form) as saved:
             services.record_employer_contact(
                 referral,
                 by=user,
@@ -523,7 +496,7 @@ def job_start_create(request, referral_id):
     referral = _writable(request, referral_id)
     form = JobStartForm(request.POST or None, employers=employers_visible_to(request.user))
     if request.method == "POST" and form.is_valid():
-        with _errors_onto(form) as saved:
+        with errors_onto(form) as saved:
             job = services.record_job_start(referral, by=request.user, **form.cleaned_data)
         if saved.ok:
             messages.success(
@@ -554,7 +527,7 @@ def job_end(request, job_start_id):
         raise Http404
     form = JobEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        with _errors_onto(form) as saved:
+        with errors_onto(form) as saved:
             services.end_job(job, by=request.user, **form.cleaned_data)
         if saved.ok:
             messages.success(request, _("The end of the job has been recorded."))
@@ -575,7 +548,7 @@ def note_create(request, referral_id):
     referral = _writable(request, referral_id)
     form = FollowAlongNoteForm(request.POST or None, referral=referral)
     if request.method == "POST" and form.is_valid():
-        with _errors_onto(form) as saved:
+        with errors_onto(form) as saved:
             services.add_follow_along_note(referral, by=request.user, **form.cleaned_data)
         if saved.ok:
             messages.success(request, _("The follow-along note has been saved."))
@@ -597,7 +570,7 @@ def referral_end(request, referral_id):
         raise Http404
     form = EndReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with _errors_onto(form) as saved:
+        with errors_onto(form) as saved:
             services.end_referral(
                 referral,
                 by=request.user,
@@ -627,7 +600,7 @@ def employer_list(request):
     user = request.user
     form = EmployerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with _errors_onto(form) as saved:
+        with errors_onto(form) as saved:
             employer = services.add_employer(by=user, **form.cleaned_data)
         if saved.ok:
             messages.success(request, _("The employer has been added."))
@@ -663,7 +636,7 @@ def employer_detail(request, employer_id):
     employer = access_employer(user, employer_id)
     person_form = ContactPersonForm(request.POST or None)
     if request.method == "POST" and person_form.is_valid():
-        with _errors_onto(person_form) as saved:
+        with errors_onto(person_form) as saved:
             services.add_contact_person(employer, by=user, **person_form.cleaned_data)
         if saved.ok:
             messages.success(request, _("The contact person has been added."))
@@ -759,7 +732,7 @@ def fidelity_create(request):
     initial = {"team": teams.first().uuid} if teams.count() == 1 else {}
     form = FidelityReviewForm(request.POST or None, teams=teams, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with _errors_onto(form) as saved:
+        with errors_onto(form) as saved:
             review = services.save_fidelity_review(
                 by=user,
                 team=form.cleaned_data["team"],

@@ -14,6 +14,7 @@ from clients.access import access_client
 from clients.audit import log_client_access
 from clients.models import AccessLog
 from coordination.access import access_consultation, role_required
+from coordination.formerrors import apply_errors, errors_onto
 from coordination.models import User
 from networks import services
 from networks.access import (
@@ -43,16 +44,6 @@ MEMBERS = (User.Role.PROFESSIONAL, User.Role.JOB_COACH, User.Role.COORDINATOR)
 
 def _log(request, client, action=AccessLog.Action.VIEW, kind="network"):
     log_client_access(request, client, action=action, kind=kind, basis=network_basis(request.user))
-
-
-def _apply_errors(error: ValidationError, form, mapping: dict | None = None) -> None:
-    """Put a service's field errors next to the form's fields."""
-    mapping = mapping or {}
-    for field, field_messages in error.message_dict.items():
-        field = mapping.get(field, field)
-        target = field if field in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
 
 
 def upcoming_meetings():
@@ -131,7 +122,7 @@ def network_create(request):
         except services.InvalidTransition as refusal:
             error = str(refusal)
         except ValidationError as invalid:
-            _apply_errors(invalid, form)
+            apply_errors(invalid, form)
         else:
             _log(request, client, action=AccessLog.Action.CREATE)
             messages.success(request, _("The client network has been formed. Add its members."))
@@ -253,7 +244,7 @@ def member_add_professional(request, network_id):
         except services.InvalidTransition as refusal:
             form.add_error(None, str(refusal))
         except ValidationError as invalid:
-            _apply_errors(invalid, form)
+            apply_errors(invalid, form)
         else:
             messages.success(
                 request, _("%(name)s has been added to the network.") % {"name": member}
@@ -269,13 +260,9 @@ def member_add_outside(request, network_id):
     _require_manager(request, network)
     form = OutsideMemberForm(request.POST, prefix="out")
     if form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             member = services.add_network_member(network, by=request.user, **form.cleaned_data)
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(
                 request, _("%(name)s has been added to the network.") % {"name": member}
             )
@@ -310,7 +297,7 @@ def consent_extend(request, network_id):
     form = NetworkConsentForm(request.POST, required=True, prefix="consent")
     if form.is_valid():
         data = form.consent()
-        try:
+        with errors_onto(form) as saved:
             services.extend_network_consent(
                 network,
                 by=request.user,
@@ -318,11 +305,7 @@ def consent_extend(request, network_id):
                 organizations=data["organizations"],
                 valid_until=data["valid_until"],
             )
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The client's network consent has been recorded."))
             return redirect("networks:network_detail", network.uuid)
     return _rerender(request, network, consent_form=form)
@@ -335,13 +318,9 @@ def network_close(request, network_id):
     _require_manager(request, network)
     form = CloseNetworkForm(request.POST, prefix="close")
     if form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             services.close_network(network, by=request.user, **form.cleaned_data)
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The client network has been closed."))
             return redirect("networks:network_detail", network.uuid)
     return _rerender(request, network, close_form=form)
@@ -362,7 +341,7 @@ def meeting_create(request, network_id):
         except services.InvalidTransition as refusal:
             form.add_error(None, str(refusal))
         except ValidationError as invalid:
-            _apply_errors(invalid, form, form.service_errors())
+            apply_errors(invalid, form, form.service_errors())
         else:
             messages.success(
                 request, _("The meeting has been scheduled and the invitations are being sent.")
@@ -394,7 +373,7 @@ def meeting_edit(request, meeting_id):
         except services.InvalidTransition as refusal:
             form.add_error(None, str(refusal))
         except ValidationError as invalid:
-            _apply_errors(invalid, form, form.service_errors())
+            apply_errors(invalid, form, form.service_errors())
         else:
             messages.success(request, _("The meeting has been updated."))
             return redirect("networks:meeting_detail", meeting.uuid)
@@ -461,7 +440,7 @@ def meeting_minutes(request, meeting_id):
         request.POST, prefix="decisions", form_kwargs={"meeting": meeting}
     )
     if form.is_valid() and decision_forms.is_valid():
-        try:
+        with errors_onto(form) as saved:
             services.record_meeting_minutes(
                 meeting,
                 by=request.user,
@@ -470,11 +449,7 @@ def meeting_minutes(request, meeting_id):
                 minutes=form.cleaned_data["minutes"],
                 decisions=[d.cleaned_data for d in decision_forms if d.cleaned_data],
             )
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The minutes have been saved."))
             return redirect("networks:meeting_detail", meeting.uuid)
     _log(request, network.client, kind="network_meeting")

@@ -1,0 +1,36 @@
+"""A service's refusals and field errors, put back onto the form that asked for the change:
+the views of every app use these so that bad input always ends next to its field."""
+
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+from django.core.exceptions import ValidationError
+
+from coordination.services import InvalidTransition
+
+
+def apply_errors(error: ValidationError, form, mapping: dict | None = None) -> None:
+    """Put a service's field errors next to the form's fields (`mapping`: a service's
+    argument name → the form's field name); errors of no field go on the form as a whole."""
+    mapping = mapping or {}
+    for field, field_messages in error.message_dict.items():
+        field = mapping.get(field, field)
+        target = field if field in form.fields else None
+        for message in field_messages:
+            form.add_error(target, message)
+
+
+@contextmanager
+def errors_onto(form):
+    """`with errors_onto(form) as saved:` around one service call: a refusal
+    (`InvalidTransition`) goes onto the form as a whole, the service's field errors next
+    to their fields, and `saved.ok` says whether the call went through."""
+    saved = SimpleNamespace(ok=False)
+    try:
+        yield saved
+    except InvalidTransition as refusal:
+        form.add_error(None, str(refusal))
+    except ValidationError as invalid:
+        apply_errors(invalid, form)
+    else:
+        saved.ok = True
