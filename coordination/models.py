@@ -412,3 +412,52 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.consultation}"
+
+
+class SecurityEvent(models.Model):
+    """A change to how a person signs in or what they may do: their second factor, their
+    role, organisation, rights or activity, and the integration credentials programs use.
+    Administrators read these; rows are only ever added."""
+
+    class Kind(models.TextChoices):
+        SECOND_FACTOR_ADDED = "2fa_added", _("Authenticator added")
+        SECOND_FACTOR_REPLACED = "2fa_replaced", _("Authenticator replaced")
+        SECOND_FACTOR_REMOVED = "2fa_removed", _("Two-factor login turned off")
+        RECOVERY_CODES_CREATED = "recovery_codes", _("New recovery codes made")
+        RECOVERY_CODE_USED = "recovery_used", _("Recovery code used to sign in")
+        PASSWORD_CHANGED = "password", _("Password changed")
+        USER_CREATED = "user_created", _("User account created")
+        USER_CHANGED = "user_changed", _("Role, organisation, rights or activity changed")
+        CREDENTIAL_CREATED = "cred_created", _("Integration credential created")
+        CREDENTIAL_REVOKED = "cred_revoked", _("Integration credential revoked")
+
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="security_events",
+        null=True,
+        blank=True,
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        related_name="security_events_made",
+        null=True,
+        blank=True,
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    # What changed, as {"field": [before, after]}, or the credential's name and scope.
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        indexes = [models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user}"
