@@ -8,10 +8,11 @@ from rest_framework.response import Response
 
 from clients.access import access_bases
 from clients.models import AccessLog, Client
+from coordination.ratelimit import client_address
 
 
 def _address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request) or None
 
 
 def log_client_access(

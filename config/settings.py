@@ -6,6 +6,7 @@ DEBUG=false, and must then give a real SECRET_KEY (or SECRET_KEY_FILE), DATABASE
 REDIS_URL and ALLOWED_HOSTS; the process refuses to start on the development key.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -73,6 +74,17 @@ if not DEBUG and (
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies (addresses or networks, e.g. "10.0.0.2,172.16.0.0/12") whose
+# X-Forwarded-For is believed: the client's address for the login lockout, the rate limits
+# and the access log. Empty: REMOTE_ADDR is the client, and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from None
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -198,7 +210,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "coordination.views.locked_out"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The same client address as the rate limits and the access log (see TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "coordination.ratelimit.client_address"
 AXES_VERBOSE = False
 # Login attempts from one address across all usernames (a hospital's NAT can hide many
 # workers behind one address, so this is generous).
@@ -285,8 +298,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
     # Per user and per address; a throttled request gets 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "coordination.ratelimit.AnonRateThrottle",
+        "coordination.ratelimit.UserRateThrottle",
         "coordination.ratelimit.AddressRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {

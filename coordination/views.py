@@ -60,6 +60,10 @@ class LoginView(auth_views.LoginView):
             return render(request, "registration/login.html", context, status=429)
         return super().post(request, *args, **kwargs)
 
+    def form_invalid(self, form):
+        ratelimit.count_failed_login(self.request)
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # The language a user last chose follows them from one login to the next.

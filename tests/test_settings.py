@@ -85,3 +85,11 @@ def test_embedded_default_is_sqlite_with_eager_tasks():
         [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True
     )
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True"], result.stderr
+
+
+def test_trusted_proxies_are_addresses_or_networks():
+    env = {**PRODUCTION_ENV, "TRUSTED_PROXIES": "10.0.0.2, 172.16.0.0/12, fd00::/8"}
+    assert manage("check", "--deploy", "--fail-level", "WARNING", env=env).returncode == 0
+    result = manage("check", env={**PRODUCTION_ENV, "TRUSTED_PROXIES": "10.0.0.2,proxy.local"})
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES" in result.stderr and "proxy.local" in result.stderr
