@@ -1,0 +1,287 @@
+"""The user admin: only a superuser grants staff, superuser or permissions; nobody changes
+their own role or rights; every change of role, organisation, rights or activity lands in
+the security log, which administrators read but nobody edits."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.forms import MultiWidget
+from django.urls import reverse
+
+from coordination.models import SecurityEvent, User
+from coordination.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+RIGHTS_FIELDS = ["is_superuser", "is_staff", "groups", "user_permissions"]
+
+
+@pytest.fixture
+def root(hub):
+    return UserFactory(
+        username="root",
+        organization=hub,
+        is_staff=True,
+        is_superuser=True,
+        role=User.Role.ADMINISTRATOR,
+    )
+
+
+@pytest.fixture
+def helpdesk():
+    return Group.objects.create(name="helpdesk")
+
+
+def change_url(user):
+    return reverse("admin:coordination_user_change", args=[user.pk])
+
+
+def form_data(client, user):
+    """What the change form would send unchanged, read from the form the page shows."""
+    response = client.get(change_url(user))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        if field.disabled:
+            continue
+        value = form[name].value()
+        if isinstance(field.widget, MultiWidget):
+            for index, part in enumerate(field.widget.decompress(value)):
+                data[f"{name}_{index}"] = "" if part is None else str(part)
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, list | tuple):
+            data[name] = [str(item) for item in value]
+        else:
+            data[name] = "" if value is None else str(value)
+    return data
+
+
+def rights(user):
+    user.refresh_from_db()
+    return (
+        user.role,
+        user.is_staff,
+        user.is_superuser,
+        user.is_active,
+        set(user.groups.all()),
+        set(user.user_permissions.all()),
+    )
+
+
+def crafted(data, helpdesk, **changes):
+    return {
+        **data,
+        "role": User.Role.COORDINATOR,
+        "is_superuser": "on",
+        "is_staff": "on",
+        "groups": [str(helpdesk.pk)],
+        "user_permissions": [str(pk) for pk in Permission.objects.values_list("pk", flat=True)],
+        **changes,
+    }
+
+
+def test_administrator_cannot_raise_her_own_role_or_rights(client, ylva, helpdesk):
+    client.force_login(ylva)
+    before = rights(ylva)
+    data = crafted(form_data(client, ylva), helpdesk, title="pääkäyttäjä")
+    data.pop("is_active", None)  # nor switch herself off
+    response = client.post(change_url(ylva), data)
+    assert response.status_code == 302
+    assert rights(ylva) == before
+    assert ylva.title == "pääkäyttäjä"  # what she may change, she changes
+    assert not SecurityEvent.objects.exists()
+
+
+def test_administrator_changes_anothers_role_but_grants_no_rights(client, ylva, alice, helpdesk):
+    client.force_login(ylva)
+    response = client.post(
+        change_url(alice), crafted(form_data(client, alice), helpdesk), REMOTE_ADDR="192.0.2.44"
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.role == User.Role.COORDINATOR
+    assert (alice.is_staff, alice.is_superuser) == (False, False)
+    assert not alice.groups.exists() and not alice.user_permissions.exists()
+    event = SecurityEvent.objects.get()
+    assert (event.kind, event.user, event.actor) == (SecurityEvent.Kind.USER_CHANGED, alice, ylva)
+    assert event.details == {"role": ["professional", "coordinator"]}
+    assert event.ip_address == "192.0.2.44"
+
+
+def test_deactivating_and_moving_a_user_is_recorded(client, ylva, alice, kela):
+    client.force_login(ylva)
+    data = form_data(client, alice)
+    data.pop("is_active")
+    data["organization"] = str(kela.pk)
+    assert client.post(change_url(alice), data).status_code == 302
+    event = SecurityEvent.objects.get()
+    assert event.details == {
+        "is_active": [True, False],
+        "organization": [str(alice.organization), str(kela)],
+    }
+
+
+def test_saving_without_changes_records_nothing(client, ylva, alice):
+    client.force_login(ylva)
+    assert client.post(change_url(alice), form_data(client, alice)).status_code == 302
+    assert not SecurityEvent.objects.exists()
+
+
+def test_administrator_sees_no_rights_fields(client, ylva, alice):
+    client.force_login(ylva)
+    for url in (change_url(alice), change_url(ylva), reverse("admin:coordination_user_add")):
+        html = client.get(url).content.decode()
+        for name in RIGHTS_FIELDS:
+            assert f'name="{name}"' not in html, (url, name)
+    own = client.get(change_url(ylva)).content.decode()
+    assert 'name="role"' not in own and 'name="is_active"' not in own
+    assert 'name="role"' in client.get(change_url(alice)).content.decode()
+
+
+def test_administrator_cannot_touch_a_superuser(client, ylva, root):
+    client.force_login(ylva)
+    data = form_data(client, root)  # she may look
+    data.pop("is_active", None)
+    assert client.post(change_url(root), data).status_code == 403
+    password_url = reverse("admin:auth_user_password_change", args=[root.pk])
+    assert client.get(password_url).status_code == 403
+    response = client.post(
+        password_url,
+        {
+            "password1": "Uusi-salasana-77",
+            "password2": "Uusi-salasana-77",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.is_active and root.check_password("correct-horse-battery-staple")
+
+
+def test_superuser_grants_staff_to_another(client, root, alice, helpdesk):
+    client.force_login(root)
+    data = form_data(client, alice)
+    data.update(is_staff="on", groups=[str(helpdesk.pk)])
+    assert client.post(change_url(alice), data).status_code == 302
+    alice.refresh_from_db()
+    assert alice.is_staff and list(alice.groups.all()) == [helpdesk]
+    event = SecurityEvent.objects.get()
+    assert (event.user, event.actor) == (alice, root)
+    assert event.details == {"is_staff": [False, True], "groups": [[], ["helpdesk"]]}
+
+
+def test_superuser_cannot_change_own_rights(client, root, helpdesk):
+    client.force_login(root)
+    html = client.get(change_url(root)).content.decode()
+    for name in [*RIGHTS_FIELDS, "role", "is_active"]:
+        assert f'name="{name}"' not in html, name
+    before = rights(root)
+    data = crafted(form_data(client, root), helpdesk)
+    data.pop("is_superuser")
+    data.pop("is_staff")
+    assert client.post(change_url(root), data).status_code == 302
+    assert rights(root) == before
+
+
+def test_creating_a_user_is_recorded(client, ylva, hub):
+    client.force_login(ylva)
+    response = client.post(
+        reverse("admin:coordination_user_add"),
+        {
+            "username": "uusi",
+            "usable_password": "true",
+            "password1": "Pitka-ja-hyva-salasana-42",
+            "password2": "Pitka-ja-hyva-salasana-42",
+            "first_name": "Uusi",
+            "last_name": "Käyttäjä",
+            "email": "uusi@example.invalid",
+            "organization": str(hub.pk),
+            "role": User.Role.COORDINATOR,
+            "title": "",
+            "is_staff": "on",
+            "is_superuser": "on",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="uusi")
+    assert (user.is_staff, user.is_superuser) == (False, False)
+    event = SecurityEvent.objects.get()
+    assert (event.kind, event.user, event.actor) == (SecurityEvent.Kind.USER_CREATED, user, ylva)
+    assert event.details["role"] == [None, "coordinator"]
+    assert event.details["organization"] == [None, str(hub)]
+
+
+def test_password_change_in_the_admin_is_recorded(client, ylva, alice):
+    client.force_login(ylva)
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[alice.pk]),
+        {
+            "usable_password": "true",
+            "password1": "Pitka-ja-hyva-salasana-42",
+            "password2": "Pitka-ja-hyva-salasana-42",
+        },
+    )
+    assert response.status_code == 302
+    event = SecurityEvent.objects.get()
+    assert (event.kind, event.user, event.actor) == (
+        SecurityEvent.Kind.PASSWORD_CHANGED,
+        alice,
+        ylva,
+    )
+
+
+def test_group_admin_is_for_superusers_only(client, ylva, root, helpdesk):
+    # Even with the group permissions, an administrator gets no further.
+    ylva.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="auth", codename__endswith="_group")
+    )
+    client.force_login(ylva)
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert client.get(reverse("admin:auth_group_add")).status_code == 403
+    assert client.get(reverse("admin:auth_group_change", args=[helpdesk.pk])).status_code == 403
+    assert "auth/group" not in client.get(reverse("admin:index")).content.decode()
+    client.force_login(root)
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 200
+
+
+def test_security_log_is_read_only_for_everyone(client, ylva, root, alice):
+    event = SecurityEvent.objects.create(
+        kind=SecurityEvent.Kind.USER_CHANGED, user=alice, actor=ylva, details={"role": ["a", "b"]}
+    )
+    for person in (ylva, root):
+        client.force_login(person)
+        changelist = reverse("admin:coordination_securityevent_changelist")
+        assert client.get(changelist).status_code == 200
+        for query in (
+            "?kind=user_changed",
+            f"?user__id__exact={alice.pk}",
+            f"?at__year={event.at.year}",
+        ):
+            response = client.get(changelist + query)
+            assert response.status_code == 200
+            assert response.context["cl"].result_count == 1, query
+        assert client.get(reverse("admin:coordination_securityevent_add")).status_code == 403
+        change = reverse("admin:coordination_securityevent_change", args=[event.pk])
+        assert client.get(change).status_code == 200
+        assert client.post(change, {"kind": "password", "details": "{}"}).status_code == 403
+        delete = reverse("admin:coordination_securityevent_delete", args=[event.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+    event.refresh_from_db()
+    assert event.kind == SecurityEvent.Kind.USER_CHANGED
+
+
+def test_non_staff_do_not_see_the_security_log(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("admin:coordination_securityevent_changelist"))
+    assert response.status_code == 302
+
+
+def test_user_page_shows_the_users_recent_security_events(client, ylva, alice):
+    SecurityEvent.objects.create(kind=SecurityEvent.Kind.PASSWORD_CHANGED, user=alice, actor=ylva)
+    client.force_login(ylva)
+    html = client.get(change_url(alice)).content.decode()
+    assert "Salasana vaihdettu" in html or "Password changed" in html
+    link = reverse("admin:coordination_securityevent_changelist") + f"?user__id__exact={alice.pk}"
+    assert link in html.replace("&amp;", "&")
