@@ -22,6 +22,9 @@ def _is_trusted_proxy(address: str) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
+    # A dual-stack socket reports an IPv4 proxy as ::ffff:10.0.0.2.
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
     return any(ip in network for network in _trusted_networks(tuple(settings.TRUSTED_PROXIES)))
 
 

@@ -41,6 +41,7 @@ def test_forwarded_address_from_an_untrusted_peer_is_ignored(behind_proxy):
 def test_forwarded_address_from_a_trusted_proxy_is_used(behind_proxy):
     assert address(PROXY, "198.51.100.1") == "198.51.100.1"
     assert address("172.20.1.1", "198.51.100.1") == "198.51.100.1"
+    assert address("::ffff:10.0.0.2", "198.51.100.1") == "198.51.100.1"
 
 
 def test_a_spoofed_left_part_of_the_chain_is_skipped(behind_proxy):
