@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -82,7 +83,7 @@ class UserAdmin(DjangoUserAdmin):
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and isinstance(response, HttpResponseRedirect):
-            user = self.get_object(request, id)
+            user = self.get_object(request, unquote(id))
             record_security_event(SecurityEvent.Kind.PASSWORD_CHANGED, user=user, request=request)
         return response
 
