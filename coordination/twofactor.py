@@ -13,6 +13,7 @@ so that a change they did not make does not go unnoticed.
 """
 
 import base64
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -147,24 +148,39 @@ def verify_second_factor(request, token: str) -> bool:
 def disable_two_factor(request) -> None:
     for device in devices_for_user(request.user, confirmed=None):
         device.delete()
-    request.session[SESSION_KEY] = two_factor_required(request.user)
+    _remember(request, request.user)
     _record_and_tell(request, SecurityEvent.Kind.SECOND_FACTOR_REMOVED)
 
 
 SESSION_KEY = "two_factor_needed"
+CHECKED_KEY = "two_factor_checked_at"
+# A "not needed" in the session is asked again after this long: a session that logged in
+# before its user turned two-factor login on (perhaps someone else, with the password)
+# must not keep working without it.
+RECHECK_SECONDS = 60
+
+
+def _remember(request, user) -> bool:
+    needed = two_factor_required(user)
+    request.session[SESSION_KEY] = needed
+    request.session[CHECKED_KEY] = time.time()
+    return needed
 
 
 def remember_whether_needed(sender, request, user, **kwargs) -> None:
     """At login, note in the session whether this user owes a second factor, so that the
     middleware need not ask the database on every request (user_logged_in receiver)."""
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_KEY] = two_factor_required(user)
+        _remember(request, user)
 
 
 def needs_second_factor(request) -> bool:
-    if SESSION_KEY not in request.session:
-        request.session[SESSION_KEY] = two_factor_required(request.user)
-    return request.session[SESSION_KEY]
+    needed = request.session.get(SESSION_KEY)
+    if needed is None or (
+        not needed and time.time() - request.session.get(CHECKED_KEY, 0) >= RECHECK_SECONDS
+    ):
+        needed = _remember(request, request.user)
+    return needed
 
 
 # Paths a user who still owes the second factor may open.

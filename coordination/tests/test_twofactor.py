@@ -366,3 +366,18 @@ def test_verifying_with_the_app_gets_a_new_session_key(client, alice, password):
     client.post(reverse("two_factor_verify"), {"token": current_code(device)})
     assert client.session.session_key != key_before
     assert client.get(reverse("two_factor_manage")).status_code == 200
+
+
+def test_a_session_from_before_the_authenticator_must_verify_within_a_minute(
+    client, alice, password, time_machine
+):
+    # Someone who knew alice's password logged in before she turned two-factor login on
+    # (on her own browser): within a minute their session owes the second factor too.
+    time_machine.move_to("2026-11-23 09:00:00+02:00", tick=False)
+    log_in(client, alice, password)
+    owner_device(alice)
+    time_machine.shift(61)
+    response = client.get(reverse("my_requests"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("two_factor_verify"))
+    assert client.get("/api/v1/clients/").status_code == 403
