@@ -97,7 +97,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
     "crispy_forms",
@@ -126,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "coordination.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "coordination.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -285,12 +285,17 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Työkyky <noreply@localhost>
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- API ------------------------------------------------------------------------------
+# People use the API from their verified browser session only (no person ever has a key:
+# it would skip the second factor). Programs use integration credentials, which are no
+# person and reach only the views that accept their scope (coordination/integrations.py).
+# The credential's class comes first so that a refused key answers 401 with
+# WWW-Authenticate, not 403.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "coordination.integrations.IntegrationCredentialAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["coordination.integrations.PersonOrScopedCredential"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -314,6 +319,8 @@ SPECTACULAR_SETTINGS = {
     "coordination hub.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema maps every operation and field of client data: for logged-in people only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Several models have a `status`; name each set of choices after its model.
     "ENUM_NAME_OVERRIDES": {
         "ConsultationStatusEnum": "coordination.models.ConsultationRequest.Status",

@@ -15,7 +15,7 @@ from coaching.api import (  # coaching issue
     ReferralViewSet,
 )
 from config import health
-from coordination import twofactor_views
+from coordination import integration_views, twofactor_views
 from coordination.api import ConsultationViewSet, OrganizationViewSet
 from metrics.api import MetricsSummaryView  # metrics issue
 from networks.api import NetworkViewSet
@@ -73,6 +73,7 @@ urlpatterns = [
     path("metrics/", include("metrics.urls")),
     path("coaching/", include("coaching.urls")),  # coaching issue
     path("", include(twofactor_views.urlpatterns)),
+    path("", include(integration_views.urlpatterns)),
     path("", include("coordination.urls")),
 ]
 

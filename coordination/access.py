@@ -34,6 +34,11 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
+def organizations_visible_to_programs() -> QuerySet[Organization]:
+    """What a program with a metrics credential sees: the active organisations."""
+    return Organization.objects.filter(active=True)
+
+
 def organizations_visible_to(user) -> QuerySet[Organization]:
     """Organisations are not client data: every logged-in user sees the active ones
     (to find a colleague or a contact source); administrators see all."""

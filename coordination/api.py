@@ -18,9 +18,17 @@ from coordination.access import (
     can_see_client_of,
     consultations_visible_to,
     organizations_visible_to,
+    organizations_visible_to_programs,
 )
 from coordination.filters import ConsultationFilterSet
-from coordination.models import ConsultationAnswer, ConsultationRequest, Organization, User
+from coordination.integrations import has_scope
+from coordination.models import (
+    ConsultationAnswer,
+    ConsultationRequest,
+    IntegrationCredential,
+    Organization,
+    User,
+)
 
 CR = ConsultationRequest
 
@@ -38,8 +46,12 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Organization.objects.none()
     lookup_field = "uuid"
     filterset_fields = ["kind", "municipality", "is_hub"]
+    # A metrics program needs the organisations to read the metrics by contact source.
+    credential_scopes = (IntegrationCredential.Scope.METRICS_READ,)
 
     def get_queryset(self):
+        if has_scope(self.request, IntegrationCredential.Scope.METRICS_READ):
+            return organizations_visible_to_programs()
         return organizations_visible_to(self.request.user)
 
 

@@ -18,3 +18,23 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreMiddleware:
+    """Nothing a logged-in person (or a program with a key) is shown may be kept by the
+    browser's cache or a proxy: the answers carry client data. An answer that sets its own
+    Cache-Control (never_cache's, or a file's) keeps it. Static files never get here:
+    WhiteNoise answers them before."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if (signed_in or "HTTP_AUTHORIZATION" in request.META) and not response.has_header(
+            "Cache-Control"
+        ):
+            response["Cache-Control"] = "no-store, private"
+        return response

@@ -461,3 +461,54 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.user}"
+
+
+class IntegrationCredential(models.Model):
+    """A key with which a program (not a person) reads the API, within one scope.
+
+    The key is shown once, when it is made; only its SHA-256 hash is kept, found by the
+    key's first characters (the prefix, not secret on its own). A credential always
+    expires, and an administrator may revoke it sooner. A request made with it is not
+    any person's: it reaches only the endpoints that accept its scope.
+    """
+
+    class Scope(models.TextChoices):
+        METRICS_READ = "metrics:read", _("Read the activity metrics and the organisations")
+
+    MAX_DAYS = 365
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=100)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="integration_credentials",
+        null=True,
+        blank=True,
+    )
+    scope = models.CharField(_("scope"), max_length=30, choices=Scope.choices)
+    prefix = models.CharField(_("key prefix"), max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="integration_credentials_made",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("integration credential")
+        verbose_name_plural = _("integration credentials")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.revoked_at is None and self.expires_at > at

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from coordination.models import Notification
+from coordination.models import Notification, SecurityEvent, User
 
 logger = logging.getLogger(__name__)
 
@@ -60,4 +60,31 @@ def send_notification_email(notification_id: int) -> bool:
         # Give the claim back so that the retry (or a later run) can send it.
         Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
         raise
+    return True
+
+
+@shared_task(
+    name="coordination.send_security_notice",
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_security_notice(user_id: int, kind: str) -> bool:
+    """Tell a person that their second factor changed or a recovery code was used. The
+    message names what happened and when, never a secret or code: a person who did not
+    do it should contact their administrator."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return False
+    context = {
+        "recipient": user,
+        "what": SecurityEvent.Kind(kind).label,
+        "kind": kind,
+        "at": timezone.localtime(),
+        "url": settings.SITE_URL.rstrip("/") + reverse("two_factor_manage"),
+    }
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = render_to_string("emails/security_notice_subject.txt", context).strip()
+        body = render_to_string("emails/security_notice.txt", context)
+    send_mail(subject, body, None, [user.email])
     return True

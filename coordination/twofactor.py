@@ -4,9 +4,16 @@ Coordinators and administrators must verify a second factor after the password w
 settings.TWO_FACTOR_REQUIRED is on (the default outside development); anyone else may
 turn it on, and is then asked for it too. Recovery codes are django-otp static tokens:
 each works once.
+
+Once a person has an authenticator, only a session verified with it (or with a recovery
+code) may replace it, turn it off or make new recovery codes: otherwise a stolen password
+would be enough to swap the owner's authenticator for the thief's. Each such change, and
+each login with a recovery code, goes to the security log and is e-mailed to the person,
+so that a change they did not make does not go unnoticed.
 """
 
 import base64
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,6 +26,9 @@ from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from coordination.models import SecurityEvent
+from coordination.security import record_security_event
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "authenticator"
@@ -55,23 +65,61 @@ def secret_for_display(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def may_change_second_factor(request) -> bool:
+    """May this session set up, replace or turn off the second factor, or see recovery
+    codes? Only if the person has no authenticator yet, or this session proved it has one
+    (the password alone is not enough)."""
+    return request.user.is_verified() or not has_two_factor(request.user)
+
+
+def _record_and_tell(request, kind: str) -> None:
+    """Write the change to the security log and e-mail the person about it (after the
+    commit, so that a rolled-back change sends nothing)."""
+    from coordination.tasks import send_security_notice
+
+    user = request.user
+    record_security_event(kind, user=user, request=request)
+    if user.email:
+        transaction.on_commit(lambda: send_security_notice.delay(user.pk, kind))
+
+
 @transaction.atomic
 def confirm_authenticator(request, device: TOTPDevice, token: str) -> list[str] | None:
     """Confirm the device with a code from the app, log the session in with it, and make
-    fresh recovery codes. Returns the codes (shown once), or None if the code was wrong."""
+    fresh recovery codes. Returns the codes (shown once), or None if the code was wrong.
+
+    A person who already has an authenticator must have verified this session with it
+    (the caller checks `may_change_second_factor`; checked again here, as the last line)."""
+    if not may_change_second_factor(request):
+        return None
     if not device.verify_token(token):
         return None
-    TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+    replaced = TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk)
+    kind = (
+        SecurityEvent.Kind.SECOND_FACTOR_REPLACED
+        if replaced.exists()
+        else SecurityEvent.Kind.SECOND_FACTOR_ADDED
+    )
+    replaced.delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
+    # A new key for the now-verified session: a key seen before (fixed by someone else,
+    # or read while only the password was given) must not carry the new rights.
+    request.session.cycle_key()
     request.session[SESSION_KEY] = True
-    return regenerate_recovery_codes(device.user)
+    _record_and_tell(request, kind)
+    return _make_recovery_codes(device.user)
 
 
 @transaction.atomic
-def regenerate_recovery_codes(user) -> list[str]:
+def regenerate_recovery_codes(request) -> list[str]:
     """Replace every recovery code of the user with new ones; the old stop working."""
+    _record_and_tell(request, SecurityEvent.Kind.RECOVERY_CODES_CREATED)
+    return _make_recovery_codes(request.user)
+
+
+def _make_recovery_codes(user) -> list[str]:
     device, _created = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
     )
@@ -81,6 +129,7 @@ def regenerate_recovery_codes(user) -> list[str]:
     return codes
 
 
+@transaction.atomic
 def verify_second_factor(request, token: str) -> bool:
     """Check a code from the authenticator app or a recovery code (used up)."""
     token = "".join(token.split()).lower()
@@ -88,6 +137,10 @@ def verify_second_factor(request, token: str) -> bool:
     if device is None:
         return False
     otp_login(request, device)
+    # The session now carries more rights than the password gave it: a new key.
+    request.session.cycle_key()
+    if isinstance(device, StaticDevice):
+        _record_and_tell(request, SecurityEvent.Kind.RECOVERY_CODE_USED)
     return True
 
 
@@ -95,29 +148,43 @@ def verify_second_factor(request, token: str) -> bool:
 def disable_two_factor(request) -> None:
     for device in devices_for_user(request.user, confirmed=None):
         device.delete()
-    request.session[SESSION_KEY] = two_factor_required(request.user)
+    _remember(request, request.user)
+    _record_and_tell(request, SecurityEvent.Kind.SECOND_FACTOR_REMOVED)
 
 
 SESSION_KEY = "two_factor_needed"
+CHECKED_KEY = "two_factor_checked_at"
+# A "not needed" in the session is asked again after this long: a session that logged in
+# before its user turned two-factor login on (perhaps someone else, with the password)
+# must not keep working without it.
+RECHECK_SECONDS = 60
+
+
+def _remember(request, user) -> bool:
+    needed = two_factor_required(user)
+    request.session[SESSION_KEY] = needed
+    request.session[CHECKED_KEY] = time.time()
+    return needed
 
 
 def remember_whether_needed(sender, request, user, **kwargs) -> None:
     """At login, note in the session whether this user owes a second factor, so that the
     middleware need not ask the database on every request (user_logged_in receiver)."""
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_KEY] = two_factor_required(user)
+        _remember(request, user)
 
 
 def needs_second_factor(request) -> bool:
-    if SESSION_KEY not in request.session:
-        request.session[SESSION_KEY] = two_factor_required(request.user)
-    return request.session[SESSION_KEY]
+    needed = request.session.get(SESSION_KEY)
+    if needed is None or (
+        not needed and time.time() - request.session.get(CHECKED_KEY, 0) >= RECHECK_SECONDS
+    ):
+        needed = _remember(request, request.user)
+    return needed
 
 
 # Paths a user who still owes the second factor may open.
 EXEMPT_URL_NAMES = (
-    "two_factor_setup",
-    "two_factor_qr",
     "two_factor_verify",
     "logout",
     "set_language",
@@ -125,6 +192,8 @@ EXEMPT_URL_NAMES = (
     "healthz",
     "readyz",
 )
+# ... and, only while they have no authenticator yet, the pages that set one up.
+SETUP_URL_NAMES = ("two_factor_setup", "two_factor_qr")
 
 
 class TwoFactorMiddleware:
@@ -158,6 +227,9 @@ class TwoFactorMiddleware:
         from django.urls import Resolver404, resolve
 
         try:
-            return resolve(request.path_info).url_name in EXEMPT_URL_NAMES
+            name = resolve(request.path_info).url_name
         except Resolver404:
             return False
+        if name in SETUP_URL_NAMES:
+            return not has_two_factor(request.user)
+        return name in EXEMPT_URL_NAMES

@@ -1,12 +1,15 @@
 """Pages for the second factor: set up an authenticator, verify at login, manage."""
 
+from functools import wraps
+from urllib.parse import urlencode
+
 import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +32,22 @@ class TokenForm(forms.Form):
     )
 
 
+def second_factor_verified(view):
+    """For the pages that set up, replace or turn off the second factor, or make recovery
+    codes: a person who has an authenticator must first verify this session with it. The
+    middleware sends such sessions to the verify page too; this holds even when its note
+    in the session is stale (a login from before the authenticator was added)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not twofactor.may_change_second_factor(request):
+            query = urlencode({"next": reverse("two_factor_manage")})
+            return redirect(f"{reverse('two_factor_verify')}?{query}")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _safe_next(request, default="home"):
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
@@ -40,9 +59,9 @@ def _safe_next(request, default="home"):
 
 @never_cache
 @login_required
+@second_factor_verified
 def setup(request):
-    if request.user.is_verified() and twofactor.has_two_factor(request.user):
-        return redirect("two_factor_manage")
+    """Set up an authenticator, or (from a verified session) replace the one in use."""
     device = twofactor.pending_authenticator(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -59,16 +78,16 @@ def setup(request):
         "secret": twofactor.secret_for_display(device),
         "next": _safe_next(request, default=""),
         "required": twofactor.role_requires_two_factor(request.user),
+        "replacing": twofactor.has_two_factor(request.user),
     }
     return render(request, "coordination/twofactor_setup.html", context)
 
 
 @never_cache
 @login_required
+@second_factor_verified
 def qr_code(request):
     """The setup QR code as SVG, a file of its own so that no inline image data is needed."""
-    if twofactor.has_two_factor(request.user) and not request.user.is_verified():
-        raise Http404
     device = twofactor.pending_authenticator(request.user)
     svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
     return HttpResponse(svg, content_type="image/svg+xml")
@@ -93,6 +112,7 @@ def verify(request):
 
 @never_cache
 @login_required
+@second_factor_verified
 def manage(request):
     context = {
         "enabled": twofactor.has_two_factor(request.user),
@@ -104,18 +124,23 @@ def manage(request):
 @never_cache
 @require_POST
 @login_required
+@second_factor_verified
 def regenerate_codes(request):
-    if not (twofactor.has_two_factor(request.user) and request.user.is_verified()):
+    if not twofactor.has_two_factor(request.user):
         raise Http404
-    codes = twofactor.regenerate_recovery_codes(request.user)
+    codes = twofactor.regenerate_recovery_codes(request)
     return render(
         request, "coordination/twofactor_recovery_codes.html", {"codes": codes, "next": ""}
     )
 
 
+@never_cache
 @require_POST
 @login_required
+@second_factor_verified
 def disable(request):
+    if not twofactor.has_two_factor(request.user):
+        return redirect("two_factor_manage")
     if twofactor.role_requires_two_factor(request.user):
         messages.error(request, _("Your role requires two-factor login: it cannot be turned off."))
         return redirect("two_factor_manage")

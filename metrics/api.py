@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from coordination.access import has_role
+from coordination.integrations import has_scope
+from coordination.models import IntegrationCredential
 from metrics.access import METRICS_ROLES
 from metrics.forms import MetricsFilterForm
 from metrics.summary import build_summary
@@ -44,7 +46,10 @@ def _headline():
 
 
 class MetricsSummaryView(APIView):
-    """Managers and coordinators only; everybody else gets 404, as on the page."""
+    """Managers and coordinators only, and programs with a metrics credential; everybody
+    else gets 404, as on the page."""
+
+    credential_scopes = (IntegrationCredential.Scope.METRICS_READ,)
 
     @extend_schema(
         operation_id="metrics_summary",
@@ -80,7 +85,8 @@ class MetricsSummaryView(APIView):
         ),
     )
     def get(self, request):
-        if not has_role(request.user, *METRICS_ROLES):
+        metrics_credential = has_scope(request, IntegrationCredential.Scope.METRICS_READ)
+        if not (metrics_credential or has_role(request.user, *METRICS_ROLES)):
             raise Http404
         form = MetricsFilterForm(request.query_params, with_municipalities=False)
         if not form.is_valid():

@@ -8,7 +8,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_organizations_need_login(client):
-    assert client.get(reverse("organization-list")).status_code == 403
+    # 401, and the answer names the scheme a program would use (people use the session).
+    response = client.get(reverse("organization-list"))
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_organizations_list_hides_inactive_from_professionals(client, alice):
