@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clients import services
-from clients.access import clients_visible_to
+from clients.access import can_record_consent, clients_visible_to
 from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import (
     AccessLog,
@@ -309,8 +309,9 @@ class HealthCheckAPIMixin:
 
 class IsCoordinatorToWrite(permissions.BasePermission):
     """Professionals read the clients of their consultations; only the hub's coordinators
-    create or change client records through the API. Consents, assessments and health
-    checks of a client the user sees are recorded by professionals too."""
+    create or change client records through the API. Assessments and health checks of a
+    client the user sees are recorded by professionals too; consents follow
+    `can_record_consent`, asked by the action itself."""
 
     OPEN_ACTIONS = ("consents", "assessments", "health_checks", "health_check")
 
@@ -374,6 +375,12 @@ class ClientViewSet(
                 "organizations"
             )
             return Response(ConsentSerializer(consents, many=True).data)
+        # The page's rule, asked before the input is read: a member of the client's
+        # network sees the consents but records none (a 403, as for other refused
+        # changes to something the user sees).
+        scope = request.data.get("scope") if hasattr(request.data, "get") else None
+        if not can_record_consent(request.user, client, scope):
+            raise PermissionDenied
         serializer = ConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

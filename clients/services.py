@@ -5,7 +5,7 @@ the API can show them where they belong; nothing is saved half-way (one transact
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,6 +103,58 @@ def record_consent(
     valid_until: datetime.date | None = None,
     given_at: datetime.datetime | None = None,
 ) -> Consent:
+    """A consent the hub records (`can_record_consent`); anybody else is refused here, so
+    that neither the page nor the API nor another app can skip the rule."""
+    from clients.access import can_record_consent
+
+    if not can_record_consent(by, client, scope):
+        raise PermissionDenied(_("Only the hub's coordinators record consents."))
+    return _create_consent(
+        client,
+        by=by,
+        scope=scope,
+        method=method,
+        organizations=organizations,
+        valid_until=valid_until,
+        given_at=given_at,
+    )
+
+
+@transaction.atomic
+def record_request_consent(
+    client: Client,
+    *,
+    by,
+    method: str,
+    organizations=(),
+    valid_until: datetime.date | None = None,
+) -> Consent:
+    """The client's consent for consultation, recorded by the sender of a request as part
+    of submitting it (coordination.services.submit_consultation)."""
+    from clients.access import can_record_request_consent
+
+    if not can_record_request_consent(by):
+        raise PermissionDenied(_("Only the hub's coordinators record consents."))
+    return _create_consent(
+        client,
+        by=by,
+        scope=Consent.Scope.CONSULTATION,
+        method=method,
+        organizations=organizations,
+        valid_until=valid_until,
+    )
+
+
+def _create_consent(
+    client: Client,
+    *,
+    by,
+    scope: str,
+    method: str,
+    organizations=(),
+    valid_until: datetime.date | None = None,
+    given_at: datetime.datetime | None = None,
+) -> Consent:
     errors = {}
     if scope not in Consent.Scope.values:
         errors["scope"] = [_("Choose the scope of the consent from the list.")]
@@ -128,8 +180,13 @@ def record_consent(
 @transaction.atomic
 def withdraw_consent(consent: Consent, *, by) -> Consent:
     """Honoured at once: from this moment the consent no longer opens the client's data.
-    Withdrawing an already withdrawn consent changes nothing."""
+    Withdrawing an already withdrawn consent changes nothing. Only those the page offers
+    the button to (`can_withdraw_consent`) may."""
+    from clients.access import can_withdraw_consent
+
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if not can_withdraw_consent(by, consent):
+        raise PermissionDenied(_("You cannot withdraw this consent."))
     if consent.withdrawn_at is not None:
         return consent
     consent.withdrawn_at = timezone.now()

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -19,6 +19,7 @@ from clients.access import (
     access_client,
     access_logs_visible_to,
     access_report_client,
+    can_record_consent,
     can_withdraw_consent,
     clients_visible_to,
 )
@@ -81,7 +82,7 @@ def client_detail(request, client_id, consent_form=None):
             "consents": consents,
             "timeline": client_timeline(client, request.user),
             "consent_form": consent_form
-            or (ConsentForm() if request.user.is_coordinator else None),
+            or (ConsentForm() if can_record_consent(request.user, client) else None),
             # IPS issue (8): one query, the people and organisations joined
             "health_checks": list(
                 client.health_checks.select_related(
@@ -97,6 +98,8 @@ def client_detail(request, client_id, consent_form=None):
 @role_required(User.Role.COORDINATOR)
 def consent_create(request, client_id):
     client = access_client(request.user, client_id)
+    if not can_record_consent(request.user, client, request.POST.get("scope")):
+        raise PermissionDenied
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:

@@ -174,10 +174,9 @@ def submit_consultation(
         if client is None:
             client = client_services.find_or_create_client(by=requester, **client_data)
         hubs = Organization.objects.filter(is_hub=True, active=True)
-        consent = client_services.record_consent(
+        consent = client_services.record_request_consent(
             client,
             by=requester,
-            scope=Consent.Scope.CONSULTATION,
             method=consent_method,
             valid_until=consent_valid_until,
             organizations=[requester.organization_id, *hubs.values_list("pk", flat=True)],

@@ -205,3 +205,71 @@ def test_a_client_without_a_life_situation_is_listed_within_the_schema(client, k
     components = SchemaGenerator().get_schema(request=None, public=True)["components"]
     field = components["schemas"]["ClientList"]["properties"]["life_situation"]
     jsonschema.validate(row["life_situation"], {**field, "components": components})
+
+
+@pytest.fixture
+def alices_network(kaisa, alice, health_centre):
+    """A network kaisa leads around a client, alice a member under the client's network
+    consent; the client has withdrawn an earlier consent that covered Kela."""
+    from networks import services as network_services
+    from networks.models import NetworkMember
+    from networks.tests.factories import network_consent
+
+    person = ClientFactory(first_name="Matti", last_name="Meikäläinen")
+    network = network_services.form_network(by=kaisa, client=person)
+    network_consent(person, [health_centre], kaisa)
+    network_services.add_network_member(
+        network, by=kaisa, user=alice, role=NetworkMember.Role.OTHER
+    )
+    return network
+
+
+def test_a_network_member_cannot_record_a_consent_through_the_api(
+    client, alices_network, alice, kela
+):
+    """The page lets only the hub record a consent; the API says the same, so that a
+    member cannot undo the client's withdrawal by recording a new one."""
+    client.force_login(alice)
+    person = alices_network.client
+    before = Consent.objects.filter(client=person).count()
+    url = reverse("client-consents", args=[person.uuid])
+    assert client.get(url).status_code == 200
+    for scope in ("network", "consultation", "job_coaching"):
+        response = client.post(
+            url,
+            {"scope": scope, "method": "verbal", "organizations": [str(kela.uuid)]},
+            content_type="application/json",
+        )
+        assert response.status_code == 403, response.content
+    assert Consent.objects.filter(client=person).count() == before
+    assert not AccessLog.objects.filter(user=alice, action="create").exists()
+
+
+def test_the_coordinator_records_the_same_consent_through_the_api(
+    client, alices_network, kaisa, kela
+):
+    client.force_login(kaisa)
+    person = alices_network.client
+    response = client.post(
+        reverse("client-consents", args=[person.uuid]),
+        {"scope": "network", "method": "verbal", "organizations": [str(kela.uuid)]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert Consent.objects.filter(client=person, organizations=kela).exists()
+
+
+def test_the_consent_service_refuses_who_the_page_refuses(alices_network, alice, kaisa):
+    from django.core.exceptions import PermissionDenied
+
+    from clients import services
+
+    person = alices_network.client
+    with pytest.raises(PermissionDenied):
+        services.record_consent(person, by=alice, scope="network", method="verbal")
+    consent = person.consents.get()
+    with pytest.raises(PermissionDenied):
+        services.withdraw_consent(consent, by=alice)
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None
+    services.withdraw_consent(consent, by=kaisa)
