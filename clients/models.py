@@ -326,6 +326,9 @@ class AccessLog(models.Model):
         NETWORK = "network", _("Network membership")
         HUB_ROLE = "hub_role", _("Hub role")
         JOB_COACHING = "job_coaching", _("Job coaching")  # coaching issue: the client's coach
+        # A network member reading the coaching record under the client's job-coaching
+        # consent that names their organisation (the network consent does not open it).
+        JOB_COACHING_CONSENT = "job_coaching_consent", _("Job-coaching consent")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
