@@ -29,6 +29,7 @@ from clients.forms import ClientCodeSearchForm, ClientSearchForm, ConsentForm
 from clients.models import AccessLog, AccessLogReview
 from clients.timeline import client_timeline
 from coordination.access import role_required
+from coordination.locking import StaleEdit, carry_current_version
 from coordination.models import User
 
 SEARCH_LIMIT = 50
@@ -360,13 +361,19 @@ def health_check_result(request, client_id, check_id):
         initial={
             "done_on": timezone.localdate(),
             "organization": check.organization.uuid if check.organization_id else None,
+            "lock_version": check.lock_version,
         },
     )
+    stale = False
     if request.method == "POST" and form.is_valid():
         try:
             services.record_health_check_result(
                 check, by=request.user, **form.service_data(request.user)
             )
+        except StaleEdit as error:
+            carry_current_version(form, error)
+            stale = True
+            check.refresh_from_db()
         except ValidationError as invalid:
             _errors_to_form(form, invalid)
         else:
@@ -380,5 +387,5 @@ def health_check_result(request, client_id, check_id):
         request,
         "clients/health_check_form.html",
         {"client": client, "form": form, "plan_action": check.plan_action, "check": check},
-        status=400 if request.method == "POST" else 200,
+        status=409 if stale else 400 if request.method == "POST" else 200,
     )

@@ -9,9 +9,10 @@ from django import forms
 from django.db.models import F, Model
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
-from coordination.services import InvalidTransition
+from coordination.errors import InvalidTransition
 
 
 class StaleEdit(InvalidTransition):
@@ -43,6 +44,23 @@ def save_locked(instance: Model, lock_version: int | None, *, stale=StaleEdit, *
     instance.refresh_from_db(fields=["lock_version", *values])
 
 
+def claim_version(instance: Model, lock_version: int | None, *, stale=StaleEdit) -> None:
+    """For a record written with its own `save()` (one that normalises fields on save):
+    lock its row for the rest of the transaction, refuse a stale `lock_version` with
+    `stale`, and raise the instance's lock_version by one for the save that follows in the
+    same transaction. Call inside `transaction.atomic()`."""
+    current = (
+        type(instance)
+        ._default_manager.select_for_update()
+        .filter(pk=instance.pk)
+        .values_list("lock_version", flat=True)
+        .get()
+    )
+    if lock_version is not None and current != lock_version:
+        raise stale(current_version=current)
+    instance.lock_version = current + 1
+
+
 class LockedForm(forms.Form):
     """The record's `lock_version` when the form was opened travels with the form."""
 
@@ -61,15 +79,24 @@ def carry_current_version(form, error: StaleEdit) -> None:
     form.data = data
 
 
-class LockVersionSerializerMixin(serializers.Serializer):
-    """The API's side: PATCH carries the lock_version the client read (required, as for
-    plans); a stale one is 409 (`stale_response`)."""
-
-    lock_version = serializers.IntegerField(min_value=0)
-
-
 def stale_response(error: StaleEdit) -> Response:
     """The API's answer to a stale save, the plans' shape: 409 with the message."""
     return Response(
         {"non_field_errors": [str(error)], "code": "stale"}, status=status.HTTP_409_CONFLICT
     )
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "stale"
+
+
+def stale_conflict(error: StaleEdit) -> Conflict:
+    """The same answer as `stale_response`, to raise where a Response cannot be returned
+    (a serializer's `update`)."""
+    return Conflict({"non_field_errors": [str(error)], "code": "stale"})
+
+
+def required_lock_version():
+    """The 400 of a change sent without the lock_version it was read at."""
+    return ValidationError({"lock_version": [serializers.Field.default_error_messages["required"]]})

@@ -26,7 +26,7 @@ from clients.api import as_drf_error
 from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import AccessLog, Consent
 from coordination.access import access_consultation
-from coordination.locking import stale_response
+from coordination.locking import required_lock_version, stale_response
 from coordination.models import Organization, User
 from networks import services
 from networks.access import (
@@ -404,9 +404,7 @@ class NetworkViewSet(
         cancel = data.pop("status", None) == NetworkMeeting.Status.CANCELLED
         record = {name: data.pop(name) for name in list(data) if name in MINUTES_FIELDS}
         if (record or data) and lock_version is None:
-            raise ValidationError(
-                {"lock_version": [serializers.Field.default_error_messages["required"]]}
-            )
+            raise required_lock_version()
         if sum([cancel, bool(record), bool(data)]) > 1:
             raise ValidationError(
                 {

@@ -87,7 +87,9 @@ def test_coordinator_creates_and_updates_a_client(client, kaisa):
     created = Client.objects.get()
     assert created.personal_identity_code == "131052Y308T"
     url = reverse("client-detail", args=[created.uuid])
-    response = client.patch(url, {"municipality": "Kempele"}, content_type="application/json")
+    response = client.patch(
+        url, {"municipality": "Kempele", "lock_version": 0}, content_type="application/json"
+    )
     assert response.status_code == 200
     created.refresh_from_db()
     assert created.municipality == "Kempele"
@@ -273,3 +275,28 @@ def test_the_consent_service_refuses_who_the_page_refuses(alices_network, alice,
     consent.refresh_from_db()
     assert consent.withdrawn_at is None
     services.withdraw_consent(consent, by=kaisa)
+
+
+def test_a_second_client_change_from_the_same_version_is_409(client, alices_request, hub):
+    """Two coordinators correct the client's details from the same reading: the second
+    is refused (409) and the first one's change stays."""
+    from coordination.models import User
+    from coordination.tests.factories import UserFactory
+
+    first, second = (UserFactory(organization=hub, role=User.Role.COORDINATOR) for _ in range(2))
+    url = reverse("client-detail", args=[alices_request.client.uuid])
+    client.force_login(first)
+    version = client.get(url).json()["lock_version"]
+    response = client.patch(
+        url, {"municipality": "Kempele", "lock_version": version}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["lock_version"] == version + 1
+    client.force_login(second)
+    stale = client.patch(
+        url, {"municipality": "Kemi", "lock_version": version}, content_type="application/json"
+    )
+    assert stale.status_code == 409 and stale.json()["code"] == "stale"
+    missing = client.patch(url, {"municipality": "Kemi"}, content_type="application/json")
+    assert missing.status_code == 400 and "lock_version" in missing.json()
+    alices_request.client.refresh_from_db()
+    assert alices_request.client.municipality == "Kempele"

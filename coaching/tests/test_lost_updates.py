@@ -20,9 +20,9 @@ def test_a_second_profile_save_from_the_same_version_is_refused(client, referral
     second = client.post(url, {"lock_version": version, "preferences": "Kaisan teksti"})
     assert second.status_code == 409
     form = second.context["form"]
-    assert "Someone else saved this" in " ".join(form.non_field_errors())
+    assert _stale_message(form)
     assert form["preferences"].value() == "Kaisan teksti"
-    assert b"Someone else saved this" in second.content
+    assert b"Joku muu tallensi" in second.content or b"Someone else saved this" in second.content
     referral.profile.refresh_from_db()
     assert referral.profile.preferences == "Tuulan teksti"
     # Saving again, now from the current version, goes through.
@@ -52,3 +52,9 @@ def test_a_second_benefits_save_from_the_same_version_is_refused(client, referra
     assert second.context["form"]["benefits_counselling_notes"].value() == "Kaisan muistiinpanot"
     referral.refresh_from_db()
     assert referral.benefits_counselling_notes == "Tuulan muistiinpanot"
+
+
+def _stale_message(form) -> bool:
+    """The stale-save message at the top of the form, in the user's language."""
+    text = " ".join(form.non_field_errors())
+    return "Someone else saved this" in text or "Joku muu tallensi" in text
