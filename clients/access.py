@@ -69,6 +69,22 @@ def access_bases(user, client_ids) -> dict[int, str]:
     return bases
 
 
+def can_record_consent(user, client: Client, scope: str | None = None) -> bool:
+    """Recording a consent of any scope is the hub's: a coordinator. A professional who
+    sees the client (through a network, say) may not, for a new consent would reopen what
+    the client withdrew. The consultation consent that goes with a professional's own
+    request is recorded with the request (`can_record_request_consent`). The page, the API
+    and the service all ask this."""
+    return _active(user) and user.is_coordinator
+
+
+def can_record_request_consent(user) -> bool:
+    """The consultation consent recorded as part of submitting a request: its sender, a
+    professional or a coordinator (it opens the client to the sender through that
+    request only)."""
+    return _active(user) and (user.is_professional or user.is_coordinator)
+
+
 def can_withdraw_consent(user, consent: Consent) -> bool:
     """A coordinator, or the professional who recorded the consent."""
     return _active(user) and (user.is_coordinator or consent.recorded_by_id == user.pk)

@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clients import services
-from clients.access import clients_visible_to
+from clients.access import can_record_consent, clients_visible_to
 from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import (
     AccessLog,
@@ -20,6 +20,7 @@ from clients.models import (
     WorkAbilityAssessment,
     normalize_identity_code,
 )
+from coordination.locking import StaleEdit, required_lock_version, stale_conflict
 from coordination.models import Organization
 
 
@@ -63,11 +64,15 @@ class ClientSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=Client.TargetGroup.choices),
         required=False,
     )
+    # The details' lock_version as read: required to change them (as for plans); a stale
+    # one is 409. Ignored when a client is created.
+    lock_version = serializers.IntegerField(min_value=0, required=False)
 
     class Meta:
         model = Client
         fields = [
             "id",
+            "lock_version",
             "first_name",
             "last_name",
             "personal_identity_code",
@@ -97,16 +102,25 @@ class ClientSerializer(serializers.ModelSerializer):
         return normalize_identity_code(value)
 
     def create(self, validated_data):
+        validated_data.pop("lock_version", None)
         try:
             return services.create_client(by=self.context["request"].user, **validated_data)
         except DjangoValidationError as error:
             raise as_drf_error(error) from None
 
     def update(self, instance, validated_data):
+        lock_version = validated_data.pop("lock_version", None)
+        if lock_version is None:
+            raise required_lock_version()
         try:
             return services.update_client(
-                instance, by=self.context["request"].user, **validated_data
+                instance,
+                by=self.context["request"].user,
+                lock_version=lock_version,
+                **validated_data,
             )
+        except StaleEdit as error:
+            raise stale_conflict(error) from None
         except DjangoValidationError as error:
             raise as_drf_error(error) from None
 
@@ -206,6 +220,9 @@ class HealthCheckSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(
         choices=HealthCheck.Status.choices, required=False, default=HealthCheck.Status.OFFERED
     )
+    # The check's lock_version as read: required to record a result (PATCH; a stale one
+    # is 409), as for plans.
+    lock_version = serializers.IntegerField(min_value=0, required=False)
 
     class Meta:
         model = HealthCheck
@@ -225,6 +242,7 @@ class HealthCheckSerializer(serializers.ModelSerializer):
             "notes",
             "plan_action",
             "created_at",
+            "lock_version",
         ]
         read_only_fields = ["id", "offered_by", "done_by", "created_at"]
         extra_kwargs = {"offered_on": {"required": False}}
@@ -239,6 +257,8 @@ class HealthCheckSerializer(serializers.ModelSerializer):
         if with_offer:
             result["offered_on"] = data.get("offered_on")
             result["plan_action"] = data.get("plan_action")
+        else:
+            result["lock_version"] = data.get("lock_version")
         if "organization" in data:
             result["organization"] = data["organization"]
         if status_ == HealthCheck.Status.DONE:
@@ -298,9 +318,13 @@ class HealthCheckAPIMixin:
             raise ValidationError(
                 {"status": [_("Choose whether the health check was done or declined.")]}
             )
+        if "lock_version" not in request.data:
+            raise required_lock_version()
         data = serializer.service_data(request.user, with_offer=False)
         try:
             check = services.record_health_check_result(check, by=request.user, **data)
+        except StaleEdit as error:
+            raise stale_conflict(error) from None
         except DjangoValidationError as error:
             raise as_drf_error(error) from None
         log_client_access(request, client, action=AccessLog.Action.UPDATE, kind="health_check")
@@ -309,8 +333,9 @@ class HealthCheckAPIMixin:
 
 class IsCoordinatorToWrite(permissions.BasePermission):
     """Professionals read the clients of their consultations; only the hub's coordinators
-    create or change client records through the API. Consents, assessments and health
-    checks of a client the user sees are recorded by professionals too."""
+    create or change client records through the API. Assessments and health checks of a
+    client the user sees are recorded by professionals too; consents follow
+    `can_record_consent`, asked by the action itself."""
 
     OPEN_ACTIONS = ("consents", "assessments", "health_checks", "health_check")
 
@@ -374,6 +399,12 @@ class ClientViewSet(
                 "organizations"
             )
             return Response(ConsentSerializer(consents, many=True).data)
+        # The page's rule, asked before the input is read: a member of the client's
+        # network sees the consents but records none (a 403, as for other refused
+        # changes to something the user sees).
+        scope = request.data.get("scope") if hasattr(request.data, "get") else None
+        if not can_record_consent(request.user, client, scope):
+            raise PermissionDenied
         serializer = ConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

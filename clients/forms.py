@@ -228,6 +228,9 @@ class HealthCheckForm(forms.Form):
             del self.fields["offered_on"]
             self.fields["status"].choices = self.fields["status"].choices[1:]
             self.fields["status"].initial = HealthCheck.Status.DONE
+            # The result form of an existing check carries its version (the record is
+            # written by several people: coordination.locking).
+            self.fields["lock_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def service_data(self, user) -> dict:
         data = dict(self.cleaned_data)
@@ -236,6 +239,8 @@ class HealthCheckForm(forms.Form):
         result = {"status": status, "notes": data.get("notes", "")}
         if self.with_offer:
             result["offered_on"] = data.get("offered_on")
+        else:
+            result["lock_version"] = data.get("lock_version")
         result["organization"] = data.get("organization")
         if status == HealthCheck.Status.DONE:
             result.update(

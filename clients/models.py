@@ -126,6 +126,10 @@ class Client(models.Model):
     # has blanked the identity and the free text; the row stays for the metrics.
     anonymized_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
+    # Grows with every change of the details: a change sent from a stale reading is
+    # refused (coordination.locking), so that one coordinator does not undo another's.
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("client")
@@ -326,6 +330,9 @@ class AccessLog(models.Model):
         NETWORK = "network", _("Network membership")
         HUB_ROLE = "hub_role", _("Hub role")
         JOB_COACHING = "job_coaching", _("Job coaching")  # coaching issue: the client's coach
+        # A network member reading the coaching record under the client's job-coaching
+        # consent that names their organisation (the network consent does not open it).
+        JOB_COACHING_CONSENT = "job_coaching_consent", _("Job-coaching consent")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -645,6 +652,10 @@ class HealthCheck(models.Model):
         _("further assessment"), max_length=30, choices=FurtherAssessment.choices, blank=True
     )
     notes = models.TextField(_("notes"), max_length=2_000, blank=True)
+    # Grows with every recorded result: a result recorded from a stale reading is
+    # refused (coordination.locking), so that one person's result does not silently
+    # replace another's.
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
     plan_action = models.ForeignKey(
         "serviceplans.PlanAction",
         verbose_name=_("plan action"),

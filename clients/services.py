@@ -5,7 +5,7 @@ the API can show them where they belong; nothing is saved half-way (one transact
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,10 +51,15 @@ def create_client(*, by, **data) -> Client:
 
 @sensitive_variables()
 @transaction.atomic
-def update_client(client: Client, *, by, **data) -> Client:
+def update_client(client: Client, *, by, lock_version: int | None = None, **data) -> Client:
+    """Change the client's details, read at `lock_version`: refused with `StaleEdit` if
+    anyone changed them since (None: not checked, for the system's own writes)."""
+    from coordination.locking import claim_version
+
     unknown = set(data) - set(CLIENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    claim_version(client, lock_version)
     if "target_groups" in data:
         data["target_groups"] = _validate_target_groups(data["target_groups"])
     for name, value in data.items():
@@ -103,6 +108,58 @@ def record_consent(
     valid_until: datetime.date | None = None,
     given_at: datetime.datetime | None = None,
 ) -> Consent:
+    """A consent the hub records (`can_record_consent`); anybody else is refused here, so
+    that neither the page nor the API nor another app can skip the rule."""
+    from clients.access import can_record_consent
+
+    if not can_record_consent(by, client, scope):
+        raise PermissionDenied(_("Only the hub's coordinators record consents."))
+    return _create_consent(
+        client,
+        by=by,
+        scope=scope,
+        method=method,
+        organizations=organizations,
+        valid_until=valid_until,
+        given_at=given_at,
+    )
+
+
+@transaction.atomic
+def record_request_consent(
+    client: Client,
+    *,
+    by,
+    method: str,
+    organizations=(),
+    valid_until: datetime.date | None = None,
+) -> Consent:
+    """The client's consent for consultation, recorded by the sender of a request as part
+    of submitting it (coordination.services.submit_consultation)."""
+    from clients.access import can_record_request_consent
+
+    if not can_record_request_consent(by):
+        raise PermissionDenied(_("Only the hub's coordinators record consents."))
+    return _create_consent(
+        client,
+        by=by,
+        scope=Consent.Scope.CONSULTATION,
+        method=method,
+        organizations=organizations,
+        valid_until=valid_until,
+    )
+
+
+def _create_consent(
+    client: Client,
+    *,
+    by,
+    scope: str,
+    method: str,
+    organizations=(),
+    valid_until: datetime.date | None = None,
+    given_at: datetime.datetime | None = None,
+) -> Consent:
     errors = {}
     if scope not in Consent.Scope.values:
         errors["scope"] = [_("Choose the scope of the consent from the list.")]
@@ -128,8 +185,13 @@ def record_consent(
 @transaction.atomic
 def withdraw_consent(consent: Consent, *, by) -> Consent:
     """Honoured at once: from this moment the consent no longer opens the client's data.
-    Withdrawing an already withdrawn consent changes nothing."""
+    Withdrawing an already withdrawn consent changes nothing. Only those the page offers
+    the button to (`can_withdraw_consent`) may."""
+    from clients.access import can_withdraw_consent
+
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if not can_withdraw_consent(by, consent):
+        raise PermissionDenied(_("You cannot withdraw this consent."))
     if consent.withdrawn_at is not None:
         return consent
     consent.withdrawn_at = timezone.now()
@@ -206,6 +268,16 @@ def _plan_action_of(client: Client, plan_action):
     return plan_action
 
 
+def _check_version(check, lock_version: int | None) -> None:
+    """The row is locked (select_for_update): refuse a stale reading, then raise the
+    version for the save that follows."""
+    from coordination.locking import StaleEdit
+
+    if lock_version is not None and check.lock_version != lock_version:
+        raise StaleEdit(current_version=check.lock_version)
+    check.lock_version += 1
+
+
 def _result_errors(check, *, outcome, done_on, done_by, done_by_name, led, further) -> dict:
     HealthCheck = _health_check_model()
     today = timezone.localdate()
@@ -276,15 +348,20 @@ def record_health_check_done(
     led_to_further_assessment: bool | None = None,
     further_assessment: str = "",
     notes: str = "",
+    lock_version: int | None = None,
 ):
     """The health check was done: when, by whom (a user or a name), and whether it led
-    to a further assessment. Recording the same result again changes nothing."""
+    to a further assessment. Recording the same result again changes nothing; a different
+    one recorded from a reading older than the last result (`lock_version`) is refused
+    with `StaleEdit`."""
     HealthCheck = _health_check_model()
     check = HealthCheck.objects.select_for_update().get(pk=check.pk)
     done_by_name = (done_by_name or "").strip()
     if (
         check.status == HealthCheck.Status.DONE
         and check.done_on == done_on
+        and check.done_by_id == (done_by.pk if done_by is not None else None)
+        and check.done_by_name == ("" if done_by is not None else done_by_name)
         and check.led_to_further_assessment == led_to_further_assessment
         and check.further_assessment == (further_assessment or "")
     ):
@@ -300,6 +377,7 @@ def record_health_check_done(
     )
     if errors:
         raise ValidationError(errors)
+    _check_version(check, lock_version)
     check.status = HealthCheck.Status.DONE
     check.done_on = done_on
     check.done_by = done_by
@@ -322,6 +400,7 @@ def record_health_check_done(
             "further_assessment",
             "organization",
             "notes",
+            "lock_version",
         ]
     )
     return check
@@ -329,13 +408,19 @@ def record_health_check_done(
 
 @transaction.atomic
 def record_health_check_declined(
-    check, *, by, declined_on: datetime.date | None = None, notes: str = ""
+    check,
+    *,
+    by,
+    declined_on: datetime.date | None = None,
+    notes: str = "",
+    lock_version: int | None = None,
 ):
     """The client declined the offer. A check already done cannot be declined."""
     HealthCheck = _health_check_model()
     check = HealthCheck.objects.select_for_update().get(pk=check.pk)
     if check.status == HealthCheck.Status.DECLINED:
         return check
+    _check_version(check, lock_version)
     if check.status == HealthCheck.Status.DONE:
         raise ValidationError({"status": [_("The health check has already been done.")]})
     declined_on = declined_on or timezone.localdate()
@@ -349,7 +434,7 @@ def record_health_check_declined(
     check.declined_on = declined_on
     if notes:
         check.notes = notes.strip()
-    check.save(update_fields=["status", "declined_on", "notes"])
+    check.save(update_fields=["status", "declined_on", "notes", "lock_version"])
     return check
 
 
@@ -361,7 +446,11 @@ def record_health_check_result(check, *, by, status: str, **data):
         return record_health_check_done(check, by=by, **data)
     if status == HealthCheck.Status.DECLINED:
         return record_health_check_declined(
-            check, by=by, declined_on=data.get("declined_on"), notes=data.get("notes", "")
+            check,
+            by=by,
+            declined_on=data.get("declined_on"),
+            notes=data.get("notes", ""),
+            lock_version=data.get("lock_version"),
         )
     raise ValidationError({"status": [_("Choose whether the health check was done or declined.")]})
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -19,6 +19,7 @@ from clients.access import (
     access_client,
     access_logs_visible_to,
     access_report_client,
+    can_record_consent,
     can_withdraw_consent,
     clients_visible_to,
 )
@@ -28,6 +29,7 @@ from clients.forms import ClientCodeSearchForm, ClientSearchForm, ConsentForm
 from clients.models import AccessLog, AccessLogReview
 from clients.timeline import client_timeline
 from coordination.access import role_required
+from coordination.locking import StaleEdit, carry_current_version
 from coordination.models import User
 
 SEARCH_LIMIT = 50
@@ -81,7 +83,7 @@ def client_detail(request, client_id, consent_form=None):
             "consents": consents,
             "timeline": client_timeline(client, request.user),
             "consent_form": consent_form
-            or (ConsentForm() if request.user.is_coordinator else None),
+            or (ConsentForm() if can_record_consent(request.user, client) else None),
             # IPS issue (8): one query, the people and organisations joined
             "health_checks": list(
                 client.health_checks.select_related(
@@ -97,6 +99,8 @@ def client_detail(request, client_id, consent_form=None):
 @role_required(User.Role.COORDINATOR)
 def consent_create(request, client_id):
     client = access_client(request.user, client_id)
+    if not can_record_consent(request.user, client, request.POST.get("scope")):
+        raise PermissionDenied
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
@@ -357,13 +361,19 @@ def health_check_result(request, client_id, check_id):
         initial={
             "done_on": timezone.localdate(),
             "organization": check.organization.uuid if check.organization_id else None,
+            "lock_version": check.lock_version,
         },
     )
+    stale = False
     if request.method == "POST" and form.is_valid():
         try:
             services.record_health_check_result(
                 check, by=request.user, **form.service_data(request.user)
             )
+        except StaleEdit as error:
+            carry_current_version(form, error)
+            stale = True
+            check.refresh_from_db()
         except ValidationError as invalid:
             _errors_to_form(form, invalid)
         else:
@@ -377,5 +387,5 @@ def health_check_result(request, client_id, check_id):
         request,
         "clients/health_check_form.html",
         {"client": client, "form": form, "plan_action": check.plan_action, "check": check},
-        status=400 if request.method == "POST" else 200,
+        status=409 if stale else 400 if request.method == "POST" else 200,
     )

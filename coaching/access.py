@@ -8,8 +8,10 @@ A referral (the client's coaching record) is seen by
   team (their organisation), so that they can take one;
 - the professional who sent it: the referral itself (status, dates, coach), not the record
   inside it;
-- the active members of the client's network (networks.access): the whole record,
-  read-only.
+- the active members of the client's network (networks.access) whose organisation a
+  valid job-coaching consent of the client names: the whole record, read-only. The
+  network consent does not disclose the coaching record; a member without the coaching
+  consent sees only that coaching goes on and whom to ask (`coaching_notices`).
 Managers, administrators and everybody else see none. Only the record's coach, or a
 coordinator, writes to it.
 
@@ -21,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from clients.models import AccessLog
+from clients.models import AccessLog, Consent
 from coaching.models import (
     EmployerContact,
     FidelityReview,
@@ -37,9 +39,35 @@ def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def _coaching_consents(user) -> QuerySet[Consent]:
+    """The valid job-coaching consents that name the user's organisation."""
+    return Consent.objects.valid().filter(
+        scope=Consent.Scope.JOB_COACHING, organizations=user.organization_id
+    )
+
+
 def _network_member_q(user) -> Q:
+    """A member of the client's network whose organisation the client's job-coaching
+    consent names: the coaching record is disclosed under that consent, not under the
+    network consent."""
+    if not user.organization_id:
+        return Q(pk__in=[])
     member = active_memberships(user).filter(network__client=OuterRef("client"))
-    return Q(Exists(member))
+    consented = _coaching_consents(user).filter(client=OuterRef("client"))
+    return Q(Exists(member)) & Q(Exists(consented))
+
+
+def is_consented_member(user, client_id) -> bool:
+    """Whether `user` is an active member of the client's network and the client's valid
+    job-coaching consent names their organisation (one query)."""
+    if not (_active(user) and user.is_professional and user.organization_id):
+        return False
+    return (
+        active_memberships(user)
+        .filter(network__client=client_id)
+        .filter(Exists(_coaching_consents(user).filter(client=client_id)))
+        .exists()
+    )
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
@@ -98,10 +126,7 @@ def can_see_record(user, referral: Referral) -> bool:
         and referral.team_id == user.organization_id
     ):
         return True
-    return (
-        user.is_professional
-        and active_memberships(user).filter(network__client=referral.client_id).exists()
-    )
+    return is_consented_member(user, referral.client_id)
 
 
 def can_write_referral(user, referral: Referral) -> bool:
@@ -131,7 +156,10 @@ def can_end_referral(user, referral: Referral) -> bool:
 
 
 def referral_basis(user, referral: Referral) -> str:
-    """The basis written in the access log for a read of this referral."""
+    """The basis written in the access log for a read of this referral: the hub role,
+    the coaching itself, the client's job-coaching consent (a network member reading the
+    record), or the consultation (the referrer, who sees the status only). A referral
+    annotated with `record_visible` (the API's queryset) needs no query."""
     if user.is_coordinator:
         return AccessLog.Basis.HUB_ROLE
     if user.is_job_coach and (
@@ -139,18 +167,39 @@ def referral_basis(user, referral: Referral) -> str:
         or (referral.is_waiting and referral.team_id == user.organization_id)
     ):
         return AccessLog.Basis.JOB_COACHING
-    if referral.referred_by_id == user.pk:
-        return AccessLog.Basis.CONSULTATION
-    return AccessLog.Basis.NETWORK
+    record_visible = getattr(referral, "record_visible", None)
+    if record_visible is None:
+        record_visible = is_consented_member(user, referral.client_id)
+    if record_visible:
+        return AccessLog.Basis.JOB_COACHING_CONSENT
+    return AccessLog.Basis.CONSULTATION
 
 
 def list_basis(user) -> str:
-    """The basis of a list read (one row per client): the user's main basis."""
+    """The basis of a list read of coaching records (one row per client): the user's
+    main basis. A professional who is no coach reads records only under the client's
+    job-coaching consent."""
     if user.is_coordinator:
         return AccessLog.Basis.HUB_ROLE
     if user.is_job_coach:
         return AccessLog.Basis.JOB_COACHING
-    return AccessLog.Basis.NETWORK
+    return AccessLog.Basis.JOB_COACHING_CONSENT
+
+
+def coaching_notices(user, client) -> list[Referral]:
+    """The client's open referrals whose record `user` may not read although they see the
+    client (a network member outside the job-coaching consent, say): that coaching goes
+    on and whom to ask – the coach's name and organisation, or the team while the
+    referral waits – and nothing of the record. One query."""
+    if not _active(user):
+        return []
+    return list(
+        Referral.objects.filter(client=client)
+        .exclude(status=Referral.Status.ENDED)
+        .exclude(pk__in=referrals_visible_to(user).values("pk"))
+        .select_related("coach", "coach__organization", "team")
+        .order_by("-referred_on", "-pk")
+    )
 
 
 def caseload_of(user) -> QuerySet[Referral]:

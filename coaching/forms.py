@@ -15,6 +15,7 @@ from coaching.models import (
     Referral,
 )
 from coaching.services import item_field
+from coordination.locking import LockedForm
 
 
 class UUIDModelChoiceField(forms.ModelChoiceField):
@@ -55,7 +56,7 @@ class ReferForm(forms.Form):
             self.fields["team"].initial = teams.first().uuid
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(LockedForm):
     preferences = forms.CharField(
         label=_("Work preferences"),
         help_text=_("Kinds of work, hours and place the client wants."),
@@ -87,7 +88,7 @@ class ProfileForm(forms.Form):
     )
 
 
-class BenefitsForm(forms.Form):
+class BenefitsForm(LockedForm):
     benefits_counselling_on = forms.DateField(
         label=_("Benefits counselling done on"), widget=DateInput()
     )

@@ -175,6 +175,9 @@ class Referral(models.Model):
     benefits_counselling_notes = models.TextField(
         _("notes on the benefits counselling"), max_length=5_000, blank=True
     )
+    # Grows with every save of the benefits counselling (the coach and coordinators write
+    # it): a save from a stale form is refused (coordination.locking).
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
@@ -266,6 +269,8 @@ class VocationalProfile(models.Model):
     )
     agreed_with_client_on = models.DateField(_("agreed with the client on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # Grows with every save: a save from a stale form is refused (coordination.locking).
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("updated by"),

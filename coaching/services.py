@@ -39,11 +39,12 @@ from coaching.models import (
     Referral,
     VocationalProfile,
 )
+from coordination.locking import StaleEdit, save_locked
 from coordination.models import ConsultationRequest, Organization, User
 from coordination.services import InvalidTransition
 from serviceplans.models import PlanAction, PlanReminder
 
-__all__ = ["InvalidTransition"]
+__all__ = ["InvalidTransition", "StaleEdit"]
 
 Status = Referral.Status
 
@@ -238,8 +239,15 @@ PROFILE_FIELDS = ("preferences", "strengths", "restrictions", "disclosure")
 
 @transaction.atomic
 def save_vocational_profile(
-    referral: Referral, *, by: User, agreed_with_client_on=None, **fields
+    referral: Referral,
+    *,
+    by: User,
+    agreed_with_client_on=None,
+    lock_version: int | None = None,
+    **fields,
 ) -> VocationalProfile:
+    """Save the profile from a form opened at `lock_version` (0 before the first save);
+    refused with `StaleEdit` if anyone saved it since."""
     _locked(referral)
     _require_writer(by, referral)
     errors: dict[str, list] = {}
@@ -250,24 +258,33 @@ def save_vocational_profile(
         raise TypeError(f"unknown profile fields: {sorted(unknown)}")
     if errors:
         raise ValidationError(errors)
+    # The referral row is locked (above): two first saves cannot both create the profile.
     profile, _created = VocationalProfile.objects.get_or_create(referral=referral)
-    for name in PROFILE_FIELDS:
-        if name in fields:
-            setattr(profile, name, fields[name] or "")
-    profile.agreed_with_client_on = agreed_with_client_on
-    profile.updated_at = timezone.now()
-    profile.updated_by = by
-    profile.save()
+    values = {name: fields[name] or "" for name in PROFILE_FIELDS if name in fields}
+    save_locked(
+        profile,
+        lock_version,
+        agreed_with_client_on=agreed_with_client_on,
+        updated_at=timezone.now(),
+        updated_by=by,
+        **values,
+    )
     _log(by, referral, AccessLog.Action.UPDATE, kind="vocational_profile")
     return profile
 
 
 @transaction.atomic
 def record_benefits_counselling(
-    referral: Referral, *, by: User, done_on: datetime.date | None, notes: str = ""
+    referral: Referral,
+    *,
+    by: User,
+    done_on: datetime.date | None,
+    notes: str = "",
+    lock_version: int | None = None,
 ) -> Referral:
     """The benefits-counselling check (work incentives planning): how work would affect
-    the client's benefits, done on a date."""
+    the client's benefits, done on a date. From a form opened at `lock_version`: refused
+    with `StaleEdit` if anyone saved the counselling since."""
     _locked(referral)
     _require_writer(by, referral)
     errors: dict[str, list] = {}
@@ -280,9 +297,12 @@ def record_benefits_counselling(
     )
     if errors:
         raise ValidationError(errors)
-    referral.benefits_counselling_on = done_on
-    referral.benefits_counselling_notes = notes or ""
-    referral.save(update_fields=["benefits_counselling_on", "benefits_counselling_notes"])
+    save_locked(
+        referral,
+        lock_version,
+        benefits_counselling_on=done_on,
+        benefits_counselling_notes=notes or "",
+    )
     _log(by, referral, AccessLog.Action.UPDATE)
     return referral
 

@@ -337,9 +337,10 @@ def _form_page(request, referral, form, *, title, form_id, submit, extra=None, s
 def profile_edit(request, referral_id):
     referral = _writable(request, referral_id)
     profile = _profile(referral)
-    initial = {}
+    initial = {"lock_version": 0}
     if profile is not None:
         initial = {
+            "lock_version": profile.lock_version,
             "preferences": profile.preferences,
             "strengths": profile.strengths,
             "restrictions": profile.restrictions,
@@ -347,12 +348,14 @@ def profile_edit(request, referral_id):
             "agreed_with_client_on": profile.agreed_with_client_on,
         }
     form = ProfileForm(request.POST or None, initial=initial)
+    stale = False
     if request.method == "POST" and form.is_valid():
         with errors_onto(form) as saved:
             services.save_vocational_profile(referral, by=request.user, **form.cleaned_data)
         if saved.ok:
             messages.success(request, _("The vocational profile has been saved."))
             return redirect("coaching:referral_detail", referral.uuid)
+        stale = saved.stale
     return _form_page(
         request,
         referral,
@@ -360,6 +363,7 @@ def profile_edit(request, referral_id):
         title=_("Vocational profile"),
         form_id="profile-form",
         submit=_("Save the profile"),
+        status=409 if stale else None,
     )
 
 
@@ -371,8 +375,10 @@ def benefits(request, referral_id):
         initial={
             "benefits_counselling_on": referral.benefits_counselling_on or timezone.localdate(),
             "benefits_counselling_notes": referral.benefits_counselling_notes,
+            "lock_version": referral.lock_version,
         },
     )
+    stale = False
     if request.method == "POST" and form.is_valid():
         with errors_onto(form) as saved:
             services.record_benefits_counselling(
@@ -380,10 +386,12 @@ def benefits(request, referral_id):
                 by=request.user,
                 done_on=form.cleaned_data["benefits_counselling_on"],
                 notes=form.cleaned_data["benefits_counselling_notes"],
+                lock_version=form.cleaned_data["lock_version"],
             )
         if saved.ok:
             messages.success(request, _("The benefits counselling has been recorded."))
             return redirect("coaching:referral_detail", referral.uuid)
+        stale = saved.stale
     return _form_page(
         request,
         referral,
@@ -391,6 +399,7 @@ def benefits(request, referral_id):
         title=_("Benefits counselling"),
         form_id="benefits-form",
         submit=_("Save"),
+        status=409 if stale else None,
     )
 
 

@@ -22,6 +22,7 @@ from coordination.access import (
 )
 from coordination.filters import ConsultationFilterSet
 from coordination.integrations import has_scope
+from coordination.locking import StaleEdit, required_lock_version, stale_response
 from coordination.models import (
     ConsultationAnswer,
     ConsultationRequest,
@@ -119,6 +120,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "outcome_note",
             "answer",
             "feedback_given",
+            "lock_version",
         ]
         read_only_fields = fields
 
@@ -248,6 +250,8 @@ def _msg_consent():
 
 
 class ConsultationUpdateSerializer(serializers.Serializer):
+    # The request's lock_version as read (required, as for plans): a stale one is 409.
+    lock_version = serializers.IntegerField(min_value=0)
     urgency = serializers.ChoiceField(choices=CR.Urgency.choices, required=False)
     description = serializers.CharField(max_length=10_000, required=False)
     reasons = choice_list(CR.Reason.choices)
@@ -374,8 +378,12 @@ class ConsultationViewSet(
         consultation = self.get_object()
         serializer = ConsultationUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        if "lock_version" not in serializer.validated_data:
+            raise required_lock_version()
         try:
             services.update_consultation(consultation, by=request.user, **serializer.validated_data)
+        except StaleEdit as error:
+            return stale_response(error)
         except DjangoValidationError as error:
             raise as_drf_error(error) from None
         except services.InvalidTransition as error:

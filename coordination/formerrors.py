@@ -24,10 +24,17 @@ def apply_errors(error: ValidationError, form, mapping: dict | None = None) -> N
 def errors_onto(form):
     """`with errors_onto(form) as saved:` around one service call: a refusal
     (`InvalidTransition`) goes onto the form as a whole, the service's field errors next
-    to their fields, and `saved.ok` says whether the call went through."""
-    saved = SimpleNamespace(ok=False)
+    to their fields, and `saved.ok` says whether the call went through. A stale save
+    (`StaleEdit`) keeps the user's text, carries the record's current version and sets
+    `saved.stale` (the page answers 409)."""
+    from coordination.locking import StaleEdit, carry_current_version
+
+    saved = SimpleNamespace(ok=False, stale=False)
     try:
         yield saved
+    except StaleEdit as stale:
+        carry_current_version(form, stale)
+        saved.stale = True
     except InvalidTransition as refusal:
         form.add_error(None, str(refusal))
     except ValidationError as invalid:

@@ -259,6 +259,11 @@ class ConsultationRequest(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("note on the outcome"), max_length=2_000, blank=True)
 
+    # Grows with every correction of the request: a change sent from a stale reading is
+    # refused (coordination.locking), so that the requester and the coordinator do not
+    # overwrite each other.
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+
     class Meta:
         ordering = ["submitted_at"]
         verbose_name = _("consultation request")

@@ -20,6 +20,8 @@ from django.views.decorators.debug import sensitive_variables
 
 from clients import services as client_services
 from clients.models import AccessLog, Consent
+from coordination.errors import InvalidTransition
+from coordination.locking import StaleEdit
 from coordination.models import (
     ConsultationAnswer,
     ConsultationRequest,
@@ -36,17 +38,6 @@ logger = logging.getLogger(__name__)
 
 class InvalidChoice(ValueError):
     """A value outside the allowed set, with a message a person can read."""
-
-
-class InvalidTransition(Exception):
-    """A move the request's state or the person's role does not allow."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 @transaction.atomic
@@ -174,10 +165,9 @@ def submit_consultation(
         if client is None:
             client = client_services.find_or_create_client(by=requester, **client_data)
         hubs = Organization.objects.filter(is_hub=True, active=True)
-        consent = client_services.record_consent(
+        consent = client_services.record_request_consent(
             client,
             by=requester,
-            scope=Consent.Scope.CONSULTATION,
             method=consent_method,
             valid_until=consent_valid_until,
             organizations=[requester.organization_id, *hubs.values_list("pk", flat=True)],
@@ -200,8 +190,12 @@ def submit_consultation(
 
 
 @transaction.atomic
-def update_consultation(request: ConsultationRequest, *, by: User, **changes):
-    """The requester or a coordinator corrects the request while it waits for an answer."""
+def update_consultation(
+    request: ConsultationRequest, *, by: User, lock_version: int | None = None, **changes
+):
+    """The requester or a coordinator corrects the request while it waits for an answer,
+    from a reading at `lock_version`: refused with `StaleEdit` if either changed it
+    since."""
     allowed = {"urgency", "description", "reasons", "asked"}
     unknown = set(changes) - allowed
     if unknown:
@@ -241,10 +235,14 @@ def update_consultation(request: ConsultationRequest, *, by: User, **changes):
             ]
     if errors:
         raise ValidationError(errors)
+    if lock_version is not None and request.lock_version != lock_version:
+        # The row is locked (`_locked`), so its version is the truth.
+        raise StaleEdit(current_version=request.lock_version)
     for name, value in changes.items():
         setattr(request, name, value)
     if changes:
-        request.save(update_fields=list(changes))
+        request.lock_version += 1
+        request.save(update_fields=[*changes, "lock_version"])
         _log(by, request.client, AccessLog.Action.UPDATE)
     return request
 

@@ -26,6 +26,7 @@ from clients.api import as_drf_error
 from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import AccessLog, Consent
 from coordination.access import access_consultation
+from coordination.locking import required_lock_version, stale_response
 from coordination.models import Organization, User
 from networks import services
 from networks.access import (
@@ -172,6 +173,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "minutes",
             "attendees",
             "decisions",
+            "lock_version",
         ]
         read_only_fields = fields
 
@@ -193,6 +195,9 @@ class MeetingUpdateSerializer(MeetingCreateSerializer):
     minutes = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
     attendees = serializers.ListField(child=serializers.UUIDField(), required=False)
     decisions = DecisionSerializer(many=True, required=False)
+    # The meeting's lock_version as read: required for a change and for the minutes (a
+    # stale one is 409), as for plans; cancelling needs none.
+    lock_version = serializers.IntegerField(min_value=0, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -395,8 +400,11 @@ class NetworkViewSet(
         serializer = MeetingUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        lock_version = data.pop("lock_version", None)
         cancel = data.pop("status", None) == NetworkMeeting.Status.CANCELLED
         record = {name: data.pop(name) for name in list(data) if name in MINUTES_FIELDS}
+        if (record or data) and lock_version is None:
+            raise required_lock_version()
         if sum([cancel, bool(record), bool(data)]) > 1:
             raise ValidationError(
                 {
@@ -421,9 +429,12 @@ class NetworkViewSet(
                     client_present=record.get("client_present", meeting.client_present),
                     minutes=record.get("minutes", meeting.minutes),
                     decisions=record.get("decisions", []),
+                    lock_version=lock_version,
                 )
             if data and not (cancel or record):
-                services.update_meeting(meeting, by=request.user, **data)
+                services.update_meeting(meeting, by=request.user, lock_version=lock_version, **data)
+        except services.StaleEdit as error:
+            return stale_response(error)
         except services.InvalidTransition as error:
             raise _refused(error) from None
         except DjangoValidationError as error:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.forms import DateInput
 from clients.models import Consent
+from coordination.locking import LockedForm
 from coordination.models import Organization, User
 from networks.models import ClientNetwork, NetworkMember
 
@@ -167,8 +168,10 @@ class MeetingForm(forms.Form):
 
     @classmethod
     def for_meeting(cls, meeting, data=None):
+        """The change form of a meeting: it carries the meeting's lock_version, so that a
+        change saved from a stale form is refused (coordination.locking)."""
         local = timezone.localtime(meeting.starts_at)
-        return cls(
+        form = cls(
             data,
             initial={
                 "date": local.date(),
@@ -177,28 +180,34 @@ class MeetingForm(forms.Form):
                 "location": meeting.location,
                 "video_link": meeting.video_link,
                 "agenda": meeting.agenda,
+                "lock_version": meeting.lock_version,
             },
         )
+        form.fields["lock_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+        return form
 
     def service_data(self) -> dict:
         data = self.cleaned_data
         naive = datetime.datetime.combine(data["date"], data["time"])
         # Europe/Helsinki, daylight saving time included.
         starts_at = timezone.make_aware(naive, timezone.get_default_timezone())
-        return {
+        result = {
             "starts_at": starts_at,
             "duration_minutes": data["duration_minutes"],
             "location": data["location"],
             "video_link": data["video_link"],
             "agenda": data["agenda"],
         }
+        if "lock_version" in data:
+            result["lock_version"] = data["lock_version"]
+        return result
 
     def service_errors(self) -> dict:
         """Where the service's fields land on this form."""
         return {"starts_at": "date"}
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(LockedForm):
     attendees = forms.ModelMultipleChoiceField(
         label=_("Who took part"),
         queryset=NetworkMember.objects.none(),
@@ -232,6 +241,7 @@ class MinutesForm(forms.Form):
                 {True: "yes", False: "no"}.get(meeting.client_present, ""),
             )
             self.initial.setdefault("minutes", meeting.minutes)
+            self.initial.setdefault("lock_version", meeting.lock_version)
 
 
 class DecisionForm(forms.Form):

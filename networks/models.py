@@ -269,6 +269,9 @@ class NetworkMeeting(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
     )
     sequence = models.PositiveIntegerField(_("iCalendar sequence"), default=0)
+    # Grows with every save: a change or minutes saved from a stale form are refused
+    # (coordination.locking), so that one editor does not overwrite another.
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
     ical_uid = models.CharField(_("iCalendar UID"), max_length=200, unique=True, editable=False)
     # Attendance is a through model rather than a JSON list of ids: the database keeps
     # it consistent with the members (PROTECT), one row per member and meeting, and "which

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from clients import services as client_services
 from clients.models import AccessLog, Client, Consent
 from coordination import services as coordination_services
+from coordination.locking import StaleEdit, save_locked
 from coordination.models import ConsultationRequest, Organization, User
 from coordination.services import InvalidTransition
 from networks.access import can_manage_meetings, network_basis
@@ -30,7 +31,7 @@ from networks.models import (
     NetworkMember,
 )
 
-__all__ = ["ConsentMissing", "InvalidTransition"]
+__all__ = ["ConsentMissing", "InvalidTransition", "StaleEdit"]
 
 MIN_DURATION = 15
 MAX_DURATION = 480
@@ -444,9 +445,13 @@ CALENDAR_FIELDS = ("starts_at", "duration_minutes", "location", "video_link")
 
 
 @transaction.atomic
-def update_meeting(meeting: NetworkMeeting, *, by: User, **changes) -> NetworkMeeting:
-    """Change a scheduled meeting. A new time or place raises the iCalendar sequence and
-    sends the update; a new time also re-arms the day-before reminder."""
+def update_meeting(
+    meeting: NetworkMeeting, *, by: User, lock_version: int | None = None, **changes
+) -> NetworkMeeting:
+    """Change a scheduled meeting from a form opened at `lock_version` (refused with
+    `StaleEdit` if anyone saved the meeting since). A new time or place raises the
+    iCalendar sequence and sends the update; a new time also re-arms the day-before
+    reminder."""
     unknown = set(changes) - set(MEETING_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed.")] for name in unknown})
@@ -455,6 +460,7 @@ def update_meeting(meeting: NetworkMeeting, *, by: User, **changes) -> NetworkMe
     meeting = NetworkMeeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != NetworkMeeting.Status.SCHEDULED:
         raise InvalidTransition(gettext_lazy("Only a scheduled meeting can be changed."))
+    _check_version(meeting, lock_version)
     changed = {name: value for name, value in changes.items() if getattr(meeting, name) != value}
     if not changed:
         return meeting
@@ -475,7 +481,7 @@ def update_meeting(meeting: NetworkMeeting, *, by: User, **changes) -> NetworkMe
     if set(changed) & set(CALENDAR_FIELDS):
         meeting.sequence += 1
         fields.append("sequence")
-    meeting.save(update_fields=fields)
+    save_locked(meeting, lock_version, **{name: getattr(meeting, name) for name in fields})
     if "starts_at" in changed:
         # The reminder belongs to the old time; the one for the new time goes out anew.
         MeetingReminder.objects.filter(meeting=meeting).delete()
@@ -485,11 +491,23 @@ def update_meeting(meeting: NetworkMeeting, *, by: User, **changes) -> NetworkMe
     return meeting
 
 
+def _check_version(meeting: NetworkMeeting, lock_version: int | None) -> None:
+    """Before anything is written: the row is locked, so its version is the truth."""
+    if lock_version is not None and meeting.lock_version != lock_version:
+        raise StaleEdit(current_version=meeting.lock_version)
+
+
 def _cancel(meeting: NetworkMeeting, now) -> None:
     meeting.status = NetworkMeeting.Status.CANCELLED
     meeting.cancelled_at = now
     meeting.sequence += 1
-    meeting.save(update_fields=["status", "cancelled_at", "sequence"])
+    save_locked(
+        meeting,
+        None,
+        status=meeting.status,
+        cancelled_at=meeting.cancelled_at,
+        sequence=meeting.sequence,
+    )
     _send_invitations(meeting)
 
 
@@ -517,13 +535,17 @@ def record_meeting_minutes(
     client_present: bool | None = None,
     minutes: str = "",
     decisions=(),
+    lock_version: int | None = None,
 ) -> NetworkMeeting:
     """After the meeting: who took part, whether the client did, the minutes, and new
     decisions (`{"text", "responsible", "due_date"}` each; earlier ones are kept). The
-    meeting is then "held". Recording again corrects attendance and minutes."""
+    meeting is then "held". Recording again corrects attendance and minutes; from a form
+    opened at `lock_version` – refused with `StaleEdit` if anyone saved the meeting
+    since, so that one person's minutes do not silently replace another's."""
     network = _locked(meeting.network)
     _require_meeting_manager(by, network)
     meeting = NetworkMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_version(meeting, lock_version)
     if meeting.status == NetworkMeeting.Status.CANCELLED:
         raise InvalidTransition(gettext_lazy("A cancelled meeting has no minutes."))
     if meeting.starts_at > timezone.now():
@@ -563,19 +585,14 @@ def record_meeting_minutes(
         MeetingAttendance(meeting=meeting, member_id=pk) for pk in sorted(members)
     )
     MeetingDecision.objects.bulk_create(new_decisions)
-    meeting.status = NetworkMeeting.Status.HELD
-    meeting.client_present = client_present
-    meeting.minutes = minutes or ""
-    meeting.minutes_recorded_at = timezone.now()
-    meeting.minutes_recorded_by = by
-    meeting.save(
-        update_fields=[
-            "status",
-            "client_present",
-            "minutes",
-            "minutes_recorded_at",
-            "minutes_recorded_by",
-        ]
+    save_locked(
+        meeting,
+        lock_version,
+        status=NetworkMeeting.Status.HELD,
+        client_present=client_present,
+        minutes=minutes or "",
+        minutes_recorded_at=timezone.now(),
+        minutes_recorded_by=by,
     )
     _log(by, network.client, AccessLog.Action.UPDATE, "network_meeting")
     return meeting

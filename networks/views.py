@@ -15,6 +15,7 @@ from clients.audit import log_client_access
 from clients.models import AccessLog
 from coordination.access import access_consultation, role_required
 from coordination.formerrors import apply_errors, errors_onto
+from coordination.locking import carry_current_version
 from coordination.models import User
 from networks import services
 from networks.access import (
@@ -367,9 +368,13 @@ def meeting_edit(request, meeting_id):
     if not can_manage_meetings(request.user, network):
         raise Http404
     form = MeetingForm.for_meeting(meeting, request.POST or None)
+    stale = False
     if request.method == "POST" and form.is_valid():
         try:
             services.update_meeting(meeting, by=request.user, **form.service_data())
+        except services.StaleEdit as error:
+            carry_current_version(form, error)
+            stale = True
         except services.InvalidTransition as refusal:
             form.add_error(None, str(refusal))
         except ValidationError as invalid:
@@ -382,7 +387,7 @@ def meeting_edit(request, meeting_id):
         request,
         "networks/meeting_form.html",
         {"network": network, "form": form, "meeting": meeting},
-        status=400 if request.method == "POST" else 200,
+        status=409 if stale else 400 if request.method == "POST" else 200,
     )
 
 
@@ -439,6 +444,7 @@ def meeting_minutes(request, meeting_id):
     decision_forms = DecisionFormSet(
         request.POST, prefix="decisions", form_kwargs={"meeting": meeting}
     )
+    stale = False
     if form.is_valid() and decision_forms.is_valid():
         with errors_onto(form) as saved:
             services.record_meeting_minutes(
@@ -448,14 +454,17 @@ def meeting_minutes(request, meeting_id):
                 client_present=form.cleaned_data["client_present"],
                 minutes=form.cleaned_data["minutes"],
                 decisions=[d.cleaned_data for d in decision_forms if d.cleaned_data],
+                lock_version=form.cleaned_data["lock_version"],
             )
         if saved.ok:
             messages.success(request, _("The minutes have been saved."))
             return redirect("networks:meeting_detail", meeting.uuid)
+        stale = saved.stale
+        meeting.refresh_from_db()  # the minutes saved meanwhile, shown beside the form
     _log(request, network.client, kind="network_meeting")
     return render(
         request,
         "networks/meeting_detail.html",
         _meeting_context(request, meeting, form, decision_forms),
-        status=400,
+        status=409 if stale else 400,
     )

@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from clients.api import as_drf_error
 from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import AccessLog
+from coordination.locking import stale_response
 from coordination.models import Organization, User
 from networks.access import access_network, network_basis
 from serviceplans import services
@@ -194,10 +195,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _stale(error) -> Response:
-    return Response(
-        {"non_field_errors": [str(error)], "code": "stale"}, status=status.HTTP_409_CONFLICT
-    )
+_stale = stale_response
 
 
 class PlanViewSet(

@@ -5,14 +5,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.forms import DateInput
+from coordination import locking
 from coordination.models import Organization, User
 from serviceplans.models import GoalProgress, PlanAction, PlanGoal, ServicePlan
 
-
-class LockedForm(forms.Form):
-    """The plan's `lock_version` when the form was opened travels with the form."""
-
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+# The plan's `lock_version` when the form was opened travels with the form.
+LockedForm = locking.LockedForm
 
 
 class PlanForm(LockedForm):

@@ -12,12 +12,12 @@ import difflib
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.models import AccessLog
+from coordination import locking
 from coordination.models import Organization, User
 from coordination.services import InvalidTransition
 from networks.access import network_basis
@@ -37,17 +37,13 @@ __all__ = ["InvalidTransition", "StaleEdit"]
 PLAN_FIELDS = ("client_goals", "strengths", "assessment_summary", "next_review_date")
 
 
-class StaleEdit(InvalidTransition):
+class StaleEdit(locking.StaleEdit):
     """Someone else saved the plan after this form was opened."""
 
-    def __init__(self, message=None):
-        super().__init__(
-            message
-            or gettext_lazy(
-                "Someone else saved this plan while you were editing it. Your text is kept "
-                "below: compare it with the saved plan, then save again."
-            )
-        )
+    default_message = gettext_lazy(
+        "Someone else saved this plan while you were editing it. Your text is kept "
+        "below: compare it with the saved plan, then save again."
+    )
 
 
 def _log(by: User, plan: ServicePlan, action: str = AccessLog.Action.UPDATE) -> None:
@@ -79,16 +75,9 @@ def _require_draft(plan: ServicePlan) -> None:
 
 def _bump(plan: ServicePlan, by: User, lock_version: int | None = None, **fields) -> None:
     """The conditional UPDATE … WHERE lock_version = n that must hit exactly one row."""
-    rows = ServicePlan.objects.filter(pk=plan.pk)
-    if lock_version is not None:
-        rows = rows.filter(lock_version=lock_version)
-    now = timezone.now()
-    if (
-        rows.update(lock_version=F("lock_version") + 1, updated_at=now, updated_by=by, **fields)
-        != 1
-    ):
-        raise StaleEdit()
-    plan.refresh_from_db(fields=["lock_version", "updated_at", "updated_by", *fields])
+    locking.save_locked(
+        plan, lock_version, stale=StaleEdit, updated_at=timezone.now(), updated_by=by, **fields
+    )
 
 
 def current_plan(network: ClientNetwork) -> ServicePlan | None:

@@ -175,7 +175,8 @@ ROUTE_RULES: dict[str, dict[str, Callable[[User], QuerySet]]] = {
     "page:clients:access_report": {"client_id": access_report_subjects},
     # coaching: a referral's status is seen by the professional who sent it, its record
     # (profile, benefits counselling, job starts, notes, the ending) only by its coach,
-    # the coordinators and the client's network (`records_visible_to`). These pages show
+    # the coordinators and the members of the client's network whose organisation the
+    # client's job-coaching consent names (`records_visible_to`). These pages show
     # and write the record, so the referrer (lauri) must get 404 here like an outsider.
     **{
         f"page:coaching:{name}": {"referral_id": records_visible_to}
@@ -306,10 +307,24 @@ def _coaching(*, lauri, bob, kaisa, client_a, client_b, client_waiting, today) -
     has sent to the team for Niko, waiting for a coach (the team's coaches see it, so
     that one of them can take it);
     two employers and one that has closed; for each referral an employer contact, a job
-    start and a follow-along note; and the team's fidelity review."""
+    start and a follow-along note; and the team's fidelity review.
+    The client of network A consented to job coaching for the team and alice's health
+    centre (so alice reads A's coaching record); the client of network B for the team
+    only (so bob, in network B, sees only whom to ask)."""
     team = OrganizationFactory(
         name="Oulun IPS-työhönvalmennus", kind=Organization.Kind.SOCIAL_SERVICES
     )
+    for client, organizations in (
+        (client_a, [team, lauri.organization]),
+        (client_b, [team]),
+    ):
+        client_services.record_consent(
+            client,
+            by=kaisa,
+            scope=Consent.Scope.JOB_COACHING,
+            method=Consent.Method.WRITTEN,
+            organizations=organizations,
+        )
     tuula = UserFactory(
         username="tuula", first_name="Tuula", organization=team, role=User.Role.JOB_COACH
     )

@@ -87,7 +87,9 @@ def test_coordinator_creates_and_updates_a_client(client, kaisa):
     created = Client.objects.get()
     assert created.personal_identity_code == "131052Y308T"
     url = reverse("client-detail", args=[created.uuid])
-    response = client.patch(url, {"municipality": "Kempele"}, content_type="application/json")
+    response = client.patch(
+        url, {"municipality": "Kempele", "lock_version": 0}, content_type="application/json"
+    )
     assert response.status_code == 200
     created.refresh_from_db()
     assert created.municipality == "Kempele"
@@ -205,3 +207,96 @@ def test_a_client_without_a_life_situation_is_listed_within_the_schema(client, k
     components = SchemaGenerator().get_schema(request=None, public=True)["components"]
     field = components["schemas"]["ClientList"]["properties"]["life_situation"]
     jsonschema.validate(row["life_situation"], {**field, "components": components})
+
+
+@pytest.fixture
+def alices_network(kaisa, alice, health_centre):
+    """A network kaisa leads around a client, alice a member under the client's network
+    consent; the client has withdrawn an earlier consent that covered Kela."""
+    from networks import services as network_services
+    from networks.models import NetworkMember
+    from networks.tests.factories import network_consent
+
+    person = ClientFactory(first_name="Matti", last_name="Meikäläinen")
+    network = network_services.form_network(by=kaisa, client=person)
+    network_consent(person, [health_centre], kaisa)
+    network_services.add_network_member(
+        network, by=kaisa, user=alice, role=NetworkMember.Role.OTHER
+    )
+    return network
+
+
+def test_a_network_member_cannot_record_a_consent_through_the_api(
+    client, alices_network, alice, kela
+):
+    """The page lets only the hub record a consent; the API says the same, so that a
+    member cannot undo the client's withdrawal by recording a new one."""
+    client.force_login(alice)
+    person = alices_network.client
+    before = Consent.objects.filter(client=person).count()
+    url = reverse("client-consents", args=[person.uuid])
+    assert client.get(url).status_code == 200
+    for scope in ("network", "consultation", "job_coaching"):
+        response = client.post(
+            url,
+            {"scope": scope, "method": "verbal", "organizations": [str(kela.uuid)]},
+            content_type="application/json",
+        )
+        assert response.status_code == 403, response.content
+    assert Consent.objects.filter(client=person).count() == before
+    assert not AccessLog.objects.filter(user=alice, action="create").exists()
+
+
+def test_the_coordinator_records_the_same_consent_through_the_api(
+    client, alices_network, kaisa, kela
+):
+    client.force_login(kaisa)
+    person = alices_network.client
+    response = client.post(
+        reverse("client-consents", args=[person.uuid]),
+        {"scope": "network", "method": "verbal", "organizations": [str(kela.uuid)]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert Consent.objects.filter(client=person, organizations=kela).exists()
+
+
+def test_the_consent_service_refuses_who_the_page_refuses(alices_network, alice, kaisa):
+    from django.core.exceptions import PermissionDenied
+
+    from clients import services
+
+    person = alices_network.client
+    with pytest.raises(PermissionDenied):
+        services.record_consent(person, by=alice, scope="network", method="verbal")
+    consent = person.consents.get()
+    with pytest.raises(PermissionDenied):
+        services.withdraw_consent(consent, by=alice)
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None
+    services.withdraw_consent(consent, by=kaisa)
+
+
+def test_a_second_client_change_from_the_same_version_is_409(client, alices_request, hub):
+    """Two coordinators correct the client's details from the same reading: the second
+    is refused (409) and the first one's change stays."""
+    from coordination.models import User
+    from coordination.tests.factories import UserFactory
+
+    first, second = (UserFactory(organization=hub, role=User.Role.COORDINATOR) for _ in range(2))
+    url = reverse("client-detail", args=[alices_request.client.uuid])
+    client.force_login(first)
+    version = client.get(url).json()["lock_version"]
+    response = client.patch(
+        url, {"municipality": "Kempele", "lock_version": version}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["lock_version"] == version + 1
+    client.force_login(second)
+    stale = client.patch(
+        url, {"municipality": "Kemi", "lock_version": version}, content_type="application/json"
+    )
+    assert stale.status_code == 409 and stale.json()["code"] == "stale"
+    missing = client.patch(url, {"municipality": "Kemi"}, content_type="application/json")
+    assert missing.status_code == 400 and "lock_version" in missing.json()
+    alices_request.client.refresh_from_db()
+    assert alices_request.client.municipality == "Kempele"

@@ -284,6 +284,7 @@ def test_result_form_records_done(client, offered, alice, today):
     response = client.post(
         url,
         {
+            "lock_version": 0,
             "status": "done",
             "done_on": today.isoformat(),
             "done_by_name": "Lääkäri Lauri",
@@ -316,6 +317,7 @@ def test_result_form_records_done(client, offered, alice, today):
 def test_bad_result_is_an_error_next_to_the_field(client, offered, alice, today, data, field):
     client.force_login(alice)
     data = {k: today.isoformat() if v == "TODAY" else v for k, v in data.items()}
+    data["lock_version"] = 0
     url = reverse("clients:health_check_result", args=[offered.client.uuid, offered.uuid])
     response = client.post(url, data)
     assert response.status_code == 400
@@ -355,7 +357,9 @@ def test_health_checks_api_access_matrix(client, offered, persona, status, today
     )
     assert posted.status_code == (201 if status == 200 else 404)
     patch_url = reverse("client-health-check", args=[matti.uuid, offered.uuid])
-    patched = client.patch(patch_url, {"status": "declined"}, content_type="application/json")
+    patched = client.patch(
+        patch_url, {"status": "declined", "lock_version": 0}, content_type="application/json"
+    )
     assert patched.status_code == status
     if status == 404:
         assert not AccessLog.objects.filter(user=persona).exists()
@@ -376,7 +380,9 @@ def test_api_patch_of_another_clients_check_is_404_for_a_member(
     client.force_login(alice)
     check = offered if own_client else theirs
     url = reverse("client-health-check", args=[offered.client.uuid, check.uuid])
-    response = client.patch(url, {"status": "declined"}, content_type="application/json")
+    response = client.patch(
+        url, {"status": "declined", "lock_version": 0}, content_type="application/json"
+    )
     assert response.status_code == (200 if own_client else 404)
     theirs.refresh_from_db()
     assert theirs.status == HealthCheck.Status.OFFERED
@@ -404,7 +410,7 @@ def test_api_records_the_result(client, offered, alice, today):
     url = reverse("client-health-check", args=[offered.client.uuid, offered.uuid])
     response = client.patch(
         url,
-        {"status": "done", "done_on": today.isoformat(), "done_by_me": True},
+        {"status": "done", "done_on": today.isoformat(), "done_by_me": True, "lock_version": 0},
         content_type="application/json",
     )
     assert response.status_code == 200, response.json()
@@ -426,7 +432,7 @@ def test_api_records_the_result(client, offered, alice, today):
 def test_api_bad_result_is_a_400_with_field_errors(client, offered, alice, body, field):
     client.force_login(alice)
     url = reverse("client-health-check", args=[offered.client.uuid, offered.uuid])
-    response = client.patch(url, body, content_type="application/json")
+    response = client.patch(url, {**body, "lock_version": 0}, content_type="application/json")
     assert response.status_code == 400 and field in response.json()
     offered.refresh_from_db()
     assert offered.status == "offered"
@@ -457,3 +463,65 @@ def test_health_check_list_query_count_is_constant(
     with django_assert_num_queries(9):
         response = client.get(_api(matti))
     assert len(response.json()) == count
+
+
+# --- two results recorded from the same reading ----------------------------------------
+
+
+def test_a_second_result_from_the_same_version_is_refused_on_the_page(
+    client, offered, alice, kaisa, today
+):
+    url = reverse("clients:health_check_result", args=[offered.client.uuid, offered.uuid])
+    client.force_login(alice)
+    version = client.get(url).context["form"]["lock_version"].value()
+
+    def data(name):
+        return {
+            "lock_version": version,
+            "status": "done",
+            "done_on": today.isoformat(),
+            "done_by_name": name,
+            "led_to_further_assessment": "no",
+        }
+
+    assert client.post(url, data("Lääkäri Lauri")).status_code == 302
+    client.force_login(kaisa)
+    second = client.post(url, data("Hoitaja Hanna"))
+    assert second.status_code == 409
+    form = second.context["form"]
+    assert _stale_message(form)
+    assert form["done_by_name"].value() == "Hoitaja Hanna"
+    offered.refresh_from_db()
+    assert offered.done_by_name == "Lääkäri Lauri"
+
+
+def test_a_second_result_from_the_same_version_is_409_in_the_api(
+    client, offered, alice, kaisa, today
+):
+    url = reverse("client-health-check", args=[offered.client.uuid, offered.uuid])
+    client.force_login(alice)
+    version = client.get(_api(offered.client)).json()[0]["lock_version"]
+
+    def body(name):
+        return {
+            "lock_version": version,
+            "status": "done",
+            "done_on": today.isoformat(),
+            "done_by_name": name,
+        }
+
+    first = client.patch(url, body("Lääkäri Lauri"), content_type="application/json")
+    assert first.status_code == 200, first.json()
+    client.force_login(kaisa)
+    second = client.patch(url, body("Hoitaja Hanna"), content_type="application/json")
+    assert second.status_code == 409 and second.json()["code"] == "stale"
+    missing = client.patch(url, {"status": "declined"}, content_type="application/json")
+    assert missing.status_code == 400 and "lock_version" in missing.json()
+    offered.refresh_from_db()
+    assert offered.done_by_name == "Lääkäri Lauri"
+
+
+def _stale_message(form) -> bool:
+    """The stale-save message at the top of the form, in the user's language."""
+    text = " ".join(form.non_field_errors())
+    return "Someone else saved this" in text or "Joku muu tallensi" in text

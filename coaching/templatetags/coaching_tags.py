@@ -18,3 +18,11 @@ def client_referrals(user, client):
         .select_related("coach", "team")
         .order_by("-referred_on", "-pk")
     )
+
+
+@register.simple_tag
+def client_coaching_notices(user, client):
+    """The client's open coaching `user` may not read: whom to ask, no content."""
+    from coaching.access import coaching_notices
+
+    return coaching_notices(user, client)

@@ -5,7 +5,8 @@ alice referred the client."""
 
 import pytest
 
-from clients.tests.factories import ClientFactory
+from clients.models import Consent
+from clients.tests.factories import ClientFactory, ConsentFactory
 from coaching import services
 from coaching.models import Referral
 from coaching.tests.factories import CoachFactory, EmployerFactory
@@ -62,11 +63,14 @@ def nina(social_services):
 
 
 @pytest.fixture
-def network(kaisa, nina, client_, social_services):
-    """kaisa's network around the client with nina as an active member (consent covers
-    nina's organisation)."""
+def network(kaisa, nina, client_, social_services, team):
+    """kaisa's network around the client with nina as an active member: the network
+    consent covers nina's organisation, and so does the client's consent for job coaching
+    (with the IPS team), which is what opens the coaching record to her."""
     network = network_services.form_network(by=kaisa, client=client_)
     network_consent(client_, [social_services], kaisa)
+    coaching = ConsentFactory(client=client_, scope=Consent.Scope.JOB_COACHING, recorded_by=kaisa)
+    coaching.organizations.set([social_services, team])
     network_services.add_network_member(
         network, by=kaisa, user=nina, role=NetworkMember.Role.RESPONSIBLE_WORKER
     )

@@ -61,7 +61,7 @@ def test_the_record_page_access_matrix(client, request, referral, network, perso
 def test_the_log_basis_per_persona(client, referral, network, tuula, kaisa, alice, nina):
     url = reverse("coaching:referral_detail", args=[referral.uuid])
     for user, basis in ((tuula, "job_coaching"), (kaisa, "hub_role"), (alice, "consultation"),
-                        (nina, "network")):  # fmt: skip
+                        (nina, "job_coaching_consent")):  # fmt: skip
         _get(client, user, url)
         assert AccessLog.objects.filter(user=user).first().basis == basis
 

@@ -189,12 +189,18 @@ def test_patch_while_waiting(client, alice, kaisa):
     consultation = ConsultationFactory(requester=alice)
     client.force_login(alice)
     url = reverse("consultation-detail", args=[consultation.uuid])
-    response = client.patch(url, {"urgency": "urgent"}, content_type="application/json")
+    response = client.patch(
+        url, {"urgency": "urgent", "lock_version": 0}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["urgency"] == "urgent"
-    too_long = client.patch(url, {"description": "x" * 10_001}, content_type="application/json")
+    too_long = client.patch(
+        url, {"description": "x" * 10_001, "lock_version": 1}, content_type="application/json"
+    )
     assert too_long.status_code == 400 and "description" in too_long.json()
     services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
-    late = client.patch(url, {"urgency": "normal"}, content_type="application/json")
+    late = client.patch(
+        url, {"urgency": "normal", "lock_version": 1}, content_type="application/json"
+    )
     assert late.status_code == 400
 
 
@@ -204,3 +210,29 @@ def test_queue_filters_in_the_api(client, alice, kaisa):
     client.force_login(kaisa)
     rows = client.get(reverse("consultation-list"), {"urgency": "urgent"}).json()["results"]
     assert [row["id"] for row in rows] == [str(urgent.uuid)]
+
+
+def test_a_second_change_from_the_same_version_is_409(client, alice, kaisa):
+    """The requester and the coordinator correct the waiting request from the same
+    reading: the second change is refused (409) and the first one's text stays."""
+    consultation = ConsultationFactory(requester=alice)
+    url = reverse("consultation-detail", args=[consultation.uuid])
+    client.force_login(alice)
+    version = client.get(url).json()["lock_version"]
+    first = client.patch(
+        url,
+        {"description": "Alicen tarkennus", "lock_version": version},
+        content_type="application/json",
+    )
+    assert first.status_code == 200, first.json()
+    client.force_login(kaisa)
+    second = client.patch(
+        url,
+        {"description": "Kaisan tarkennus", "lock_version": version},
+        content_type="application/json",
+    )
+    assert second.status_code == 409 and second.json()["code"] == "stale"
+    missing = client.patch(url, {"description": "Kaisan"}, content_type="application/json")
+    assert missing.status_code == 400 and "lock_version" in missing.json()
+    consultation.refresh_from_db()
+    assert consultation.description == "Alicen tarkennus"

@@ -147,7 +147,12 @@ def test_meetings_schedule_change_cancel(api, kaisa, network):
     assert meeting["sequence"] == 0
     detail = f"{url}{meeting['id']}/"
     response = api.patch(
-        detail, {"starts_at": (starts_at + datetime.timedelta(hours=1)).isoformat()}, format="json"
+        detail,
+        {
+            "starts_at": (starts_at + datetime.timedelta(hours=1)).isoformat(),
+            "lock_version": meeting["lock_version"],
+        },
+        format="json",
     )
     assert response.status_code == 200
     assert response.json()["sequence"] == 1
@@ -179,6 +184,7 @@ def test_recording_minutes_through_the_api(api, alice, network):
             "client_present": True,
             "minutes": "Sovittiin työkokeilusta.",
             "decisions": [{"text": "Työkokeilu", "responsible": str(member.uuid)}],
+            "lock_version": meeting.lock_version,
         },
         format="json",
     )

@@ -280,6 +280,7 @@ def test_recording_minutes(client, kaisa, network, alice):
         reverse("networks:meeting_minutes", args=[meeting.uuid]),
         {
             "attendees": [member.pk],
+            "lock_version": meeting.lock_version,
             "client_present": "yes",
             "minutes": "<script>alert(1)</script> Sovittiin työkokeilusta.",
             "decisions-TOTAL_FORMS": "3",
