@@ -1,6 +1,10 @@
 """The dashboard's filters, shared by the page and the API."""
 
+import datetime
+
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import Organization
@@ -16,6 +20,11 @@ def municipality_choices():
         .distinct()
     )
     return [("", _("All municipalities")), *((name, name) for name in names)]
+
+
+# The first day a period may start (the service has no older data) and the longest period.
+EARLIEST = datetime.date(2000, 1, 1)
+MAX_YEARS = 10
 
 
 class MetricsFilterForm(forms.Form):
@@ -46,11 +55,37 @@ class MetricsFilterForm(forms.Form):
             self.fields["municipality"] = forms.CharField(required=False, max_length=100)
 
     def clean(self):
+        """Only periods the dashboard can count: dates from EARLIEST to the end of next
+        year (a year like 9999 would overflow the date arithmetic), the start not after
+        the end, and at most MAX_YEARS long. Each message goes next to its field."""
         data = super().clean()
-        start, end = data.get("from_"), data.get("to")
-        if start and end and start > end:
-            raise forms.ValidationError(_("The start date must not be after the end date."))
+        latest = datetime.date(timezone.localdate().year + 1, 12, 31)
+        for name in ("from_", "to"):
+            day = data.get(name)
+            if day is not None and not EARLIEST <= day <= latest:
+                self.add_error(
+                    name,
+                    _("Choose a date between %(first)s and %(last)s.")
+                    % {
+                        "first": date_format(EARLIEST, "SHORT_DATE_FORMAT"),
+                        "last": date_format(latest, "SHORT_DATE_FORMAT"),
+                    },
+                )
+        if self.errors:
+            return data
+        filters = self.filters()
+        if filters.start > filters.end:
+            self.add_error("from_", _("The start date must not be after the end date."))
+        elif (filters.end - filters.start).days > 366 * MAX_YEARS:
+            self.add_error(
+                "from_",
+                _("A period may be at most %(years)s years long.") % {"years": MAX_YEARS},
+            )
         return data
+
+    def api_errors(self) -> dict:
+        """The errors keyed by the API's query parameters (`from`, not `from_`)."""
+        return {("from" if name == "from_" else name): e for name, e in self.errors.items()}
 
     def filters(self) -> Filters:
         default = Filters.default()

@@ -15,9 +15,11 @@ from metrics.summary import build_summary
 @metrics_required
 def dashboard(request):
     form = MetricsFilterForm(request.GET or None)
-    filters = form.filters() if form.is_valid() else Filters.default()
+    valid = form.is_valid()
+    filters = form.filters() if valid else Filters.default()
     summary = build_summary(filters)
-    if request.GET.get("format") == "csv":
+    # An impossible period is not exported: the page says next to the field what is wrong.
+    if request.GET.get("format") == "csv" and (valid or not form.is_bound):
         return _csv(summary, request.GET.get("table", ""))
     chart_data = [
         {"key": t["key"], "chart": t["chart"], "headers": t["headers"], "rows": t["rows"]}
