@@ -40,6 +40,7 @@ from coaching.models import (
     VocationalProfile,
 )
 from coordination.models import ConsultationRequest, Organization, User
+from coordination.municipalities import validate_municipality
 from coordination.services import InvalidTransition
 from serviceplans.models import PlanAction, PlanReminder
 
@@ -530,8 +531,13 @@ def add_employer(*, by: User, name: str, municipality: str = "") -> Organization
         raise ValidationError({"name": [_("Give the employer's name.")]})
     if Organization.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": [_("An organisation with this name already exists.")]})
+    municipality = (municipality or "").strip()
+    try:
+        validate_municipality(municipality)
+    except ValidationError as error:
+        raise ValidationError({"municipality": error.messages}) from None
     return Organization.objects.create(
-        name=name, kind=Organization.Kind.EMPLOYER, municipality=(municipality or "").strip()
+        name=name, kind=Organization.Kind.EMPLOYER, municipality=municipality
     )
 
 

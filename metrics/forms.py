@@ -8,23 +8,27 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import Organization
+from coordination.municipalities import municipality_choices as all_municipalities
 from metrics.queries import Filters
 
 
 def municipality_choices():
-    """One query: the municipalities of the organisations (not of clients)."""
-    names = (
+    """One query: the municipalities of the organisations (not of clients), by their
+    official names in the reader's language."""
+    codes = set(
         Organization.objects.exclude(municipality="")
-        .order_by("municipality")
+        .order_by()
         .values_list("municipality", flat=True)
         .distinct()
     )
-    return [("", _("All municipalities")), *((name, name) for name in names)]
+    named = [(code, name) for code, name in all_municipalities() if code in codes]
+    return [("", _("All municipalities")), *named]
 
 
-# The first day a period may start (the service has no older data) and the longest period.
-EARLIEST = datetime.date(2000, 1, 1)
-MAX_YEARS = 10
+# The first day a period may start and the longest period: wide enough for "everything
+# the service holds" (a retention check counts decades), narrow enough for date arithmetic.
+EARLIEST = datetime.date(1970, 1, 1)
+MAX_YEARS = 50
 
 
 class MetricsFilterForm(forms.Form):
@@ -51,8 +55,8 @@ class MetricsFilterForm(forms.Form):
         if with_municipalities:
             self.fields["municipality"].choices = municipality_choices()
         else:
-            # The API validates the name as text; an unknown municipality simply has no rows.
-            self.fields["municipality"] = forms.CharField(required=False, max_length=100)
+            # The API takes any municipality's code; one without organisations has no rows.
+            self.fields["municipality"].choices = [("", ""), *all_municipalities()]
 
     def clean(self):
         """Only periods the dashboard can count: dates from EARLIEST to the end of next
