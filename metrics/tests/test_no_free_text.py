@@ -73,3 +73,10 @@ def test_a_managers_dashboard_and_csv_name_no_employer(client, eero, ips):
     assert ["Employer", "2 employers", 0] in table["rows"]
     rows = list(csv.reader(io.StringIO(csv_exports(client, html)[0]), delimiter=";"))
     assert rows
+
+
+def test_a_municipality_outside_the_list_is_shown_next_to_the_filter(client, eero):
+    client.force_login(eero)
+    html = client.get(PAGE + "?municipality=Atlantis").content.decode()
+    assert 'aria-describedby="id_municipality_error"' in html
+    assert '<div class="invalid-feedback d-block" id="id_municipality_error">' in html
