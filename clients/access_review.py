@@ -5,7 +5,6 @@ The list, its CSV export and the client's access report all start from
 basis – the log subject by name and masked identity code, never the client's content.
 """
 
-import csv
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,13 +44,6 @@ def find_clients(query: str) -> list[Client]:
 # --- CSV -------------------------------------------------------------------------------
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for a streaming csv.writer."""
-
-    def write(self, value):
-        return value
-
-
 def csv_header() -> list[str]:
     return [
         _("Time"),
@@ -72,7 +64,7 @@ def csv_header() -> list[str]:
 def csv_row(entry: AccessLog) -> list[str]:
     user = entry.user
     return [
-        timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+        timezone.localtime(entry.at),
         user.get_full_name(),
         user.username,
         user.organization.name if user.organization else "",
@@ -87,18 +79,11 @@ def csv_row(entry: AccessLog) -> list[str]:
     ]
 
 
-def csv_lines(queryset: QuerySet[AccessLog]) -> Iterator[str]:
-    """The byte-order mark, the header and one line per row, read from the database in
-    chunks (`iterator`) so that a year of log never sits in memory.
-
-    `;` separates the fields and UTF-8 carries a byte-order mark: Excel with Finnish
-    regional settings opens such a file by double-click with ä and ö intact (the comma is
-    the decimal separator there, so Excel expects the semicolon). The metrics CSV does the
-    same."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(csv_header())
+def csv_rows(queryset: QuerySet[AccessLog]) -> Iterator[list]:
+    """One row per entry, read from the database in chunks (`iterator`) so that a year of
+    log never sits in memory; `coordination.csvexport` writes them."""
     for entry in with_related(queryset).iterator(chunk_size=CSV_CHUNK):
-        yield writer.writerow(csv_row(entry))
+        yield csv_row(entry)
 
 
 # --- The client's access report (703/2023 section 11) ----------------------------------

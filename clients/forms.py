@@ -15,6 +15,7 @@ from clients.models import (
     validate_identity_code,
 )
 from coordination.models import Organization
+from coordination.municipalities import municipality_choices_with_blank
 
 
 class DateInput(forms.DateInput):
@@ -57,7 +58,9 @@ class ClientIdentityForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
-    municipality = forms.CharField(label=_("Municipality of residence"), max_length=100)
+    municipality = forms.ChoiceField(
+        label=_("Municipality of residence"), choices=municipality_choices_with_blank
+    )
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     language = forms.ChoiceField(
         label=_("Language of service"), choices=Client.Language.choices, initial="fi"

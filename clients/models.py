@@ -13,6 +13,8 @@ from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fi import hetu
 
+from coordination.municipalities import municipality_choices
+
 
 def normalize_identity_code(value: str | None) -> str | None:
     """The code as stored: upper case, no surrounding spaces; None when there is none."""
@@ -101,7 +103,13 @@ class Client(models.Model):
         help_text=_("Leave empty if the person has none; then give the date of birth."),
     )
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
-    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    municipality = models.CharField(
+        _("municipality"),
+        max_length=3,
+        choices=municipality_choices,
+        blank=True,
+        help_text=_("The municipality's code in Statistics Finland's classification."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +30,7 @@ from clients.models import AccessLog, AccessLogReview
 from clients.timeline import client_timeline
 from coordination.access import role_required
 from coordination.locking import StaleEdit, carry_current_version
+from coordination.csvexport import streaming_csv_response
 from coordination.models import User
 
 SEARCH_LIMIT = 50
@@ -189,12 +190,10 @@ def access_log_list(request):
         log_access_log_review(
             request, action=AccessLogReview.Action.EXPORT, client=selected_client, filters=filters
         )
-        response = StreamingHttpResponse(
-            access_review.csv_lines(rows), content_type="text/csv; charset=utf-8"
-        )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.csv"'
-        return response
+        return streaming_csv_response(
+            f"access-log-{stamp}.csv", access_review.csv_header(), access_review.csv_rows(rows)
+        )
 
     search_form = AccessLogClientSearchForm(request.POST or None)
     found = None

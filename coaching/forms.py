@@ -16,6 +16,7 @@ from coaching.models import (
 )
 from coaching.services import item_field
 from coordination.locking import LockedForm
+from coordination.municipalities import municipality_choices_with_blank
 
 
 class UUIDModelChoiceField(forms.ModelChoiceField):
@@ -231,7 +232,9 @@ class EndReferralForm(forms.Form):
 
 class EmployerForm(forms.Form):
     name = forms.CharField(label=_("Name of the employer"), max_length=200)
-    municipality = forms.CharField(label=_("Municipality"), max_length=100, required=False)
+    municipality = forms.ChoiceField(
+        label=_("Municipality"), choices=municipality_choices_with_blank, required=False
+    )
 
 
 class ContactPersonForm(forms.Form):

@@ -41,6 +41,7 @@ from coaching.models import (
 )
 from coordination.locking import StaleEdit, save_locked
 from coordination.models import ConsultationRequest, Organization, User
+from coordination.municipalities import validate_municipality
 from coordination.services import InvalidTransition
 from serviceplans.models import PlanAction, PlanReminder
 
@@ -550,8 +551,13 @@ def add_employer(*, by: User, name: str, municipality: str = "") -> Organization
         raise ValidationError({"name": [_("Give the employer's name.")]})
     if Organization.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": [_("An organisation with this name already exists.")]})
+    municipality = (municipality or "").strip()
+    try:
+        validate_municipality(municipality)
+    except ValidationError as error:
+        raise ValidationError({"municipality": error.messages}) from None
     return Organization.objects.create(
-        name=name, kind=Organization.Kind.EMPLOYER, municipality=(municipality or "").strip()
+        name=name, kind=Organization.Kind.EMPLOYER, municipality=municipality
     )
 
 

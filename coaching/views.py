@@ -61,6 +61,7 @@ from coaching.models import (
 from coordination.access import access_consultation, can_see_client_of, role_required
 from coordination.formerrors import errors_onto
 from coordination.models import User
+from coordination.municipalities import municipality_codes_matching
 
 # Who reaches the referral pages at all; the access rules decide the rest (404).
 REFERRAL_ROLES = (User.Role.PROFESSIONAL, User.Role.JOB_COACH, User.Role.COORDINATOR)
@@ -619,7 +620,9 @@ def employer_list(request):
     query = (request.GET.get("q") or "").strip()[:100]
     employers = employers_visible_to(user)
     if query:
-        employers = employers.filter(Q(name__icontains=query) | Q(municipality__icontains=query))
+        employers = employers.filter(
+            Q(name__icontains=query) | Q(municipality__in=municipality_codes_matching(query))
+        )
     employers = list(
         employers.annotate(
             last_contact_on=Max("employer_contacts__contacted_on"),

@@ -30,6 +30,8 @@ from coordination.models import (
     Organization,
     User,
 )
+from coordination.models import ConsultationAnswer, ConsultationRequest, Organization, User
+from coordination.municipalities import municipalities
 
 CR = ConsultationRequest
 
@@ -150,7 +152,9 @@ class ClientInputSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
-    municipality = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    municipality = serializers.ChoiceField(
+        choices=sorted(municipalities()), required=False, allow_blank=True
+    )
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=Client.Language.choices, required=False)
     life_situation = serializers.ChoiceField(
@@ -184,7 +188,9 @@ class ConsultationCreateSerializer(serializers.Serializer):
 
     anonymous = serializers.BooleanField()
     age_band = serializers.ChoiceField(choices=CR.AgeBand.choices, required=False)
-    municipality = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    municipality = serializers.ChoiceField(
+        choices=sorted(municipalities()), required=False, allow_blank=True
+    )
     life_situation = serializers.ChoiceField(
         choices=Client.LifeSituation.choices, required=False, allow_blank=True
     )

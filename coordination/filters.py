@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import ConsultationRequest, Organization
+from coordination.municipalities import code_for
 
 OPEN = "open"
 
@@ -45,9 +46,9 @@ class ConsultationFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         # Anonymous requests carry the municipality; identified ones carry the client's.
-        return queryset.filter(
-            Q(municipality__iexact=value) | Q(client__municipality__iexact=value)
-        )
+        # A code, or a name in Finnish or Swedish.
+        code = code_for(value) or value
+        return queryset.filter(Q(municipality=code) | Q(client__municipality=code))
 
     def filter_assigned_to_me(self, queryset, name, value):
         if value and self.request is not None:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.forms import DateInput
 from clients.models import Client, Consent
 from coordination.models import ConsultationRequest, User
+from coordination.municipalities import municipality_choices_with_blank
 
 
 class LoginForm(AuthenticationForm):
@@ -55,7 +56,9 @@ class AnonymousClientForm(forms.Form):
         choices=[("", _("Not known")), *CR.AgeBand.choices],
         required=False,
     )
-    municipality = forms.CharField(label=_("Municipality of residence"), max_length=100)
+    municipality = forms.ChoiceField(
+        label=_("Municipality of residence"), choices=municipality_choices_with_blank
+    )
     life_situation = forms.ChoiceField(
         label=_("Life situation"),
         choices=[("", "---------"), *Client.LifeSituation.choices],

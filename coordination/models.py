@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coordination.municipalities import municipality_choices
+
 
 class Organization(models.Model):
     """A member organisation of the county's network of services.
@@ -39,7 +41,13 @@ class Organization(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    municipality = models.CharField(
+        _("municipality"),
+        max_length=3,
+        choices=municipality_choices,
+        blank=True,
+        help_text=_("The municipality's code in Statistics Finland's classification."),
+    )
     is_hub = models.BooleanField(
         _("working-age coordination hub"),
         default=False,
@@ -233,7 +241,13 @@ class ConsultationRequest(models.Model):
         blank=True,
     )
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
-    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    municipality = models.CharField(
+        _("municipality"),
+        max_length=3,
+        choices=municipality_choices,
+        blank=True,
+        help_text=_("The municipality's code in Statistics Finland's classification."),
+    )
     life_situation = models.CharField(_("life situation"), max_length=40, blank=True)
     # Lists of Reason and Asked values; JSON lists work on PostgreSQL and SQLite alike.
     reasons = models.JSONField(_("reasons"), default=list)

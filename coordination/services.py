@@ -31,6 +31,7 @@ from coordination.models import (
     User,
     format_reference,
 )
+from coordination.municipalities import validate_municipality
 
 Status = ConsultationRequest.Status
 logger = logging.getLogger(__name__)
@@ -158,6 +159,10 @@ def submit_consultation(
         submitted_at=timezone.now(),
     )
     if anonymous:
+        try:
+            validate_municipality(municipality)
+        except ValidationError as error:
+            raise ValidationError({"municipality": error.messages}) from None
         request.age_band = age_band
         request.municipality = municipality
         request.life_situation = life_situation

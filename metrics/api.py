@@ -90,5 +90,5 @@ class MetricsSummaryView(APIView):
             raise Http404
         form = MetricsFilterForm(request.query_params, with_municipalities=False)
         if not form.is_valid():
-            raise ValidationError(form.errors)
+            raise ValidationError(form.api_errors())
         return Response(build_summary(form.filters()))

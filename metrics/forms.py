@@ -1,21 +1,34 @@
 """The dashboard's filters, shared by the page and the API."""
 
+import datetime
+
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import Organization
+from coordination.municipalities import municipality_choices as all_municipalities
 from metrics.queries import Filters
 
 
 def municipality_choices():
-    """One query: the municipalities of the organisations (not of clients)."""
-    names = (
+    """One query: the municipalities of the organisations (not of clients), by their
+    official names in the reader's language."""
+    codes = set(
         Organization.objects.exclude(municipality="")
-        .order_by("municipality")
+        .order_by()
         .values_list("municipality", flat=True)
         .distinct()
     )
-    return [("", _("All municipalities")), *((name, name) for name in names)]
+    named = [(code, name) for code, name in all_municipalities() if code in codes]
+    return [("", _("All municipalities")), *named]
+
+
+# The first day a period may start and the longest period: wide enough for "everything
+# the service holds" (a retention check counts decades), narrow enough for date arithmetic.
+EARLIEST = datetime.date(1970, 1, 1)
+MAX_YEARS = 50
 
 
 class MetricsFilterForm(forms.Form):
@@ -42,15 +55,41 @@ class MetricsFilterForm(forms.Form):
         if with_municipalities:
             self.fields["municipality"].choices = municipality_choices()
         else:
-            # The API validates the name as text; an unknown municipality simply has no rows.
-            self.fields["municipality"] = forms.CharField(required=False, max_length=100)
+            # The API takes any municipality's code; one without organisations has no rows.
+            self.fields["municipality"].choices = [("", ""), *all_municipalities()]
 
     def clean(self):
+        """Only periods the dashboard can count: dates from EARLIEST to the end of next
+        year (a year like 9999 would overflow the date arithmetic), the start not after
+        the end, and at most MAX_YEARS long. Each message goes next to its field."""
         data = super().clean()
-        start, end = data.get("from_"), data.get("to")
-        if start and end and start > end:
-            raise forms.ValidationError(_("The start date must not be after the end date."))
+        latest = datetime.date(timezone.localdate().year + 1, 12, 31)
+        for name in ("from_", "to"):
+            day = data.get(name)
+            if day is not None and not EARLIEST <= day <= latest:
+                self.add_error(
+                    name,
+                    _("Choose a date between %(first)s and %(last)s.")
+                    % {
+                        "first": date_format(EARLIEST, "SHORT_DATE_FORMAT"),
+                        "last": date_format(latest, "SHORT_DATE_FORMAT"),
+                    },
+                )
+        if self.errors:
+            return data
+        filters = self.filters()
+        if filters.start > filters.end:
+            self.add_error("from_", _("The start date must not be after the end date."))
+        elif (filters.end - filters.start).days > 366 * MAX_YEARS:
+            self.add_error(
+                "from_",
+                _("A period may be at most %(years)s years long.") % {"years": MAX_YEARS},
+            )
         return data
+
+    def api_errors(self) -> dict:
+        """The errors keyed by the API's query parameters (`from`, not `from_`)."""
+        return {("from" if name == "from_" else name): e for name, e in self.errors.items()}
 
     def filters(self) -> Filters:
         default = Filters.default()

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coordination.models import ConsultationRequest, Organization
+from coordination.municipalities import municipality_name
 from metrics import queries
 from metrics.privacy import SUPPRESSED, THRESHOLD, is_small, suppress, suppress_count
 from networks.models import ClientNetwork
@@ -189,6 +190,16 @@ def build_summary(filters: queries.Filters) -> dict:
             for row in by_org
             if row["kind"] == key
         ]
+        if key == Organization.Kind.EMPLOYER and group:
+            # Job coaches type the employers' names: they are counted, never listed.
+            group = [
+                [
+                    kind_labels.get(key, key),
+                    ngettext("%(count)s employer", "%(count)s employers", len(group))
+                    % {"count": len(group)},
+                    sum(row[2] for row in group),
+                ]
+            ]
         if shown_kind_total[key] == SUPPRESSED:
             for row in group:
                 row[2] = SUPPRESSED if row[2] else 0
@@ -434,7 +445,9 @@ def _ips_panel(filters: queries.Filters, closures: dict, tables: list) -> dict |
     median = contacts["median_days"] if contacts["contacted"] >= THRESHOLD else None
     within_share = _share(contacts["within_target"], contacts["judged"])
 
-    # Health checks of the unemployed, by the client's municipality.
+    # Health checks of the unemployed, by the client's municipality: its official name
+    # (the code is all that is stored; no code, or one not in the list, is "not recorded").
+    coverage = _by_official_name(coverage)
     municipalities = sorted(coverage, key=lambda name: (name == "", name))
     check_rows = [
         [
@@ -613,3 +626,13 @@ def _plain(value):
     if isinstance(value, Promise):
         return str(value)
     return value
+
+
+def _by_official_name(coverage: dict[str, dict]) -> dict[str, dict]:
+    """The coverage rows keyed by the municipality's official name ("" for none)."""
+    merged: dict[str, dict] = {}
+    for code, counts in coverage.items():
+        row = merged.setdefault(municipality_name(code), {"clients": 0, "checked": 0})
+        row["clients"] += counts["clients"]
+        row["checked"] += counts["checked"]
+    return merged

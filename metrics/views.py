@@ -1,12 +1,11 @@
 """The metrics dashboard: parse the filters, build the summary, render it or one table
 as CSV. Managers and coordinators only (`metrics.access`); everybody else gets 404."""
 
-import csv
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from coordination.csvexport import csv_response
 from metrics.access import metrics_required
 from metrics.forms import MetricsFilterForm
 from metrics.queries import Filters
@@ -16,9 +15,11 @@ from metrics.summary import build_summary
 @metrics_required
 def dashboard(request):
     form = MetricsFilterForm(request.GET or None)
-    filters = form.filters() if form.is_valid() else Filters.default()
+    valid = form.is_valid()
+    filters = form.filters() if valid else Filters.default()
     summary = build_summary(filters)
-    if request.GET.get("format") == "csv":
+    # An impossible period is not exported: the page says next to the field what is wrong.
+    if request.GET.get("format") == "csv" and (valid or not form.is_bound):
         return _csv(summary, request.GET.get("table", ""))
     chart_data = [
         {"key": t["key"], "chart": t["chart"], "headers": t["headers"], "rows": t["rows"]}
@@ -48,15 +49,7 @@ def _csv(summary: dict, key: str) -> HttpResponse:
     if table is None:
         raise Http404
     filters = summary["filters"]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="metrics-{key}-{filters["from"]}-{filters["to"]}.csv"'
+    rows = [*table["rows"], table["total"]] if table["total"] else table["rows"]
+    return csv_response(
+        f"metrics-{key}-{filters['from']}-{filters['to']}.csv", table["headers"], rows
     )
-    response.write("\ufeff")  # Excel reads UTF-8 only with the byte-order mark
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(table["headers"])
-    for row in table["rows"]:
-        writer.writerow(["" if value is None else value for value in row])
-    if table["total"]:
-        writer.writerow(table["total"])
-    return response

@@ -27,7 +27,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="fi_FI")
     last_name = factory.Faker("last_name", locale="fi_FI")
     personal_identity_code = factory.Sequence(make_identity_code)
-    municipality = "Oulu"
+    municipality = "564"
 
 
 class ConsentFactory(factory.django.DjangoModelFactory):

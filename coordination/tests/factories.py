@@ -12,7 +12,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Organisaatio {n}")
     kind = Organization.Kind.HEALTH_CENTRE
-    municipality = "Oulu"
+    municipality = "564"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -64,4 +64,4 @@ class AnonymousConsultationFactory(ConsultationFactory):
     client = None
     consent = None
     age_band = "30_39"
-    municipality = "Oulu"
+    municipality = "564"

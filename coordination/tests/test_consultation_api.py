@@ -17,7 +17,7 @@ IDENTIFIED = {
         "first_name": "Matti",
         "last_name": "Meikäläinen",
         "personal_identity_code": "131052-308T",
-        "municipality": "Oulu",
+        "municipality": "564",
     },
     "consent": {"method": "written"},
     "reasons": ["mental_health"],
@@ -48,7 +48,7 @@ def test_anonymous_request_through_the_api(client, alice):
     data = {
         "anonymous": True,
         "age_band": "16_24",
-        "municipality": "Oulu",
+        "municipality": "564",
         "reasons": ["education"],
         "asked": ["job_coaching"],
         "description": "Nuori.",

@@ -30,7 +30,7 @@ def identified_post(**overrides):
         "client-personal_identity_code": "131052-308t",
         "client-first_name": "Matti",
         "client-last_name": "Meikäläinen",
-        "client-municipality": "Oulu",
+        "client-municipality": "564",
         "client-language": "fi",
         "consent-consent_given": "on",
         "consent-method": "verbal",
@@ -48,7 +48,7 @@ def anonymous_post(**overrides):
     data = {
         "kind": "anonymous",
         "anon-age_band": "25_29",
-        "anon-municipality": "Raahe",
+        "anon-municipality": "678",
         "anon-life_situation": "student",
         "reasons": ["education"],
         "asked": ["job_coaching"],
@@ -87,7 +87,7 @@ def test_professional_sends_an_anonymous_request(client, alice):
     assert response.status_code == 302
     consultation = ConsultationRequest.objects.get()
     assert consultation.anonymous and consultation.client is None and consultation.consent is None
-    assert (consultation.age_band, consultation.municipality) == ("25_29", "Raahe")
+    assert (consultation.age_band, consultation.municipality) == ("25_29", "678")
     assert not Client.objects.exists() and not Consent.objects.exists()
 
 
@@ -320,7 +320,7 @@ def test_queue_shows_waiting_working_days_against_the_target(client, alice, kais
 def test_queue_filters(client, alice, olli, kaisa):
     urgent = ConsultationFactory(requester=alice, urgency="urgent")
     from_kela = ConsultationFactory(requester=olli)
-    anonymous_raahe = AnonymousConsultationFactory(requester=alice, municipality="Raahe")
+    anonymous_raahe = AnonymousConsultationFactory(requester=alice, municipality="678")
     mine = ConsultationFactory(requester=alice, assigned_to=kaisa)
     closed = ConsultationFactory(requester=alice, status=S.CLOSED)
     client.force_login(kaisa)

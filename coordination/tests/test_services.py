@@ -27,7 +27,7 @@ def submit(requester, **overrides):
             "first_name": "Matti",
             "last_name": "Meikäläinen",
             "personal_identity_code": "131052-308T",
-            "municipality": "Oulu",
+            "municipality": "564",
         },
         "consent_method": "verbal",
         **IDENTIFIED,
@@ -89,7 +89,7 @@ def submit_client():
         "first_name": "Matti",
         "last_name": "Meikäläinen",
         "personal_identity_code": "131052-308t",
-        "municipality": "Oulu",
+        "municipality": "564",
     }
 
 
@@ -98,7 +98,7 @@ def test_anonymous_request_stores_no_identity(alice):
         requester=alice,
         anonymous=True,
         age_band="25_29",
-        municipality="Raahe",
+        municipality="678",
         life_situation="student",
         **IDENTIFIED,
     )

@@ -40,7 +40,7 @@ def at(day: str, hour: int = 10) -> datetime.datetime:
 
 def build_dataset(alice, kaisa, kela):
     te = OrganizationFactory(name="TE-palvelut Oulu", kind=Organization.Kind.TE_OFFICE)
-    OrganizationFactory(name="Kemin järjestö", kind=Organization.Kind.NGO, municipality="Kemi")
+    OrganizationFactory(name="Kemin järjestö", kind=Organization.Kind.NGO, municipality="240")
     kela_worker = UserFactory(username="kelan-tyontekija", organization=kela)
     te_worker = UserFactory(username="te-tyontekija", organization=te)
 

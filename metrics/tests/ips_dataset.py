@@ -45,6 +45,7 @@ import datetime
 from clients.models import HealthCheck
 from clients.tests.factories import ClientFactory
 from coordination.models import Organization, User
+from coordination.municipalities import code_for
 from coordination.tests.factories import ConsultationFactory, OrganizationFactory, UserFactory
 from metrics.tests.dataset import at
 
@@ -118,7 +119,9 @@ def build_ips_dataset(alice):
         ("H", "unemployed_registered", "Oulu"),
         ("I", "", "Oulu"),
     ]:
-        person[name] = ClientFactory(first_name=name, life_situation=situation, municipality=town)
+        person[name] = ClientFactory(
+            first_name=name, life_situation=situation, municipality=code_for(town)
+        )
     kw = {"alice": alice, "team": team, "coach": coach}
     r1 = referral(person["A"], referred="2026-01-05", taken="2026-01-10", **kw)
     r2 = referral(person["B"], referred="2025-11-01", taken="2025-11-05", **kw)
@@ -154,12 +157,12 @@ def build_ips_dataset(alice):
     health_check(person["H"], alice, offered="2026-06-01", done="2026-07-05")
     j = ConsultationFactory(
         requester=alice, submitted_at=at("2026-04-15"),
-        client__life_situation="unemployed_not_registered", client__municipality="Kajaani",
+        client__life_situation="unemployed_not_registered", client__municipality="205",
     )  # fmt: skip
     health_check(j.client, alice, offered="2026-06-01", done="2026-06-30")
     k = ConsultationFactory(
         requester=alice, submitted_at=at("2026-05-15"),
-        client__life_situation="unemployed_registered", client__municipality="Oulu",
+        client__life_situation="unemployed_registered", client__municipality="564",
     )  # fmt: skip
     health_check(k.client, alice, offered="2026-05-20", status="declined")
     return {"team": team, "coach": coach, "employer": employer, "people": person}

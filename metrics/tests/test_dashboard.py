@@ -97,7 +97,7 @@ def test_filters(data):
     assert network_totals(kela_only)["formed"] == 0
     health = Filters(start=PERIOD.start, end=PERIOD.end, org_kind="health_centre")
     assert network_totals(health) == {"formed": 1, "active": 1, "closed": 0, "open_at_end": 1}
-    kemi = Filters(start=PERIOD.start, end=PERIOD.end, municipality="Kemi")
+    kemi = Filters(start=PERIOD.start, end=PERIOD.end, municipality="240")
     assert consultation_totals(kemi)["received"] == 0
     assert feedback_distribution(kemi)["count"] == 0
     april = Filters(start=datetime.date(2026, 4, 1), end=datetime.date(2026, 4, 30))

@@ -47,13 +47,13 @@ def test_page_and_api_agree(client, eero, data):
 
 def test_filters_reach_page_and_api(client, eero, data):
     client.force_login(eero)
-    api = client.get(API + PERIOD_QUERY + "&org_kind=health_centre&municipality=Oulu").json()
+    api = client.get(API + PERIOD_QUERY + "&org_kind=health_centre&municipality=564").json()
     assert api["headline"][0] == {
         "key": "received",
         "label": "Saapuneet konsultaatiopyynnöt",  # the service's default language
         "value": 6,
     }
-    page = client.get(PAGE + PERIOD_QUERY + "&org_kind=health_centre&municipality=Oulu")
+    page = client.get(PAGE + PERIOD_QUERY + "&org_kind=health_centre&municipality=564")
     assert page.context["summary"]["headline"][0]["value"] == 6
     assert client.get(API + "?from=2026-07-01&to=2026-01-01").status_code == 400
     assert client.get(API + "?org_kind=spaceship").status_code == 400
@@ -127,3 +127,36 @@ def test_api_is_documented(client, eero):
     schema = client.get("/api/schema/").content.decode()
     assert "/api/v1/metrics/summary/" in schema
     assert "metrics_summary" in schema
+
+
+# Periods the dashboard cannot count: the date and the field whose message says why.
+IMPOSSIBLE_PERIODS = [
+    ("?to=9999-12-31", "to"),
+    ("?from=9999-01-01&to=9999-12-31", "from"),
+    ("?to=0001-01-15", "to"),
+    ("?from=0001-01-01&to=2026-06-30", "from"),
+    ("?from=2026-07-01&to=2026-01-01", "from"),
+    ("?from=2099-01-01", "from"),
+    ("?from=1970-01-01&to=2026-06-30", "from"),  # longer than the longest period
+]
+
+
+@pytest.mark.parametrize(("query", "field"), IMPOSSIBLE_PERIODS)
+def test_impossible_period_is_a_field_error_in_the_api(client, eero, query, field):
+    client.force_login(eero)
+    response = client.get(API + query)
+    assert response.status_code == 400
+    assert field in response.json() and "from_" not in response.json()
+
+
+@pytest.mark.parametrize(("query", "field"), IMPOSSIBLE_PERIODS)
+def test_impossible_period_is_shown_next_to_its_field(client, eero, query, field):
+    client.force_login(eero)
+    response = client.get(PAGE + query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    message = response.context["form"].errors["from_" if field == "from" else field][0]
+    assert f'<div class="invalid-feedback d-block" id="id_{field}_error">{message}' in html
+    assert f'aria-describedby="id_{field}_error"' in html
+    # A CSV of an impossible period is not made either; the page explains instead.
+    assert client.get(PAGE + query + "&format=csv&table=contact_kinds").status_code == 200

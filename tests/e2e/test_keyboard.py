@@ -315,7 +315,7 @@ def test_a_consultation_request_with_the_keyboard_only(page, live_server, alice,
             "#id_client-first_name": "Matti",
             "#id_client-last_name": "Meikäläinen",
             "#id_client-date_of_birth": "10101952",
-            "#id_client-municipality": "Oulu",
+            "#id_client-municipality": "Oulu",  # typed on the select: picks Oulu (564)
             "#id_client-phone": "040 123 4567",
             "#id_client-language": ["ArrowDown"],  # ruotsi
             "#id_client-life_situation": ["ArrowDown"],
@@ -376,7 +376,7 @@ def test_a_consultation_request_with_the_keyboard_only(page, live_server, alice,
         keys,
         {
             "#id_anon-age_band": ["ArrowDown", "ArrowDown"],  # from "not known" to 25–29
-            "#id_anon-municipality": "Raahe",
+            "#id_anon-municipality": "Raahe",  # typed on the select: picks Raahe (678)
             "#id_anon-life_situation": ["ArrowDown", "ArrowDown"],
             "#id_reasons_0": ["Space"],
             "#id_asked_3": ["Space"],
@@ -391,7 +391,7 @@ def test_a_consultation_request_with_the_keyboard_only(page, live_server, alice,
 
     anonymous = ConsultationRequest.objects.get(anonymous=True)
     assert anonymous.client is None
-    assert (anonymous.age_band, anonymous.municipality) == ("25_29", "Raahe")
+    assert (anonymous.age_band, anonymous.municipality) == ("25_29", "678")
     assert anonymous.life_situation == "unemployed_not_registered"
     assert anonymous.reasons == ["work_ability_unclear"]
     assert sorted(anonymous.asked) == ["consultation", "health_check"]

@@ -174,7 +174,7 @@ def build_world(*, alice, kaisa, health_centre, tuula=None) -> dict:
         requester=alice,
         anonymous=True,
         age_band="25_29",
-        municipality="Raahe",
+        municipality="678",
         reasons=["work_ability_unclear"],
         asked=["consultation"],
         urgency="urgent",
@@ -256,9 +256,7 @@ def _coaching(today, *, alice, kaisa, tuula, matti) -> dict:
         done_on=today - days(45),
         notes="Soviteltu työttömyysetuus, asumistuki tarkistetaan.",
     )
-    employer = coaching_services.add_employer(
-        by=tuula, name="Kahvila Kulma Oy", municipality="Oulu"
-    )
+    employer = coaching_services.add_employer(by=tuula, name="Kahvila Kulma Oy", municipality="564")
     person = coaching_services.add_contact_person(
         employer,
         by=tuula,

@@ -17,21 +17,21 @@ from coordination.models import Organization, User
 Kind = Organization.Kind
 
 ORGANIZATIONS = [
-    # name, kind, municipality, is_hub
+    # name, kind, municipality (Statistics Finland's code: 564 Oulu, 678 Raahe), is_hub
     ("Pohjois-Pohjanmaan hyvinvointialue, työikäisten koordinaatio", Kind.SOCIAL_SERVICES,
-     "Oulu", True),
-    ("Oulun sote-keskus Tuira", Kind.HEALTH_CENTRE, "Oulu", False),
-    ("Oulun seudun työllisyysalue", Kind.TE_OFFICE, "Oulu", False),
-    ("Raahen seudun työllisyyspalvelut", Kind.MUNICIPAL_EMPLOYMENT, "Raahe", False),
-    ("Kela, Oulun palvelupiste", Kind.KELA, "Oulu", False),
-    ("TYP Oulu", Kind.TYP, "Oulu", False),
-    ("Oulun seudun mielenterveysyhdistys ry", Kind.NGO, "Oulu", False),
-    ("Oulun seudun ammattiopisto", Kind.EDUCATION, "Oulu", False),
+     "564", True),
+    ("Oulun sote-keskus Tuira", Kind.HEALTH_CENTRE, "564", False),
+    ("Oulun seudun työllisyysalue", Kind.TE_OFFICE, "564", False),
+    ("Raahen seudun työllisyyspalvelut", Kind.MUNICIPAL_EMPLOYMENT, "678", False),
+    ("Kela, Oulun palvelupiste", Kind.KELA, "564", False),
+    ("TYP Oulu", Kind.TYP, "564", False),
+    ("Oulun seudun mielenterveysyhdistys ry", Kind.NGO, "564", False),
+    ("Oulun seudun ammattiopisto", Kind.EDUCATION, "564", False),
     # coaching issue: the IPS job coaching team and two employers it works with.
     ("Pohjois-Pohjanmaan hyvinvointialue, IPS-työhönvalmennus", Kind.SOCIAL_SERVICES,
-     "Oulu", False),
-    ("Oulun Kauppahalli Oy", Kind.EMPLOYER, "Oulu", False),
-    ("Tuiran palvelutalo", Kind.EMPLOYER, "Oulu", False),
+     "564", False),
+    ("Oulun Kauppahalli Oy", Kind.EMPLOYER, "564", False),
+    ("Tuiran palvelutalo", Kind.EMPLOYER, "564", False),
 ]  # fmt: skip
 
 # The same password for every demo user, so a tester can switch roles; never in
@@ -146,7 +146,7 @@ def seed_coaching(organizations) -> int:
             first_name=first,
             last_name=last,
             date_of_birth=born,
-            defaults={"municipality": "Oulu", "created_by": referrer},
+            defaults={"municipality": "564", "created_by": referrer},
         )
         created += new
         if client.coaching_referrals.exists():

@@ -23,11 +23,14 @@ from django.utils import timezone
 
 from clients.models import Client, Consent
 from coordination.models import ConsultationRequest, Feedback, Organization, User
+from coordination.municipalities import municipality_name
 from metrics.queries import plan_action_model
 from networks.models import ClientNetwork
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-MUNICIPALITIES = ["Oulu", "Kemi", "Raahe", "Kajaani", "Ii", "Kempele", "Liminka", "Muhos"]
+# Northern Ostrobothnia by Statistics Finland's codes: Oulu, Kemi, Raahe, Kajaani, Ii,
+# Kempele, Liminka, Muhos.
+MUNICIPALITIES = ["564", "240", "678", "205", "139", "244", "425", "494"]
 # (kind, how many organisations, relative number of requests each sends). Some kinds
 # never send: the dashboard must show them as zeros.
 ORGANISATIONS = [
@@ -122,7 +125,8 @@ class Command(BaseCommand):
             for n in range(count):
                 municipality = MUNICIPALITIES[(n + len(kind)) % len(MUNICIPALITIES)]
                 org, _ = Organization.objects.get_or_create(
-                    name=f"{Organization.Kind(kind).label}, {municipality} (synt. {n + 1})",
+                    name=f"{Organization.Kind(kind).label}, {municipality_name(municipality)} "
+                    f"(synt. {n + 1})",
                     defaults={"kind": kind, "municipality": municipality},
                 )
                 orgs.append((org.pk, weight))
@@ -135,7 +139,7 @@ class Command(BaseCommand):
                 ]
         hub, _ = Organization.objects.get_or_create(
             name="Synteettinen koordinaatio",
-            defaults={"kind": "social_services", "municipality": "Oulu", "is_hub": True},
+            defaults={"kind": "social_services", "municipality": "564", "is_hub": True},
         )
         coordinator, _ = User.objects.get_or_create(
             username="synth-coordinator",

@@ -1,0 +1,57 @@
+"""The project's one CSV writer: Excel's byte-order mark and `;`, and no text cell that a
+spreadsheet would run as a formula."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+
+from coordination.csvexport import csv_lines, csv_response, safe_cell, streaming_csv_response
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\n=1+1", "  =1+1", "-"],
+)
+def test_text_that_starts_a_formula_is_quoted(typed):
+    assert safe_cell(typed) == "'" + typed
+
+
+@pytest.mark.parametrize("value", [0, 7, -3, 2.5, -0.5, Decimal("-12.30"), True])
+def test_numbers_stay_numbers(value):
+    assert safe_cell(value) == value
+
+
+def test_none_is_an_empty_cell_and_plain_text_is_untouched():
+    assert safe_cell(None) == ""
+    assert safe_cell("Matti Meikäläinen") == "Matti Meikäläinen"
+    assert safe_cell("<5") == "<5"
+    assert safe_cell("a=b") == "a=b"
+
+
+def test_dates_stay_dates():
+    assert safe_cell(datetime.date(2026, 3, 1)) == "2026-03-01"
+    naive = datetime.datetime(2026, 3, 1, 9, 5)
+    assert safe_cell(naive) == "2026-03-01 09:05:00"
+
+
+def test_streaming_lines_carry_the_byte_order_mark_and_semicolons():
+    lines = list(csv_lines(["Nimi", "Määrä"], iter([["=cmd", -4], [None, 1.5]])))
+    text = "".join(lines)
+    assert text.startswith("\ufeffNimi;Määrä\r\n")
+    assert list(csv.reader(io.StringIO(text[1:]), delimiter=";")) == [
+        ["Nimi", "Määrä"],
+        ["'=cmd", "-4"],
+        ["", "1.5"],
+    ]
+
+
+def test_both_responses_are_downloads_of_the_same_text():
+    plain = csv_response("a.csv", ["x"], [["@x"]])
+    streaming = streaming_csv_response("a.csv", ["x"], [["@x"]])
+    assert plain["Content-Type"] == streaming["Content-Type"] == "text/csv; charset=utf-8"
+    assert plain["Content-Disposition"] == 'attachment; filename="a.csv"'
+    assert plain.content == b"".join(streaming.streaming_content)
+    assert plain.content.decode() == "\ufeffx\r\n'@x\r\n"
