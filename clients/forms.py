@@ -44,14 +44,14 @@ class IdentityCodeField(forms.CharField):
 
 
 class ClientIdentityForm(forms.Form):
-    """Who the client is, for an identified consultation request: found by the identity
-    code when the hub already knows them, otherwise created."""
+    """Who the client is, for an identified consultation request, as the requester knows
+    them: kept on the request; the hub matches the identity code to its records."""
 
     personal_identity_code = IdentityCodeField(
         required=False,
         help_text=_(
-            "If the hub already knows the client, their record is used. Leave empty if the "
-            "person has no Finnish personal identity code; then give the date of birth."
+            "The hub matches the code to its records. Leave empty if the person has no "
+            "Finnish personal identity code; then give the date of birth."
         ),
     )
     first_name = forms.CharField(label=_("First name"), max_length=150)

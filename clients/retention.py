@@ -86,7 +86,8 @@ BLANKED = [
         "ConsultationRequest",
         "client",
         Q(),
-        {"description": ANONYMISED, "outcome_note": ""},
+        # What the requester sent about the client identifies them as much as the record.
+        {"description": ANONYMISED, "outcome_note": "", "client_snapshot": {}},
     ),
     (
         "coordination",

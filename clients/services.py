@@ -73,23 +73,38 @@ def find_client_by_identity_code(code: str) -> Client | None:
 
 
 @sensitive_variables()
+def validate_client_data(*, by, **data) -> Client:
+    """An unsaved client from `data`, checked as `create_client` checks it except for the
+    uniqueness of the identity code, so that a request naming a known person is refused
+    or accepted exactly as one naming a new person (no answer tells them apart)."""
+    unknown = set(data) - set(CLIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    data["target_groups"] = _validate_target_groups(data.get("target_groups"))
+    client = Client(created_by=by, **data)
+    client.full_clean(validate_unique=False, validate_constraints=False)
+    return client
+
+
+@sensitive_variables()
 @transaction.atomic
-def find_or_create_client(*, by, **data) -> Client:
-    """The client with this identity code if there is one (their record is kept as it
-    is), else a new client from `data`."""
-    code = data.get("personal_identity_code") or ""
-    existing = find_client_by_identity_code(code)
-    if existing is not None:
-        return existing
+def create_client_unless_known(*, by, **data) -> Client | None:
+    """A new client from `data`, or None when the identity code belongs to a client the
+    hub already knows: matching a person to an existing record is the hub's act (a
+    coordinator links it), never a side effect of somebody typing a code."""
+    client = validate_client_data(by=by, **data)
+    code = client.personal_identity_code
+    if code and Client.objects.filter(personal_identity_code=code).exists():
+        return None
     try:
         with transaction.atomic():
-            return create_client(by=by, **data)
+            client.save()
     except IntegrityError:
-        # Someone created the same person a moment ago: use their record.
-        existing = find_client_by_identity_code(code)
-        if existing is None:
-            raise
-        return existing
+        # Someone created the same person a moment ago: theirs is a known client now.
+        if code and Client.objects.filter(personal_identity_code=code).exists():
+            return None
+        raise
+    return client
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from coordination.models import (
     Notification,
     Organization,
     User,
+    client_snapshot,
     format_reference,
 )
 
@@ -85,7 +86,7 @@ def _log(by, client, action: str, kind: str = "consultation") -> None:
     )
 
 
-@sensitive_variables("client_data")
+@sensitive_variables("client_data", "candidate")
 @transaction.atomic
 def submit_consultation(
     *,
@@ -104,9 +105,12 @@ def submit_consultation(
     consent_method: str | None = None,
     consent_valid_until: datetime.date | None = None,
 ) -> ConsultationRequest:
-    """Send a request to the hub. An identified request needs a client (an existing one,
-    or `client_data` to find by identity code or create) and the client's consent for
-    consultation, which is recorded in the same transaction."""
+    """Send a request to the hub. An identified request needs a client (one the requester
+    sees, or `client_data`) and the client's consent for consultation. What was sent about
+    the client is kept on the request. A new person is created and the consent recorded
+    on them in the same transaction; an identity code the hub already knows leaves the
+    request awaiting identification (`link_consultation_client`), with nothing in the
+    answer that tells the requester so."""
     if not (requester.is_professional or requester.is_coordinator):
         raise InvalidTransition(gettext_lazy("Only professionals can send consultation requests."))
     if requester.organization_id is None:
@@ -114,6 +118,7 @@ def submit_consultation(
             gettext_lazy("Your user account has no organisation; ask your administrator.")
         )
     errors = {}
+    candidate = None
     try:
         reasons = _check_choices(
             reasons, ConsultationRequest.Reason, "reasons", _("Choose reasons from the list.")
@@ -152,6 +157,13 @@ def submit_consultation(
                     "record how it was given."
                 )
             ]
+        if consent_valid_until is not None and consent_valid_until < timezone.localdate():
+            errors["consent_valid_until"] = [_("The consent cannot expire in the past.")]
+        if client is None and client_data:
+            try:
+                candidate = client_services.validate_client_data(by=requester, **client_data)
+            except ValidationError as error:
+                errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
 
@@ -171,19 +183,20 @@ def submit_consultation(
         request.municipality = municipality
         request.life_situation = life_situation
     else:
+        # The requester is shown what they sent, whether or not the hub knew the person.
+        request.client_snapshot = client_snapshot(client if client is not None else candidate)
+        request.consent_method = consent_method
+        request.consent_valid_until = consent_valid_until
         if client is None:
-            client = client_services.find_or_create_client(by=requester, **client_data)
-        hubs = Organization.objects.filter(is_hub=True, active=True)
-        consent = client_services.record_consent(
-            client,
-            by=requester,
-            scope=Consent.Scope.CONSULTATION,
-            method=consent_method,
-            valid_until=consent_valid_until,
-            organizations=[requester.organization_id, *hubs.values_list("pk", flat=True)],
-        )
-        request.client = client
-        request.consent = consent
+            client = client_services.create_client_unless_known(by=requester, **client_data)
+            if client is None and requester.is_coordinator:
+                # The hub's own request: the coordinator sees every client anyway.
+                client = client_services.find_client_by_identity_code(
+                    candidate.personal_identity_code
+                )
+        if client is not None:
+            request.client = client
+            request.consent = _record_consultation_consent(request, client)
     request.save()
     year = timezone.localtime(request.submitted_at).year
     request.reference = format_reference(year, request.pk)
@@ -196,6 +209,65 @@ def submit_consultation(
         )
         for coordinator in coordinators:
             _notify(coordinator, Notification.Kind.URGENT_REQUEST, request)
+    return request
+
+
+def _record_consultation_consent(request: ConsultationRequest, client) -> Consent:
+    """The consent the requester recorded with the request, on the client: it covers the
+    requester's organisation and the hub."""
+    hubs = Organization.objects.filter(is_hub=True, active=True)
+    return client_services.record_consent(
+        client,
+        by=request.requester,
+        scope=Consent.Scope.CONSULTATION,
+        method=request.consent_method,
+        valid_until=request.consent_valid_until,
+        given_at=request.submitted_at,
+        organizations=[request.requesting_organization_id, *hubs.values_list("pk", flat=True)],
+    )
+
+
+@sensitive_variables()
+def identity_match(request: ConsultationRequest):
+    """The known client whose identity code the request gives, while the request awaits
+    identification; for a coordinator's eyes only (the caller checks)."""
+    if not request.awaiting_identification:
+        return None
+    code = (request.client_snapshot or {}).get("personal_identity_code")
+    return client_services.find_client_by_identity_code(code) if code else None
+
+
+@transaction.atomic
+def link_consultation_client(request: ConsultationRequest, *, by: User):
+    """A coordinator links a request that awaits identification to the known client its
+    identity code belongs to, and the consent the requester recorded is put on that
+    client. The requester keeps seeing only what they sent."""
+    _require_coordinator(by)
+    request = _locked(request)
+    if not request.awaiting_identification:
+        if request.anonymous:
+            raise InvalidTransition(gettext_lazy("An anonymous request has no client to link."))
+        return request
+    if request.status == Status.WITHDRAWN:
+        _refuse(request, gettext_lazy("linked to a client"))
+    client = identity_match(request)
+    if client is None:
+        raise InvalidTransition(
+            gettext_lazy("No client has the personal identity code given in this request.")
+        )
+    try:
+        consent = _record_consultation_consent(request, client)
+    except ValidationError:
+        raise InvalidTransition(
+            gettext_lazy(
+                "The consent recorded with the request has expired: ask the requester to "
+                "send the request again."
+            )
+        ) from None
+    request.client = client
+    request.consent = consent
+    request.save(update_fields=["client", "consent"])
+    _log(by, client, AccessLog.Action.UPDATE)
     return request
 
 
@@ -380,6 +452,10 @@ def mark_network_needed(request: ConsultationRequest, *, by: User):
                 "A client network needs an identified client: ask the requester to send "
                 "the request again with the client's consent."
             )
+        )
+    if request.awaiting_identification:
+        raise InvalidTransition(
+            gettext_lazy("Link the request to the client first: a network needs the client.")
         )
     fields = ["status"]
     request.status = Status.NETWORK_NEEDED
