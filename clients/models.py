@@ -1,6 +1,7 @@
 """The person: the client, their consents and the log of who has read their data."""
 
 import datetime
+import re
 import uuid
 
 from django.conf import settings
@@ -42,6 +43,19 @@ def validate_identity_code(value: str | None) -> None:
             ),
             code="invalid",
         ) from None
+
+
+# Six digits of the birth date, a century sign (or none, as people often type it), three
+# digits and a check character: shaped like a code even when the checksum is wrong.
+IDENTITY_CODE_SHAPE = re.compile(r"^\d{6}[-+A-FU-Y]?\d{3}[0-9A-Z]$")
+
+
+def looks_like_identity_code(value: str | None) -> bool:
+    """Whether `value` is shaped like a personal identity code (not necessarily valid):
+    such a value must not travel where codes may not go (a URL, a log line)."""
+    if not value:
+        return False
+    return bool(IDENTITY_CODE_SHAPE.match(hetu.compact(value)))
 
 
 def birth_date_from_identity_code(value: str) -> datetime.date:

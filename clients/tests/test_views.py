@@ -213,3 +213,29 @@ def test_identity_code_is_kept_out_of_error_reports(client, kaisa, alice):
     )
     filtered = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
     assert "131052" not in str(filtered)
+
+
+@pytest.mark.parametrize("query", ["131052-308T", "131052-308t", " 131052a308T ", "010190-1231"])
+def test_a_code_in_the_name_search_is_not_searched_nor_echoed(client, kaisa, query):
+    """A code typed into the name search goes into the URL and the server's log; the
+    page does not search with it, and sends the user to the identity-code field."""
+    ClientFactory(first_name="Matti", last_name="Meikäläinen", personal_identity_code="131052-308T")
+    client.force_login(kaisa)
+    response = client.get(reverse("clients:client_search"), {"q": query})
+    assert response.status_code == 302
+    assert response.url == reverse("clients:client_search")
+    assert "?" not in response.url and "131052" not in response.url
+    assert not AccessLog.objects.exists()
+    page = client.get(response.url)
+    text = page.content.decode()
+    assert query.strip().upper() not in text.upper() and "Meikäläinen" not in text
+    assert "use the personal identity code field" in text
+
+
+def test_a_name_search_still_searches(client, kaisa):
+    ClientFactory(first_name="Matti", last_name="Meikäläinen")
+    client.force_login(kaisa)
+    response = client.get(reverse("clients:client_search"), {"q": "meikäläinen 1952"})
+    assert response.status_code == 200 and response.context["results"] == []
+    response = client.get(reverse("clients:client_search"), {"q": "meikäläinen"})
+    assert [str(c) for c in response.context["results"]] == ["Matti Meikäläinen"]
