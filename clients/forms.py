@@ -2,9 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients.dates import birth_date_error
 from clients.models import (
     Client,
     Consent,
@@ -85,8 +85,9 @@ class ClientIdentityForm(forms.Form):
                 "date_of_birth",
                 _("Give the date of birth when the person has no personal identity code."),
             )
-        if birth and birth > timezone.localdate():
-            self.add_error("date_of_birth", _("The date of birth cannot be in the future."))
+        error = birth_date_error(data.get("date_of_birth"))
+        if error and "personal_identity_code" not in self.errors:
+            self.add_error("personal_identity_code" if code else "date_of_birth", error)
         return data
 
     def client_data(self) -> dict:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from clients.dates import past_date_error, planned_date_error
 from clients.models import Client, Consent, normalize_identity_code
 
 CLIENT_FIELDS = (
@@ -125,6 +126,8 @@ def record_consent(
         errors["method"] = [_("Choose how the consent was given.")]
     if valid_until is not None and valid_until < timezone.localdate():
         errors["valid_until"] = [_("The consent cannot expire in the past.")]
+    elif planned_date_error(valid_until):
+        errors["valid_until"] = [planned_date_error(valid_until)]
     if errors:
         raise ValidationError(errors)
     consent = Consent.objects.create(
@@ -188,6 +191,8 @@ def record_assessment(client: Client, *, by, **data):
     assessed_on = data.get("assessed_on") or timezone.localdate()
     if assessed_on > timezone.localdate():
         errors["assessed_on"] = [_("The assessment cannot be in the future.")]
+    elif past_date_error(assessed_on):
+        errors["assessed_on"] = [past_date_error(assessed_on)]
     if errors:
         raise ValidationError(errors)
     values = {name: data.get(name) for name in ASSESSMENT_FIELDS if name in data}
@@ -230,6 +235,8 @@ def _result_errors(check, *, outcome, done_on, done_by, done_by_name, led, furth
             errors["done_on"] = [_("Give the date the health check was done.")]
         elif done_on > today:
             errors["done_on"] = [_("The health check cannot be done in the future.")]
+        elif past_date_error(done_on):
+            errors["done_on"] = [past_date_error(done_on)]
         elif done_on < check.offered_on:
             errors["done_on"] = [_("The health check cannot be done before it was offered.")]
         if done_by is None and not done_by_name:
@@ -263,6 +270,8 @@ def offer_health_check(
     errors = {}
     if offered_on > timezone.localdate():
         errors["offered_on"] = [_("The offer cannot be in the future.")]
+    elif past_date_error(offered_on):
+        errors["offered_on"] = [past_date_error(offered_on)]
     try:
         plan_action = _plan_action_of(client, plan_action)
     except ValidationError as error:

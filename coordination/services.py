@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from clients import services as client_services
+from clients.dates import planned_date_error
 from clients.models import AccessLog, Consent
 from coordination.models import (
     ConsultationAnswer,
@@ -159,6 +160,8 @@ def submit_consultation(
             ]
         if consent_valid_until is not None and consent_valid_until < timezone.localdate():
             errors["consent_valid_until"] = [_("The consent cannot expire in the past.")]
+        elif planned_date_error(consent_valid_until):
+            errors["consent_valid_until"] = [planned_date_error(consent_valid_until)]
         if client is None and client_data:
             try:
                 candidate = client_services.validate_client_data(by=requester, **client_data)

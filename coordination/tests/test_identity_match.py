@@ -16,6 +16,12 @@ KNOWN_CODE = "131052-308T"
 NEW_CODE = "010190-123M"
 
 
+@pytest.fixture(autouse=True)
+def _in_english(client, settings):
+    """The pages are read in English (the catalogues translate them)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 @pytest.fixture
 def known(alice):
     """Matti, a client of alice's request, with what alice recorded about him."""
