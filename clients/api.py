@@ -308,9 +308,11 @@ class HealthCheckAPIMixin:
 
 
 class IsCoordinatorToWrite(permissions.BasePermission):
-    """Professionals read the clients of their consultations; only the hub's coordinators
-    create or change client records through the API. Consents, assessments and health
-    checks of a client the user sees are recorded by professionals too."""
+    """Professionals read the clients of their networks; only the hub's coordinators
+    create or change client records through the API (a professional names a person in a
+    consultation request, which never tells whether the hub knows them). Consents,
+    assessments and health checks of a client the user sees are recorded by
+    professionals too."""
 
     OPEN_ACTIONS = ("consents", "assessments", "health_checks", "health_check")
 

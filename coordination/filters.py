@@ -44,10 +44,15 @@ class ConsultationFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # Anonymous requests carry the municipality; identified ones carry the client's.
-        return queryset.filter(
-            Q(municipality__iexact=value) | Q(client__municipality__iexact=value)
-        )
+        # Anonymous requests carry the municipality; identified ones the one the requester
+        # gave, and the client record's, which only a coordinator may filter by (else a
+        # requester could probe what others recorded about a client linked to their
+        # request).
+        match = Q(municipality__iexact=value) | Q(client_snapshot__municipality__iexact=value)
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated and user.is_coordinator:
+            match |= Q(client__municipality__iexact=value)
+        return queryset.filter(match)
 
     def filter_assigned_to_me(self, queryset, name, value):
         if value and self.request is not None:

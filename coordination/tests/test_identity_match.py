@@ -253,3 +253,31 @@ def test_invalid_client_details_are_refused_alike_for_known_and_new_codes(client
     assert answers[0] == answers[1] and answers[0][0] == 400
     assert Client.objects.count() == 1
     assert not Consent.objects.filter(recorded_by=olli).exists()
+
+
+@pytest.mark.parametrize("persona", ["olli", "alice", "tuula"], indirect=True)
+def test_a_professional_cannot_create_a_client_to_probe_a_code(client, persona, known):
+    """Creating client records is the hub's: a professional's POST is refused before any
+    look-up, so the answer is the same for a known and a new code."""
+    client.force_login(persona)
+    answers = []
+    for code in (KNOWN_CODE, NEW_CODE):
+        body = {"first_name": "A", "last_name": "B", "personal_identity_code": code}
+        response = client.post(reverse("client-list"), body, content_type="application/json")
+        answers.append((response.status_code, response.content))
+    assert answers[0] == answers[1] and answers[0][0] == 403
+    assert Client.objects.count() == 1
+
+
+def test_the_requester_cannot_filter_by_what_others_recorded(client, olli, kaisa, known):
+    client.force_login(olli)
+    body = client.post(
+        reverse("consultation-list"), request_body(KNOWN_CODE), content_type="application/json"
+    ).json()
+    consultation = ConsultationRequest.objects.get(uuid=body["id"])
+    services.link_consultation_client(consultation, by=kaisa)
+    url = reverse("consultation-list")
+    assert client.get(url, {"municipality": "Kempele"}).json()["count"] == 0
+    assert client.get(url, {"municipality": "oulu"}).json()["count"] == 1
+    client.force_login(kaisa)
+    assert client.get(url, {"municipality": "Kempele"}).json()["count"] == 2
