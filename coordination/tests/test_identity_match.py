@@ -281,3 +281,41 @@ def test_the_requester_cannot_filter_by_what_others_recorded(client, olli, kaisa
     assert client.get(url, {"municipality": "oulu"}).json()["count"] == 1
     client.force_login(kaisa)
     assert client.get(url, {"municipality": "Kempele"}).json()["count"] == 2
+
+
+def test_a_coordinators_own_request_is_linked_at_once(kaisa, known):
+    """The hub's own request: the coordinator sees every client anyway."""
+    consultation = services.submit_consultation(
+        requester=kaisa,
+        anonymous=False,
+        reasons=["mental_health"],
+        asked=["consultation"],
+        description="x",
+        client_data={"first_name": "M", "last_name": "M", "personal_identity_code": KNOWN_CODE},
+        consent_method="written",
+    )
+    assert consultation.client == known and consultation.consent.client == known
+    assert consultation.client_as_sent.first_name == "M"
+
+
+def test_a_consent_expired_before_the_link_is_refused(olli, kaisa, known):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    consultation = services.submit_consultation(
+        requester=olli,
+        anonymous=False,
+        reasons=["mental_health"],
+        asked=["consultation"],
+        description="x",
+        client_data={"first_name": "O", "last_name": "O", "personal_identity_code": KNOWN_CODE},
+        consent_method="written",
+        consent_valid_until=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    later = timezone.now() + datetime.timedelta(days=3)
+    with time_machine.travel(later), pytest.raises(services.InvalidTransition):
+        services.link_consultation_client(consultation, by=kaisa)
+    consultation.refresh_from_db()
+    assert consultation.client is None
