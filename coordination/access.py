@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.views.decorators.debug import sensitive_variables
 
 from coordination.models import ConsultationRequest, Organization, User
 
@@ -83,3 +84,16 @@ def can_see_client_as_sent(user, consultation: ConsultationRequest) -> bool:
     if consultation.requester_id != user.pk:
         return False
     return consultation.consent_id is None or consultation.consent.is_valid
+
+
+@sensitive_variables()
+def identity_match(user, consultation: ConsultationRequest):
+    """The known client whose identity code a request awaiting identification gives: for
+    a coordinator, who links the two; None for everybody else, and for a request that
+    is linked or anonymous."""
+    if not (user.is_active and user.is_coordinator) or not consultation.awaiting_identification:
+        return None
+    from clients.services import find_client_by_identity_code
+
+    code = (consultation.client_snapshot or {}).get("personal_identity_code")
+    return find_client_by_identity_code(code) if code else None

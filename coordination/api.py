@@ -18,6 +18,7 @@ from coordination.access import (
     can_see_client_as_sent,
     can_see_client_of,
     consultations_visible_to,
+    identity_match,
     organizations_visible_to,
 )
 from coordination.filters import ConsultationFilterSet
@@ -150,9 +151,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(IdentityMatchSerializer(allow_null=True))
     def get_identity_match(self, obj):
-        if not self.context["request"].user.is_coordinator:
-            return None
-        match = services.identity_match(obj)
+        match = identity_match(self.context["request"].user, obj)
         return IdentityMatchSerializer(match).data if match is not None else None
 
     @extend_schema_field(AnswerSerializer(allow_null=True))

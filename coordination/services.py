@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_variables
 from clients import services as client_services
 from clients.dates import planned_date_error
 from clients.models import AccessLog, Consent
+from coordination.access import identity_match
 from coordination.models import (
     ConsultationAnswer,
     ConsultationRequest,
@@ -230,16 +231,6 @@ def _record_consultation_consent(request: ConsultationRequest, client) -> Consen
     )
 
 
-@sensitive_variables()
-def identity_match(request: ConsultationRequest):
-    """The known client whose identity code the request gives, while the request awaits
-    identification; for a coordinator's eyes only (the caller checks)."""
-    if not request.awaiting_identification:
-        return None
-    code = (request.client_snapshot or {}).get("personal_identity_code")
-    return client_services.find_client_by_identity_code(code) if code else None
-
-
 @transaction.atomic
 def link_consultation_client(request: ConsultationRequest, *, by: User):
     """A coordinator links a request that awaits identification to the known client its
@@ -253,7 +244,7 @@ def link_consultation_client(request: ConsultationRequest, *, by: User):
         return request
     if request.status == Status.WITHDRAWN:
         _refuse(request, gettext_lazy("linked to a client"))
-    client = identity_match(request)
+    client = identity_match(by, request)
     if client is None:
         raise InvalidTransition(
             gettext_lazy("No client has the personal identity code given in this request.")

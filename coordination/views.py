@@ -26,6 +26,7 @@ from coordination.access import (
     can_see_client_as_sent,
     can_see_client_of,
     consultations_visible_to,
+    identity_match,
     role_required,
 )
 from coordination.filters import OPEN, ConsultationFilterSet
@@ -313,7 +314,7 @@ def _detail_context(request, consultation, **forms):
                 "can_mark_network": not consultation.anonymous
                 and consultation.status in (S.SUBMITTED, S.TRIAGED, S.ANSWERED),
                 "can_close": consultation.status in services.CLOSABLE,
-                "identity_match": services.identity_match(consultation),
+                "identity_match": identity_match(user, consultation),
             }
         )
     context["feedback_form"] = forms.get("feedback_form") or FeedbackForm()
