@@ -15,20 +15,17 @@ def _active(user) -> bool:
 
 def clients_visible_to(user) -> QuerySet[Client]:
     """A coordinator sees every client of the hub. A professional sees the clients of the
-    consultations they sent, while the consent recorded with the request is valid, and the
-    clients of the networks they are an active member of. Managers and
-    administrators see no client."""
+    networks they are an active member of, while the network consent covers their
+    organisation. Sending a consultation request opens no client record: the requester
+    sees their request as they sent it (coordination.access). Managers and administrators
+    see no client."""
     if not _active(user):
         return Client.objects.none()
     if user.is_coordinator:
         return Client.objects.all()
     if user.is_professional:
-        consented = Consent.objects.valid().filter(
-            client=OuterRef("pk"), consultation_requests__requester=user
-        )
-        # --- networks issue: active members of a client's network see the client while
-        # the network consent covers their organisation; leaving ends it at once. By
-        # model name, so that clients does not import networks.
+        # By model name, so that clients does not import networks; leaving a network
+        # ends the access at once.
         from django.apps import apps
 
         member = (
@@ -36,8 +33,7 @@ def clients_visible_to(user) -> QuerySet[Client]:
             .objects.with_consent()
             .filter(network__client=OuterRef("pk"), user=user)
         )
-        return Client.objects.filter(Exists(consented) | Exists(member))
-        # --- end networks issue
+        return Client.objects.filter(Exists(member))
     return Client.objects.none()
 
 
@@ -51,22 +47,11 @@ def access_client(user, client_id) -> Client:
 
 def access_bases(user, client_ids) -> dict[int, str]:
     """On what basis `user` sees each of these clients, for the access log: a coordinator
-    through the hub role; a professional through an active network membership where they
-    have one (one query), otherwise through a consultation they sent."""
+    through the hub role, a professional through an active network membership (the only
+    way a professional sees a client record)."""
     if user.is_coordinator:
         return dict.fromkeys(client_ids, AccessLog.Basis.HUB_ROLE)
-    bases = dict.fromkeys(client_ids, AccessLog.Basis.CONSULTATION)
-    if user.is_professional and bases:
-        from django.apps import apps
-
-        members = (
-            apps.get_model("networks", "NetworkMember")
-            .objects.with_consent()
-            .filter(user=user, network__client_id__in=bases)
-            .values_list("network__client_id", flat=True)
-        )
-        bases.update(dict.fromkeys(members, AccessLog.Basis.NETWORK))
-    return bases
+    return dict.fromkeys(client_ids, AccessLog.Basis.NETWORK)
 
 
 def can_record_consent(user, client: Client, scope: str | None = None) -> bool:

@@ -30,7 +30,7 @@ def find_clients(query: str) -> list[Client]:
     (every word in the first or last name). Anonymised clients are found by neither."""
     query = (query or "").strip()
     code = normalize_identity_code(query)
-    if code and hetu.is_valid(code):
+    if code and hetu.is_valid(code, allow_temporary=True):
         return list(Client.objects.filter(personal_identity_code=code))
     words = query.split()
     if not words:

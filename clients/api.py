@@ -332,10 +332,11 @@ class HealthCheckAPIMixin:
 
 
 class IsCoordinatorToWrite(permissions.BasePermission):
-    """Professionals read the clients of their consultations; only the hub's coordinators
-    create or change client records through the API. Assessments and health checks of a
-    client the user sees are recorded by professionals too; consents follow
-    `can_record_consent`, asked by the action itself."""
+    """Professionals read the clients of their networks; only the hub's coordinators
+    create or change client records through the API (a professional names a person in a
+    consultation request, which never tells whether the hub knows them). Assessments and
+    health checks of a client the user sees are recorded by professionals too; consents
+    follow `can_record_consent`, asked by the action itself."""
 
     OPEN_ACTIONS = ("consents", "assessments", "health_checks", "health_check")
 

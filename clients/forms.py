@@ -2,9 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients.dates import birth_date_error
 from clients.models import (
     Client,
     Consent,
@@ -45,14 +45,14 @@ class IdentityCodeField(forms.CharField):
 
 
 class ClientIdentityForm(forms.Form):
-    """Who the client is, for an identified consultation request: found by the identity
-    code when the hub already knows them, otherwise created."""
+    """Who the client is, for an identified consultation request, as the requester knows
+    them: kept on the request; the hub matches the identity code to its records."""
 
     personal_identity_code = IdentityCodeField(
         required=False,
         help_text=_(
-            "If the hub already knows the client, their record is used. Leave empty if the "
-            "person has no Finnish personal identity code; then give the date of birth."
+            "The hub matches the code to its records. Leave empty if the person has no "
+            "Finnish personal identity code; then give the date of birth."
         ),
     )
     first_name = forms.CharField(label=_("First name"), max_length=150)
@@ -88,8 +88,9 @@ class ClientIdentityForm(forms.Form):
                 "date_of_birth",
                 _("Give the date of birth when the person has no personal identity code."),
             )
-        if birth and birth > timezone.localdate():
-            self.add_error("date_of_birth", _("The date of birth cannot be in the future."))
+        error = birth_date_error(data.get("date_of_birth"))
+        if error and "personal_identity_code" not in self.errors:
+            self.add_error("personal_identity_code" if code else "date_of_birth", error)
         return data
 
     def client_data(self) -> dict:

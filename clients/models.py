@@ -1,6 +1,7 @@
 """The person: the client, their consents and the log of who has read their data."""
 
 import datetime
+import re
 import uuid
 
 from django.conf import settings
@@ -29,14 +30,23 @@ def validate_identity_code(value: str | None) -> None:
     the 1900s, A B C D E F for the 2000s). The message never repeats the code."""
     if not value:
         return
+    allow_temporary = settings.ACCEPT_TEMPORARY_IDENTITY_CODES
     try:
-        hetu.validate(value)
+        hetu.validate(value, allow_temporary=allow_temporary)
     except InvalidChecksum:
         raise ValidationError(
             _("The check character of the personal identity code is wrong."),
             code="checksum",
         ) from None
     except StdnumValidationError:
+        if not allow_temporary and hetu.is_valid(value, allow_temporary=True):
+            raise ValidationError(
+                _(
+                    "Temporary personal identity codes (individual number 900–999) are not "
+                    "accepted: leave the code empty and give the date of birth."
+                ),
+                code="temporary",
+            ) from None
         raise ValidationError(
             _(
                 "This is not a valid personal identity code: six digits of the birth date, "
@@ -44,6 +54,19 @@ def validate_identity_code(value: str | None) -> None:
             ),
             code="invalid",
         ) from None
+
+
+# Six digits of the birth date, a century sign (or none, as people often type it), three
+# digits and a check character: shaped like a code even when the checksum is wrong.
+IDENTITY_CODE_SHAPE = re.compile(r"^\d{6}[-+A-FU-Y]?\d{3}[0-9A-Z]$")
+
+
+def looks_like_identity_code(value: str | None) -> bool:
+    """Whether `value` is shaped like a personal identity code (not necessarily valid):
+    such a value must not travel where codes may not go (a URL, a log line)."""
+    if not value:
+        return False
+    return bool(IDENTITY_CODE_SHAPE.match(hetu.compact(value)))
 
 
 def birth_date_from_identity_code(value: str) -> datetime.date:
@@ -170,7 +193,10 @@ class Client(models.Model):
 
     def save(self, *args, **kwargs):
         self.personal_identity_code = normalize_identity_code(self.personal_identity_code)
-        if self.personal_identity_code and hetu.is_valid(self.personal_identity_code):
+        # The birth date part of a temporary code is real too.
+        if self.personal_identity_code and hetu.is_valid(
+            self.personal_identity_code, allow_temporary=True
+        ):
             self.date_of_birth = birth_date_from_identity_code(self.personal_identity_code)
         super().save(*args, **kwargs)
 
@@ -187,23 +213,26 @@ class Client(models.Model):
         return f"{code[:7]}***{code[-1]}"
 
     def clean(self):
+        from clients.dates import birth_date_error
+
         self.personal_identity_code = normalize_identity_code(self.personal_identity_code)
         errors = {}
         if self.personal_identity_code:
+            # An invalid code is reported once, by the field's validator.
             try:
                 validate_identity_code(self.personal_identity_code)
-            except ValidationError as error:
-                errors["personal_identity_code"] = error.messages
+            except ValidationError:
+                pass
             else:
                 self.date_of_birth = birth_date_from_identity_code(self.personal_identity_code)
         elif not self.date_of_birth:
             errors["date_of_birth"] = [
                 _("Give the date of birth when the person has no personal identity code.")
             ]
-        if self.date_of_birth and self.date_of_birth > timezone.localdate():
-            errors.setdefault("date_of_birth", []).append(
-                _("The date of birth cannot be in the future.")
-            )
+        error = birth_date_error(self.date_of_birth)
+        if error:
+            field = "personal_identity_code" if self.personal_identity_code else "date_of_birth"
+            errors.setdefault(field, []).append(error)
         if errors:
             raise ValidationError(errors)
 

@@ -86,7 +86,8 @@ BLANKED = [
         "ConsultationRequest",
         "client",
         Q(),
-        {"description": ANONYMISED, "outcome_note": ""},
+        # What the requester sent about the client identifies them as much as the record.
+        {"description": ANONYMISED, "outcome_note": "", "client_snapshot": {}},
     ),
     (
         "coordination",
@@ -287,6 +288,22 @@ def _delete_plan_documents(client_pk: int) -> None:
     documents.update(file="", sha256="", status="failed", error=ANONYMISED)
 
 
+def _blank_unlinked_requests(now: datetime.datetime) -> int:
+    """A request closed or withdrawn before a coordinator linked it to a client keeps what
+    the requester sent about the person (the identity code too), with no client record to
+    expire with: it goes after the same period. Idempotent (a blanked snapshot is {})."""
+    model = _model("coordination", "ConsultationRequest")
+    if model is None:
+        return 0
+    return (
+        model.objects.filter(
+            anonymous=False, client__isnull=True, closed_at__lt=retention_cutoff(now)
+        )
+        .exclude(client_snapshot={})
+        .update(client_snapshot={}, description=ANONYMISED, outcome_note="")
+    )
+
+
 @dataclass
 class PurgeResult:
     expired: int
@@ -313,6 +330,7 @@ def purge_expired(
             total += 1
             anonymised += anonymise_client(pk, now)
         last_pk = batch[-1]
+    _blank_unlinked_requests(now)
     # Counts only: a log line never names a client.
     logger.info("retention: %d expired client(s), %d anonymised", total, anonymised)
     return PurgeResult(expired=total, anonymised=anonymised, dry_run=False)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from clients.dates import past_date_error, planned_date_error
 from clients.models import Client, Consent, normalize_identity_code
 
 CLIENT_FIELDS = (
@@ -78,23 +79,38 @@ def find_client_by_identity_code(code: str) -> Client | None:
 
 
 @sensitive_variables()
+def validate_client_data(*, by, **data) -> Client:
+    """An unsaved client from `data`, checked as `create_client` checks it except for the
+    uniqueness of the identity code, so that a request naming a known person is refused
+    or accepted exactly as one naming a new person (no answer tells them apart)."""
+    unknown = set(data) - set(CLIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    data["target_groups"] = _validate_target_groups(data.get("target_groups"))
+    client = Client(created_by=by, **data)
+    client.full_clean(validate_unique=False, validate_constraints=False)
+    return client
+
+
+@sensitive_variables()
 @transaction.atomic
-def find_or_create_client(*, by, **data) -> Client:
-    """The client with this identity code if there is one (their record is kept as it
-    is), else a new client from `data`."""
-    code = data.get("personal_identity_code") or ""
-    existing = find_client_by_identity_code(code)
-    if existing is not None:
-        return existing
+def create_client_unless_known(*, by, **data) -> Client | None:
+    """A new client from `data`, or None when the identity code belongs to a client the
+    hub already knows: matching a person to an existing record is the hub's act (a
+    coordinator links it), never a side effect of somebody typing a code."""
+    client = validate_client_data(by=by, **data)
+    code = client.personal_identity_code
+    if code and Client.objects.filter(personal_identity_code=code).exists():
+        return None
     try:
         with transaction.atomic():
-            return create_client(by=by, **data)
+            client.save()
     except IntegrityError:
-        # Someone created the same person a moment ago: use their record.
-        existing = find_client_by_identity_code(code)
-        if existing is None:
-            raise
-        return existing
+        # Someone created the same person a moment ago: theirs is a known client now.
+        if code and Client.objects.filter(personal_identity_code=code).exists():
+            return None
+        raise
+    return client
 
 
 @transaction.atomic
@@ -133,6 +149,7 @@ def record_request_consent(
     method: str,
     organizations=(),
     valid_until: datetime.date | None = None,
+    given_at: datetime.datetime | None = None,
 ) -> Consent:
     """The client's consent for consultation, recorded by the sender of a request as part
     of submitting it (coordination.services.submit_consultation)."""
@@ -147,6 +164,7 @@ def record_request_consent(
         method=method,
         organizations=organizations,
         valid_until=valid_until,
+        given_at=given_at,
     )
 
 
@@ -167,6 +185,8 @@ def _create_consent(
         errors["method"] = [_("Choose how the consent was given.")]
     if valid_until is not None and valid_until < timezone.localdate():
         errors["valid_until"] = [_("The consent cannot expire in the past.")]
+    elif planned_date_error(valid_until):
+        errors["valid_until"] = [planned_date_error(valid_until)]
     if errors:
         raise ValidationError(errors)
     consent = Consent.objects.create(
@@ -235,6 +255,8 @@ def record_assessment(client: Client, *, by, **data):
     assessed_on = data.get("assessed_on") or timezone.localdate()
     if assessed_on > timezone.localdate():
         errors["assessed_on"] = [_("The assessment cannot be in the future.")]
+    elif past_date_error(assessed_on):
+        errors["assessed_on"] = [past_date_error(assessed_on)]
     if errors:
         raise ValidationError(errors)
     values = {name: data.get(name) for name in ASSESSMENT_FIELDS if name in data}
@@ -287,6 +309,8 @@ def _result_errors(check, *, outcome, done_on, done_by, done_by_name, led, furth
             errors["done_on"] = [_("Give the date the health check was done.")]
         elif done_on > today:
             errors["done_on"] = [_("The health check cannot be done in the future.")]
+        elif past_date_error(done_on):
+            errors["done_on"] = [past_date_error(done_on)]
         elif done_on < check.offered_on:
             errors["done_on"] = [_("The health check cannot be done before it was offered.")]
         if done_by is None and not done_by_name:
@@ -320,6 +344,8 @@ def offer_health_check(
     errors = {}
     if offered_on > timezone.localdate():
         errors["offered_on"] = [_("The offer cannot be in the future.")]
+    elif past_date_error(offered_on):
+        errors["offered_on"] = [past_date_error(offered_on)]
     try:
         plan_action = _plan_action_of(client, plan_action)
     except ValidationError as error:

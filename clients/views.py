@@ -26,11 +26,11 @@ from clients.access import (
 from clients.audit import log_access_log_review, log_client_access
 from clients.filters import AccessLogClientSearchForm, AccessLogFilterSet
 from clients.forms import ClientCodeSearchForm, ClientSearchForm, ConsentForm
-from clients.models import AccessLog, AccessLogReview
+from clients.models import AccessLog, AccessLogReview, looks_like_identity_code
 from clients.timeline import client_timeline
 from coordination.access import role_required
-from coordination.locking import StaleEdit, carry_current_version
 from coordination.csvexport import streaming_csv_response
+from coordination.locking import StaleEdit, carry_current_version
 from coordination.models import User
 
 SEARCH_LIMIT = 50
@@ -43,6 +43,17 @@ SEARCH_LIMIT = 50
 def client_search(request):
     """By name (GET), or by the exact identity code (POST, so the code never appears in a
     URL); a code that matches opens the client's page."""
+    if looks_like_identity_code(request.GET.get("q")):
+        # A code typed as a name is already in the address bar and the server's log; it
+        # is not searched for, repeated or kept in the address any further.
+        messages.warning(
+            request,
+            _(
+                "To find a client by personal identity code, use the personal identity code "
+                "field: a code in the name search would end up in web addresses and logs."
+            ),
+        )
+        return redirect("clients:client_search")
     name_form = ClientSearchForm(request.GET or None)
     code_form = ClientCodeSearchForm(request.POST or None)
     results = None

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clients.dates import past_date_error
 from clients.models import AccessLog, Client
 from coaching.access import (
     can_end_referral,
@@ -90,6 +91,8 @@ def _check_date(errors: dict, field: str, value, *, not_before=None, before_labe
         return
     if value > today:
         errors.setdefault(field, []).append(_("The date cannot be in the future."))
+    elif past_date_error(value):
+        errors.setdefault(field, []).append(past_date_error(value))
     if not_before is not None and value < not_before:
         errors.setdefault(field, []).append(before_label % {"date": date_text(not_before)})
 
@@ -139,6 +142,8 @@ def refer(
         errors["source"] = [_("Choose where the referral comes from.")]
     if referred_on > timezone.localdate():
         errors["referred_on"] = [_("The date cannot be in the future.")]
+    elif past_date_error(referred_on):
+        errors["referred_on"] = [past_date_error(referred_on)]
     if plan_action is not None:
         if plan_action.service_type != PlanAction.ServiceType.IPS_JOB_COACHING:
             errors["plan_action"] = [_("The plan action is not IPS job coaching.")]
@@ -609,6 +614,8 @@ def save_fidelity_review(
         errors["reviewed_on"] = [_("Give the date.")]
     elif reviewed_on > timezone.localdate():
         errors["reviewed_on"] = [_("The date cannot be in the future.")]
+    elif past_date_error(reviewed_on):
+        errors["reviewed_on"] = [past_date_error(reviewed_on)]
     known = {number for number, _label in FIDELITY_ITEMS}
     clean: dict[int, int] = {}
     for key in scores or {}:

@@ -224,6 +224,11 @@ TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
 TWO_FACTOR_ROLES = ["coordinator", "administrator"]
 OTP_TOTP_ISSUER = "Työkyky"
 
+# Temporary personal identity codes (individual number 900–999, given by some health
+# and social services to people without a permanent code) are refused unless the county
+# asks to record them; then they are checked like any other code.
+ACCEPT_TEMPORARY_IDENTITY_CODES = env_bool("ACCEPT_TEMPORARY_IDENTITY_CODES", False)
+
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.views.decorators.debug import sensitive_variables
 
 from coordination.models import ConsultationRequest, Organization, User
 
@@ -71,10 +72,33 @@ def access_consultation(user, consultation_id, queryset=None) -> ConsultationReq
 
 
 def can_see_client_of(user, consultation: ConsultationRequest) -> bool:
-    """Whether the request's client may be shown to `user`: a coordinator always, the
-    requester while the consent recorded with the request is valid."""
-    if consultation.client_id is None:
+    """Whether the client record linked to the request may be shown to `user`: to a
+    coordinator only. The requester is shown the client as they sent it
+    (`can_see_client_as_sent`), never the record others keep."""
+    return consultation.client_id is not None and user.is_coordinator
+
+
+def can_see_client_as_sent(user, consultation: ConsultationRequest) -> bool:
+    """Whether what the requester sent about the client may be shown: to a coordinator,
+    and to the requester while the consent they recorded holds (a request still awaiting
+    identification carries it unrecorded, and is shown like any other)."""
+    if consultation.anonymous:
         return False
     if user.is_coordinator:
         return True
-    return consultation.requester_id == user.pk and consultation.consent.is_valid
+    if consultation.requester_id != user.pk:
+        return False
+    return consultation.consent_id is None or consultation.consent.is_valid
+
+
+@sensitive_variables()
+def identity_match(user, consultation: ConsultationRequest):
+    """The known client whose identity code a request awaiting identification gives: for
+    a coordinator, who links the two; None for everybody else, and for a request that
+    is linked or anonymous."""
+    if not (user.is_active and user.is_coordinator) or not consultation.awaiting_identification:
+        return None
+    from clients.services import find_client_by_identity_code
+
+    code = (consultation.client_snapshot or {}).get("personal_identity_code")
+    return find_client_by_identity_code(code) if code else None

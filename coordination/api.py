@@ -15,8 +15,10 @@ from clients.audit import AccessLoggingMixin
 from clients.models import Client, Consent, normalize_identity_code, validate_identity_code
 from coordination import services
 from coordination.access import (
+    can_see_client_as_sent,
     can_see_client_of,
     consultations_visible_to,
+    identity_match,
     organizations_visible_to,
     organizations_visible_to_programs,
 )
@@ -30,7 +32,6 @@ from coordination.models import (
     Organization,
     User,
 )
-from coordination.models import ConsultationAnswer, ConsultationRequest, Organization, User
 from coordination.municipalities import municipalities
 
 CR = ConsultationRequest
@@ -62,13 +63,23 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ClientSummarySerializer(serializers.Serializer):
-    """The client as a consultation shows it: names and the masked code only."""
+    """The client as a consultation shows it: names and the masked code only. `id` is the
+    client record's, for a coordinator; null for the requester, who is shown the client
+    as they sent it."""
 
-    id = serializers.UUIDField(source="uuid")
+    id = serializers.UUIDField(source="uuid", allow_null=True)
     first_name = serializers.CharField()
     last_name = serializers.CharField()
     personal_identity_code = serializers.CharField(source="masked_identity_code")
     municipality = serializers.CharField()
+
+
+class IdentityMatchSerializer(serializers.Serializer):
+    """The known client a request's identity code belongs to (coordinators only)."""
+
+    id = serializers.UUIDField(source="uuid")
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
 
 
 class AnswerSerializer(serializers.ModelSerializer):
@@ -93,6 +104,8 @@ class ConsultationSerializer(serializers.ModelSerializer):
         choices=ConsultationRequest.AgeBand.choices, read_only=True, allow_blank=True
     )
     client = serializers.SerializerMethodField()
+    awaiting_identification = serializers.SerializerMethodField()
+    identity_match = serializers.SerializerMethodField()
     answer = serializers.SerializerMethodField()
     feedback_given = serializers.SerializerMethodField()
 
@@ -114,6 +127,8 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "requester",
             "requesting_organization",
             "client",
+            "awaiting_identification",
+            "identity_match",
             "assigned_to",
             "submitted_at",
             "first_response_at",
@@ -128,9 +143,31 @@ class ConsultationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ClientSummarySerializer(allow_null=True))
     def get_client(self, obj):
-        if not can_see_client_of(self.context["request"].user, obj):
+        user = self.context["request"].user
+        if can_see_client_of(user, obj):
+            return ClientSummarySerializer(obj.client).data
+        if not can_see_client_as_sent(user, obj):
             return None
-        return ClientSummarySerializer(obj.client).data
+        # The same shape whether or not the hub knew the person: what was sent, no id.
+        sent = obj.client_as_sent
+        return {
+            "id": None,
+            "first_name": sent.first_name,
+            "last_name": sent.last_name,
+            "personal_identity_code": sent.masked_identity_code,
+            "municipality": sent.municipality,
+        }
+
+    def get_awaiting_identification(self, obj) -> bool | None:
+        """For coordinators; null for the requester, who is not told."""
+        if not self.context["request"].user.is_coordinator:
+            return None
+        return obj.awaiting_identification
+
+    @extend_schema_field(IdentityMatchSerializer(allow_null=True))
+    def get_identity_match(self, obj):
+        match = identity_match(self.context["request"].user, obj)
+        return IdentityMatchSerializer(match).data if match is not None else None
 
     @extend_schema_field(AnswerSerializer(allow_null=True))
     def get_answer(self, obj):
@@ -182,9 +219,10 @@ class ConsentInputSerializer(serializers.Serializer):
 
 
 class ConsultationCreateSerializer(serializers.Serializer):
-    """An identified request names an existing client (`client_id`) or gives the client's
-    details (`client`, found by identity code or created), and the consent for
-    consultation (`consent`); an anonymous one gives neither."""
+    """An identified request names a client the caller sees (`client_id`) or gives the
+    client's details (`client`), and the consent for consultation (`consent`); an
+    anonymous one gives neither. The answer shows the client as sent, the same whether or
+    not the hub already knew the person."""
 
     anonymous = serializers.BooleanField()
     age_band = serializers.ChoiceField(choices=CR.AgeBand.choices, required=False)
@@ -270,7 +308,15 @@ class ConsultationUpdateSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    ACTIONS = ["assign", "triage", "answer", "mark_network_needed", "close", "withdraw"]
+    ACTIONS = [
+        "assign",
+        "triage",
+        "answer",
+        "mark_network_needed",
+        "link_client",
+        "close",
+        "withdraw",
+    ]
 
     action = serializers.ChoiceField(choices=ACTIONS)
     assignee = serializers.SlugRelatedField(
@@ -314,6 +360,8 @@ def run_transition(consultation, user, data):
         )
     if name == "mark_network_needed":
         return services.mark_network_needed(consultation, by=user)
+    if name == "link_client":
+        return services.link_consultation_client(consultation, by=user)
     if name == "close":
         return services.close_consultation(
             consultation, by=user, outcome=data["outcome"], note=data.get("note", "")

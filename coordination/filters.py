@@ -45,10 +45,16 @@ class ConsultationFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # Anonymous requests carry the municipality; identified ones carry the client's.
-        # A code, or a name in Finnish or Swedish.
+        # Anonymous requests carry the municipality; identified ones the one the requester
+        # gave, and the client record's, which only a coordinator may filter by (else a
+        # requester could probe what others recorded about a client linked to their
+        # request). A code, or a name in Finnish or Swedish.
         code = code_for(value) or value
-        return queryset.filter(Q(municipality=code) | Q(client__municipality=code))
+        match = Q(municipality=code) | Q(client_snapshot__municipality=code)
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated and user.is_coordinator:
+            match |= Q(client__municipality=code)
+        return queryset.filter(match)
 
     def filter_assigned_to_me(self, queryset, name, value):
         if value and self.request is not None:

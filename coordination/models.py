@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coordination.municipalities import municipality_choices
+from coordination.municipalities import municipality_choices, municipality_name
 
 
 class Organization(models.Model):
@@ -136,6 +136,69 @@ def format_reference(year: int, number: int) -> str:
     return f"K-{year}-{number:06d}"
 
 
+# The client fields a requester sends with an identified request (ClientIdentityForm and
+# the API's client input), kept on the request as they were sent.
+CLIENT_SNAPSHOT_FIELDS = (
+    "first_name",
+    "last_name",
+    "personal_identity_code",
+    "date_of_birth",
+    "municipality",
+    "phone",
+    "email",
+    "address",
+    "language",
+    "life_situation",
+    "target_groups",
+)
+
+# Consent.Method's values, repeated here because clients' models import this module.
+CONSENT_METHODS = [
+    ("verbal", _("Verbal")),
+    ("written", _("Written")),
+    ("electronic", _("Electronic")),
+]
+
+
+def client_snapshot(data) -> dict:
+    """The JSON kept on a request from a client's details (a dict or a Client)."""
+    get = data.get if isinstance(data, dict) else lambda name: getattr(data, name, None)
+    snapshot = {}
+    for name in CLIENT_SNAPSHOT_FIELDS:
+        value = get(name)
+        if value in (None, "", []):
+            continue
+        snapshot[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return snapshot
+
+
+class ClientAsSent:
+    """The snapshot read like a client in templates: names, masked code, municipality."""
+
+    def __init__(self, snapshot: dict):
+        self.snapshot = snapshot
+        self.first_name = snapshot.get("first_name", "")
+        self.last_name = snapshot.get("last_name", "")
+        # A code since municipalities are Statistics Finland's; older snapshots kept text.
+        code = snapshot.get("municipality", "")
+        self.municipality = municipality_name(code) or code
+
+    def __bool__(self) -> bool:
+        return bool(self.snapshot)
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def masked_identity_code(self) -> str:
+        code = self.snapshot.get("personal_identity_code") or ""
+        return f"{code[:7]}***{code[-1]}" if code else ""
+
+    @property
+    def personal_identity_code(self) -> str:
+        return self.snapshot.get("personal_identity_code") or ""
+
+
 class ConsultationRequest(models.Model):
     """A professional's request to the hub ("one contact is enough"). Identified requests
     carry a client and the consent for consultation; anonymous ones carry only an age
@@ -240,6 +303,19 @@ class ConsultationRequest(models.Model):
         null=True,
         blank=True,
     )
+    # What the requester sent about an identified client, kept on the request so that
+    # the requester is shown their own words and never what others recorded about the
+    # person (the client record is the hub's). Keys: CLIENT_SNAPSHOT_FIELDS.
+    client_snapshot = models.JSONField(
+        _("the client as the requester gave them"), default=dict, blank=True
+    )
+    # The consent as the requester recorded it: when the identity code belongs to a client
+    # the hub already knows, the request waits for a coordinator to link it, and the
+    # consent is recorded on the client then.
+    consent_method = models.CharField(
+        _("how the consent was given"), max_length=20, choices=CONSENT_METHODS, blank=True
+    )
+    consent_valid_until = models.DateField(_("consent valid until"), null=True, blank=True)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)
     municipality = models.CharField(
         _("municipality"),
@@ -284,11 +360,17 @@ class ConsultationRequest(models.Model):
         verbose_name_plural = _("consultation requests")
         constraints = [
             # An anonymous request carries no identity; an identified one carries both the
-            # client and the consent that lets the hub process the client's data.
+            # client and the consent that lets the hub process the client's data, or,
+            # while it awaits identification by a coordinator, neither but the consent
+            # as the requester recorded it.
             models.CheckConstraint(
                 condition=(
                     Q(anonymous=True, client__isnull=True, consent__isnull=True)
                     | Q(anonymous=False, client__isnull=False, consent__isnull=False)
+                    | (
+                        Q(anonymous=False, client__isnull=True, consent__isnull=True)
+                        & ~Q(consent_method="")
+                    )
                 ),
                 name="consultation_identity_matches_anonymity",
             ),
@@ -312,6 +394,19 @@ class ConsultationRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def awaiting_identification(self) -> bool:
+        """Identified, but its identity code belongs to a client the hub already knows:
+        a coordinator links it to the client (the requester is never told)."""
+        return not self.anonymous and self.client_id is None
+
+    @property
+    def client_as_sent(self) -> "ClientAsSent | None":
+        """The client as the requester gave them; None for an anonymous request."""
+        if self.anonymous:
+            return None
+        return ClientAsSent(self.client_snapshot or {})
 
     def reason_labels(self) -> list[str]:
         labels = dict(self.Reason.choices)

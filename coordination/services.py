@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from clients import services as client_services
+from clients.dates import planned_date_error
 from clients.models import AccessLog, Consent
+from coordination.access import identity_match
 from coordination.errors import InvalidTransition
 from coordination.locking import StaleEdit
 from coordination.models import (
@@ -29,6 +31,7 @@ from coordination.models import (
     Notification,
     Organization,
     User,
+    client_snapshot,
     format_reference,
 )
 from coordination.municipalities import validate_municipality
@@ -77,7 +80,7 @@ def _log(by, client, action: str, kind: str = "consultation") -> None:
     )
 
 
-@sensitive_variables("client_data")
+@sensitive_variables("client_data", "candidate")
 @transaction.atomic
 def submit_consultation(
     *,
@@ -96,9 +99,12 @@ def submit_consultation(
     consent_method: str | None = None,
     consent_valid_until: datetime.date | None = None,
 ) -> ConsultationRequest:
-    """Send a request to the hub. An identified request needs a client (an existing one,
-    or `client_data` to find by identity code or create) and the client's consent for
-    consultation, which is recorded in the same transaction."""
+    """Send a request to the hub. An identified request needs a client (one the requester
+    sees, or `client_data`) and the client's consent for consultation. What was sent about
+    the client is kept on the request. A new person is created and the consent recorded
+    on them in the same transaction; an identity code the hub already knows leaves the
+    request awaiting identification (`link_consultation_client`), with nothing in the
+    answer that tells the requester so."""
     if not (requester.is_professional or requester.is_coordinator):
         raise InvalidTransition(gettext_lazy("Only professionals can send consultation requests."))
     if requester.organization_id is None:
@@ -106,6 +112,7 @@ def submit_consultation(
             gettext_lazy("Your user account has no organisation; ask your administrator.")
         )
     errors = {}
+    candidate = None
     try:
         reasons = _check_choices(
             reasons, ConsultationRequest.Reason, "reasons", _("Choose reasons from the list.")
@@ -144,6 +151,15 @@ def submit_consultation(
                     "record how it was given."
                 )
             ]
+        if consent_valid_until is not None and consent_valid_until < timezone.localdate():
+            errors["consent_valid_until"] = [_("The consent cannot expire in the past.")]
+        elif planned_date_error(consent_valid_until):
+            errors["consent_valid_until"] = [planned_date_error(consent_valid_until)]
+        if client is None and client_data:
+            try:
+                candidate = client_services.validate_client_data(by=requester, **client_data)
+            except ValidationError as error:
+                errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
 
@@ -167,18 +183,20 @@ def submit_consultation(
         request.municipality = municipality
         request.life_situation = life_situation
     else:
+        # The requester is shown what they sent, whether or not the hub knew the person.
+        request.client_snapshot = client_snapshot(client if client is not None else candidate)
+        request.consent_method = consent_method
+        request.consent_valid_until = consent_valid_until
         if client is None:
-            client = client_services.find_or_create_client(by=requester, **client_data)
-        hubs = Organization.objects.filter(is_hub=True, active=True)
-        consent = client_services.record_request_consent(
-            client,
-            by=requester,
-            method=consent_method,
-            valid_until=consent_valid_until,
-            organizations=[requester.organization_id, *hubs.values_list("pk", flat=True)],
-        )
-        request.client = client
-        request.consent = consent
+            client = client_services.create_client_unless_known(by=requester, **client_data)
+            if client is None and requester.is_coordinator:
+                # The hub's own request: the coordinator sees every client anyway.
+                client = client_services.find_client_by_identity_code(
+                    candidate.personal_identity_code
+                )
+        if client is not None:
+            request.client = client
+            request.consent = _record_consultation_consent(request, client)
     request.save()
     year = timezone.localtime(request.submitted_at).year
     request.reference = format_reference(year, request.pk)
@@ -191,6 +209,54 @@ def submit_consultation(
         )
         for coordinator in coordinators:
             _notify(coordinator, Notification.Kind.URGENT_REQUEST, request)
+    return request
+
+
+def _record_consultation_consent(request: ConsultationRequest, client) -> Consent:
+    """The consent the requester recorded with the request, on the client: it covers the
+    requester's organisation and the hub."""
+    hubs = Organization.objects.filter(is_hub=True, active=True)
+    return client_services.record_request_consent(
+        client,
+        by=request.requester,
+        method=request.consent_method,
+        valid_until=request.consent_valid_until,
+        given_at=request.submitted_at,
+        organizations=[request.requesting_organization_id, *hubs.values_list("pk", flat=True)],
+    )
+
+
+@transaction.atomic
+def link_consultation_client(request: ConsultationRequest, *, by: User):
+    """A coordinator links a request that awaits identification to the known client its
+    identity code belongs to, and the consent the requester recorded is put on that
+    client. The requester keeps seeing only what they sent."""
+    _require_coordinator(by)
+    request = _locked(request)
+    if not request.awaiting_identification:
+        if request.anonymous:
+            raise InvalidTransition(gettext_lazy("An anonymous request has no client to link."))
+        return request
+    if request.status == Status.WITHDRAWN:
+        _refuse(request, gettext_lazy("linked to a client"))
+    client = identity_match(by, request)
+    if client is None:
+        raise InvalidTransition(
+            gettext_lazy("No client has the personal identity code given in this request.")
+        )
+    try:
+        consent = _record_consultation_consent(request, client)
+    except ValidationError:
+        raise InvalidTransition(
+            gettext_lazy(
+                "The consent recorded with the request has expired: ask the requester to "
+                "send the request again."
+            )
+        ) from None
+    request.client = client
+    request.consent = consent
+    request.save(update_fields=["client", "consent"])
+    _log(by, client, AccessLog.Action.UPDATE)
     return request
 
 
@@ -383,6 +449,10 @@ def mark_network_needed(request: ConsultationRequest, *, by: User):
                 "A client network needs an identified client: ask the requester to send "
                 "the request again with the client's consent."
             )
+        )
+    if request.awaiting_identification:
+        raise InvalidTransition(
+            gettext_lazy("Link the request to the client first: a network needs the client.")
         )
     fields = ["status"]
     request.status = Status.NETWORK_NEEDED

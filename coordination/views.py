@@ -23,8 +23,10 @@ from clients.models import AccessLog
 from coordination import ratelimit, services
 from coordination.access import (
     access_consultation,
+    can_see_client_as_sent,
     can_see_client_of,
     consultations_visible_to,
+    identity_match,
     role_required,
 )
 from coordination.filters import OPEN, ConsultationFilterSet
@@ -195,7 +197,8 @@ def consultation_create(request):
                 by_field = dict.fromkeys(client_form.fields, client_form)
                 by_field.update(dict.fromkeys(consultation_form.fields, consultation_form))
                 by_field["consent_method"] = consent_form
-                aliases = {"consent_method": "method"}
+                by_field["consent_valid_until"] = consent_form
+                aliases = {"consent_method": "method", "consent_valid_until": "valid_until"}
                 _apply_errors(error, by_field, consultation_form, aliases)
             except services.InvalidTransition as error:
                 consultation_form.add_error(None, str(error.message))
@@ -290,6 +293,7 @@ def _detail_context(request, consultation, **forms):
         "answer": answer,
         "feedback": feedback[0] if feedback else None,
         "show_client": show_client,
+        "show_client_as_sent": can_see_client_as_sent(user, consultation),
         "is_requester": consultation.requester_id == user.pk,
         "can_act": user.is_coordinator and consultation.is_open,
         "can_withdraw": consultation.requester_id == user.pk
@@ -314,6 +318,7 @@ def _detail_context(request, consultation, **forms):
                 "can_mark_network": not consultation.anonymous
                 and consultation.status in (S.SUBMITTED, S.TRIAGED, S.ANSWERED),
                 "can_close": consultation.status in services.CLOSABLE,
+                "identity_match": identity_match(user, consultation),
             }
         )
     context["feedback_form"] = forms.get("feedback_form") or FeedbackForm()
@@ -345,6 +350,10 @@ def consultation_detail(request, consultation_id):
         log_client_access(
             request, consultation.client, action=AccessLog.Action.VIEW, kind="consultation"
         )
+    if context.get("identity_match"):
+        log_client_access(
+            request, context["identity_match"], action=AccessLog.Action.VIEW, kind="consultation"
+        )
     return render(request, "coordination/consultation_detail.html", context)
 
 
@@ -355,6 +364,7 @@ ACTIONS = {
     "answer": (AnswerForm, "answer_form"),
     "close": (CloseForm, "close_form"),
     "network-needed": (None, None),
+    "link-client": (None, None),
     "withdraw": (None, None),
     "feedback": (FeedbackForm, "feedback_form"),
 }
@@ -371,6 +381,8 @@ def _run(action, consultation, user, data):
         return services.close_consultation(consultation, by=user, **data)
     if action == "network-needed":
         return services.mark_network_needed(consultation, by=user)
+    if action == "link-client":
+        return services.link_consultation_client(consultation, by=user)
     if action == "withdraw":
         return services.withdraw_consultation(consultation, by=user)
     if action == "feedback":
@@ -384,6 +396,7 @@ DONE_MESSAGES = {
     "answer": gettext_lazy("The answer has been sent to the requester."),
     "close": gettext_lazy("The request has been closed."),
     "network-needed": gettext_lazy("The request has been marked as needing a client network."),
+    "link-client": gettext_lazy("The request has been linked to the client."),
     "withdraw": gettext_lazy("The request has been withdrawn."),
     "feedback": gettext_lazy("Thank you for your feedback."),
 }
@@ -433,6 +446,7 @@ def my_requests(request):
     shown = []
     for consultation in page:
         consultation.show_client = can_see_client_of(request.user, consultation)
+        consultation.show_client_as_sent = can_see_client_as_sent(request.user, consultation)
         consultation.given_feedback = next(iter(consultation.feedback.all()), None)
         consultation.can_give_feedback = (
             services.can_give_feedback(consultation, request.user)

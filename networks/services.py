@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients import services as client_services
+from clients.dates import planned_date_error
 from clients.models import AccessLog, Client, Consent
 from coordination import services as coordination_services
 from coordination.locking import StaleEdit, save_locked
@@ -355,6 +356,8 @@ def _meeting_errors(
         raise TypeError("starts_at must be an aware datetime")
     elif starts_at <= timezone.now():
         errors["starts_at"] = [_("The meeting cannot be in the past.")]
+    elif planned_date_error(timezone.localdate(starts_at)):
+        errors["starts_at"] = [planned_date_error(timezone.localdate(starts_at))]
     try:
         duration_minutes = int(duration_minutes)
     except (TypeError, ValueError):

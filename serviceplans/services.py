@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clients.dates import past_date_error, planned_date_error
 from clients.models import AccessLog
 from coordination import locking
 from coordination.models import Organization, User
@@ -94,6 +95,8 @@ def _plan_errors(fields: dict, today: datetime.date) -> dict:
     review = fields.get("next_review_date")
     if review is not None and review < today:
         errors["next_review_date"] = [_("The next review cannot be in the past.")]
+    elif planned_date_error(review):
+        errors["next_review_date"] = [planned_date_error(review)]
     return errors
 
 
@@ -271,6 +274,8 @@ def add_goal(
         errors["domain"] = [_("Choose the area of life.")]
     if target_date is not None and target_date < timezone.localdate(plan.created_at):
         errors["target_date"] = [_("The target date cannot be before the plan was made.")]
+    elif planned_date_error(target_date):
+        errors["target_date"] = [planned_date_error(target_date)]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -309,6 +314,8 @@ def _action_errors(plan: ServicePlan, data: dict) -> dict:
     due = data.get("due_date")
     if due is not None and due < timezone.localdate(plan.created_at):
         errors["due_date"] = [_("The due date cannot be before the plan was made.")]
+    elif planned_date_error(due):
+        errors["due_date"] = [planned_date_error(due)]
     goal = data.get("goal")
     if goal is not None and goal.plan_id != plan.pk:
         errors["goal"] = [_("Choose a goal of this plan.")]
@@ -430,8 +437,12 @@ def record_review(
         errors["summary"] = [_("Write a summary of the review.")]
     if next_review_date is not None and next_review_date < today:
         errors["next_review_date"] = [_("The next review cannot be in the past.")]
+    elif planned_date_error(next_review_date):
+        errors["next_review_date"] = [planned_date_error(next_review_date)]
     if reviewed_on > today:
         errors["reviewed_on"] = [_("The review cannot be in the future.")]
+    elif past_date_error(reviewed_on):
+        errors["reviewed_on"] = [past_date_error(reviewed_on)]
     for goal, (value, _note) in progress.items():
         if goal.plan_id != plan.pk or value not in GoalProgress.Progress.values:
             errors.setdefault("__all__", []).append(_("Give the progress of each goal."))

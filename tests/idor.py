@@ -58,6 +58,7 @@ from coaching.access import (
     referrals_visible_to,
 )
 from coaching.models import EmployerContact, FidelityReview, FollowAlongNote, JobStart, Referral
+from coordination import services as consultation_services
 from coordination.access import consultations_visible_to, organizations_visible_to
 from coordination.models import ConsultationRequest, Organization, User
 from coordination.tests.factories import (
@@ -390,8 +391,9 @@ def build_world() -> World:
     consultations) may see, and what only bob (a professional of another organisation, in
     network B) and the hub may see; plus a client nobody but the hub sees and an
     organisation that has closed (only administrators see it). lauri was a member of
-    network A and has left it; olli, eero and ylva are in nothing; kaisa, the coordinator,
-    sees all client data."""
+    network A and has left it; olli, eero and ylva are in nothing (olli has sent a request
+    naming niko, which opens nothing of niko's); kaisa, the coordinator, sees all client
+    data."""
     users = _personas()
     alice, kaisa = users["alice"], users["kaisa"]
     today = timezone.localdate()
@@ -404,6 +406,21 @@ def build_world() -> World:
     AnonymousConsultationFactory(requester=alice)
     theirs = ConsultationFactory(requester=bob)
     niko = ClientFactory(first_name="Niko", last_name="Näkymätön")  # only the hub sees
+    # olli names niko's identity code with other names: his request waits for the hub to
+    # link it, and opens nothing of niko's to olli.
+    consultation_services.submit_consultation(
+        requester=users["olli"],
+        anonymous=False,
+        reasons=["mental_health"],
+        asked=["consultation"],
+        description="Olavin tilanne.",
+        client_data={
+            "first_name": "Olavi",
+            "last_name": "Outolintu",
+            "personal_identity_code": niko.personal_identity_code,
+        },
+        consent_method="verbal",
+    )
 
     # Network A around alice's client: alice the responsible worker, and an outside
     # person; network B around bob's client: bob.

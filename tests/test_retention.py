@@ -381,3 +381,47 @@ def test_the_task_runs_the_same_code(alice, kaisa, health_centre):
         assert purge_expired_clients.delay().get() == {"expired": 0, "anonymised": 0}
     matti.refresh_from_db()
     assert matti.anonymized_at is not None
+
+
+def test_a_request_never_linked_to_a_client_is_blanked_after_the_period(alice, olli, kaisa):
+    """What a requester sent about a person the hub already knew stays on the request
+    while it waits for the coordinator's link; closed without one, it goes after the
+    retention period like a client's data."""
+    ClientFactory(personal_identity_code="131052-308T")
+    with time_machine.travel(at("2013-03-02"), tick=False):
+        waiting = consultation_services.submit_consultation(
+            requester=olli,
+            anonymous=False,
+            reasons=["mental_health"],
+            asked=["consultation"],
+            description="Olavin tilanne.",
+            client_data={
+                "first_name": "Olavi",
+                "last_name": "Outolintu",
+                "personal_identity_code": "131052-308T",
+            },
+            consent_method="verbal",
+        )
+        consultation_services.close_consultation(waiting, by=kaisa, outcome="no_action")
+    with time_machine.travel(at("2026-03-02"), tick=False):
+        recent = consultation_services.submit_consultation(
+            requester=olli,
+            anonymous=False,
+            reasons=["mental_health"],
+            asked=["consultation"],
+            description="Olavin tilanne.",
+            client_data={
+                "first_name": "Olavi",
+                "last_name": "Outolintu",
+                "personal_identity_code": "131052-308T",
+            },
+            consent_method="verbal",
+        )
+        consultation_services.close_consultation(recent, by=kaisa, outcome="no_action")
+    with time_machine.travel(at("2026-06-01"), tick=False):
+        purge_expired()
+        purge_expired()
+    waiting.refresh_from_db()
+    recent.refresh_from_db()
+    assert waiting.client_snapshot == {} and waiting.description == ANONYMISED
+    assert recent.client_snapshot["first_name"] == "Olavi"

@@ -39,3 +39,14 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     method = Consent.Method.VERBAL
     recorded_by = factory.SubFactory(UserFactory)
     given_at = factory.LazyFunction(timezone.now)
+
+
+def member_of_network(client, user):
+    """`user` an active member of a network around `client`, with the network consent
+    covering their organisation: the way a professional sees a client record."""
+    from networks.tests.factories import MemberFactory, NetworkFactory, network_consent
+
+    network = NetworkFactory(client=client)
+    network_consent(client, [user.organization], network.coordinator)
+    MemberFactory(network=network, user=user)
+    return network

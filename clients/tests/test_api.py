@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from clients.models import AccessLog, Client, Consent
-from clients.tests.factories import ClientFactory
+from clients.tests.factories import ClientFactory, member_of_network
 from coordination.tests.factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +14,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def alices_request(alice):
     return ConsultationFactory(requester=alice, client__personal_identity_code="131052-308T")
+
+
+@pytest.fixture
+def alice_in_network(alices_request, alice):
+    """alice a member of the client's network: that, not her request, lets her see the
+    client."""
+    return member_of_network(alices_request.client, alice)
 
 
 @pytest.mark.parametrize(
@@ -27,7 +34,9 @@ def alices_request(alice):
     ],
     indirect=["persona"],
 )
-def test_clients_api_access_matrix(client, alices_request, persona, listed, detail):
+def test_clients_api_access_matrix(
+    client, alices_request, alice_in_network, persona, listed, detail
+):
     client.force_login(persona)
     response = client.get(reverse("client-list"))
     assert response.status_code == 200 and response.json()["count"] == listed
@@ -176,7 +185,9 @@ def test_schema_lists_the_new_endpoints(client, alice):
 
 
 @pytest.mark.parametrize("persona", ["alice", "olli", "eero", "ylva"], indirect=True)
-def test_changing_a_client_one_may_not_see_is_404_not_403(client, alices_request, persona):
+def test_changing_a_client_one_may_not_see_is_404_not_403(
+    client, alices_request, alice_in_network, persona
+):
     """Found by the IDOR matrix: a PATCH was refused with 403 before the client was looked
     up. Now a client the user may not see is 404, like every other read or change, and one
     they see but may not change (alice, the requester) is 403."""

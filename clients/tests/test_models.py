@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from clients import services
 from clients.models import AccessLog, AccessLogIsAppendOnly, Client, Consent
@@ -158,3 +159,50 @@ def test_database_refuses_to_change_the_access_log(alice):
             connection.cursor() as cursor,
         ):
             cursor.execute(statement, [row.pk])
+
+
+TEMPORARY_CODE = "131052-900W"  # individual number 900–999: a temporary code
+
+
+def test_temporary_identity_codes_are_refused_with_their_own_message(alice, settings):
+    settings.ACCEPT_TEMPORARY_IDENTITY_CODES = False
+    with pytest.raises(ValidationError) as raised:
+        services.create_client(
+            by=alice, first_name="A", last_name="B", personal_identity_code=TEMPORARY_CODE
+        )
+    with translation.override("en"):
+        (message,) = raised.value.message_dict["personal_identity_code"]
+    assert "Temporary personal identity codes" in message
+    assert TEMPORARY_CODE not in message
+
+
+def test_temporary_identity_codes_are_accepted_where_the_county_asks(alice, settings):
+    settings.ACCEPT_TEMPORARY_IDENTITY_CODES = True
+    client = services.create_client(
+        by=alice, first_name="A", last_name="B", personal_identity_code=TEMPORARY_CODE.lower()
+    )
+    assert client.personal_identity_code == TEMPORARY_CODE
+    assert client.date_of_birth == datetime.date(1952, 10, 13)
+
+
+def test_temporary_code_through_the_api_and_the_request_form(client, kaisa, alice, settings):
+    settings.ACCEPT_TEMPORARY_IDENTITY_CODES = False
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(kaisa)
+    body = {"first_name": "A", "last_name": "B", "personal_identity_code": TEMPORARY_CODE}
+    response = client.post("/api/v1/clients/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "Temporary" in response.json()["personal_identity_code"][0]
+    client.force_login(alice)
+    from django.urls import reverse
+
+    page = client.post(
+        reverse("consultation_create"),
+        {"kind": "identified", "client-personal_identity_code": TEMPORARY_CODE},
+    )
+    errors = page.context["client_form"].errors["personal_identity_code"]
+    assert "Temporary" in errors[0]
+    settings.ACCEPT_TEMPORARY_IDENTITY_CODES = True
+    client.force_login(kaisa)
+    response = client.post("/api/v1/clients/", body, content_type="application/json")
+    assert response.status_code == 201, response.json()

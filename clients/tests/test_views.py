@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from clients.models import AccessLog, Consent
-from clients.tests.factories import ClientFactory
+from clients.tests.factories import ClientFactory, member_of_network
 from coordination import services
 from coordination.tests.factories import ConsultationFactory
 
@@ -17,12 +17,19 @@ def alices_request(alice):
     return ConsultationFactory(requester=alice, client__personal_identity_code="131052-308T")
 
 
+@pytest.fixture
+def alice_in_network(alices_request, alice):
+    """alice a member of the client's network: that, not her request, lets her see the
+    client."""
+    return member_of_network(alices_request.client, alice)
+
+
 @pytest.mark.parametrize(
     ("persona", "status"),
     [("alice", 200), ("kaisa", 200), ("olli", 404), ("eero", 404), ("ylva", 404)],
     indirect=["persona"],
 )
-def test_client_page_access_matrix(client, alices_request, persona, status):
+def test_client_page_access_matrix(client, alices_request, alice_in_network, persona, status):
     client.force_login(persona)
     url = reverse("clients:client_detail", args=[alices_request.client.uuid])
     response = client.get(url)
@@ -46,9 +53,14 @@ def test_client_page_shows_a_timeline(client, alices_request, kaisa):
     assert alices_request.reference in response.content.decode()
 
 
-def test_consent_withdrawal_is_one_click_and_honoured_at_once(client, alices_request, alice):
+def test_consent_withdrawal_is_one_click_and_honoured_at_once(
+    client, alices_request, alice_in_network, alice
+):
+    """alice recorded the network consent that lets her see the client; withdrawing it
+    ends her access at once."""
     client.force_login(alice)
-    consent = alices_request.consent
+    consent = Consent.objects.get(client=alices_request.client, scope="network")
+    Consent.objects.filter(pk=consent.pk).update(recorded_by=alice)
     url = reverse("clients:consent_withdraw", args=[alices_request.client.uuid, consent.uuid])
     response = client.post(url)
     assert response.status_code == 302 and response.url == reverse("my_requests")
@@ -127,7 +139,9 @@ def test_client_search_query_count_is_constant(client, kaisa, count, django_asse
     assert len(response.context["results"]) == min(count, 50)
 
 
-def test_professional_sees_only_their_own_requests_on_the_timeline(client, alices_request, olli):
+def test_professional_sees_only_their_own_requests_on_the_timeline(
+    client, alices_request, alice_in_network, olli
+):
     from coordination.tests.factories import ConsultationFactory as Factory
 
     Factory(requester=olli, client=alices_request.client)
@@ -199,3 +213,30 @@ def test_identity_code_is_kept_out_of_error_reports(client, kaisa, alice):
     )
     filtered = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
     assert "131052" not in str(filtered)
+
+
+@pytest.mark.parametrize("query", ["131052-308T", "131052-308t", " 131052a308T ", "010190-1231"])
+def test_a_code_in_the_name_search_is_not_searched_nor_echoed(client, kaisa, query, settings):
+    """A code typed into the name search goes into the URL and the server's log; the
+    page does not search with it, and sends the user to the identity-code field."""
+    ClientFactory(first_name="Matti", last_name="Meikäläinen", personal_identity_code="131052-308T")
+    client.force_login(kaisa)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("clients:client_search"), {"q": query})
+    assert response.status_code == 302
+    assert response.url == reverse("clients:client_search")
+    assert "?" not in response.url and "131052" not in response.url
+    assert not AccessLog.objects.exists()
+    page = client.get(response.url)
+    text = page.content.decode()
+    assert query.strip().upper() not in text.upper() and "Meikäläinen" not in text
+    assert "use the personal identity code field" in text
+
+
+def test_a_name_search_still_searches(client, kaisa):
+    ClientFactory(first_name="Matti", last_name="Meikäläinen")
+    client.force_login(kaisa)
+    response = client.get(reverse("clients:client_search"), {"q": "meikäläinen 1952"})
+    assert response.status_code == 200 and response.context["results"] == []
+    response = client.get(reverse("clients:client_search"), {"q": "meikäläinen"})
+    assert [str(c) for c in response.context["results"]] == ["Matti Meikäläinen"]

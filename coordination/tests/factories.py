@@ -53,6 +53,15 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
             client=o.client, recorded_by=o.requester
         )
     )
+    # What the requester sent: the client as the factory made them.
+    client_snapshot = factory.LazyAttribute(
+        lambda o: (
+            __import__("coordination.models", fromlist=["x"]).client_snapshot(o.client)
+            if o.client is not None
+            else {}
+        )
+    )
+    consent_method = factory.LazyAttribute(lambda o: o.consent.method if o.consent else "")
     reasons = factory.LazyFunction(lambda: ["work_ability_unclear"])
     asked = factory.LazyFunction(lambda: ["consultation"])
     description = "Asiakas tarvitsee tukea työkyvyn arviointiin."

@@ -76,12 +76,18 @@ def test_identified_request_records_client_consent_and_contact_source(alice, kai
     assert AccessLog.objects.filter(client=consultation.client, action="create").count() == 1
 
 
-def test_existing_client_is_found_by_identity_code(alice, olli):
+def test_a_known_identity_code_awaits_the_coordinators_link(alice, olli, kaisa):
     first = submit(alice)
     second = submit(olli, client_data={**submit_client(), "first_name": "Toinen"})
-    assert second.client == first.client
+    assert second.client is None and second.consent is None
+    assert second.awaiting_identification
+    assert second.client_as_sent.first_name == "Toinen"
     assert Client.objects.count() == 1
+    services.link_consultation_client(second, by=kaisa)
+    second.refresh_from_db()
+    assert second.client == first.client
     assert second.client.first_name == "Matti"  # the record is not overwritten
+    assert second.client_as_sent.first_name == "Toinen"  # nor what olli sent
 
 
 def submit_client():

@@ -143,6 +143,14 @@ def test_coordinator_finds_a_client_by_code_and_sees_the_timeline(
     assert page.locator(".consent .badge").first.inner_text().startswith("Withdrawn")
     shot(page, "9_consent_withdrawn")
 
+    # A code typed into the name search is sent by the identity-code search instead
+    # (POST): it never reaches the address.
+    page.goto(f"{live_server.url}/clients/")
+    page.fill("#id_q", "131052-308T")
+    page.click("#name-search button[type=submit]")
+    page.wait_for_selector("#h-timeline")
+    assert "131052" not in page.url and "q=" not in page.url
+
 
 def test_bad_input_is_shown_at_the_field_and_anonymous_hides_identity(
     page, live_server, alice, password

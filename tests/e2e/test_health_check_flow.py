@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from clients.models import HealthCheck
+from clients.tests.factories import member_of_network
 from conftest import require_chromium
 from coordination.tests.factories import ConsultationFactory, OrganizationFactory, UserFactory
 from tests.e2e.test_accessibility import AXE_OPTIONS
@@ -36,6 +37,8 @@ def test_nurse_records_a_health_check(page, live_server, login_as, screenshot, t
         client__life_situation="unemployed_registered",
     )
     matti = request.client
+    # A nurse reaches a client record through the client's network, not her request.
+    member_of_network(matti, alice)
     page.set_viewport_size({"width": 1280, "height": 900})
     login_as(alice)
 
