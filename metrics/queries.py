@@ -332,7 +332,13 @@ def distinct_clients(filters: Filters) -> int:
     active in it (UNION removes the duplicates). Anonymous requests have no client and
     are counted apart in `consultation_totals`."""
     since, until = filters.since, filters.until
-    from_requests = consultations(filters).filter(anonymous=False).order_by().values("client_id")
+    # A request awaiting identification has no client yet: it is not a client of its own.
+    from_requests = (
+        consultations(filters)
+        .filter(anonymous=False, client__isnull=False)
+        .order_by()
+        .values("client_id")
+    )
     from_networks = (
         networks(filters)
         .filter(Q(opened_at__lt=until) & (Q(closed_at__isnull=True) | Q(closed_at__gte=since)))

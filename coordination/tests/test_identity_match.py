@@ -319,3 +319,18 @@ def test_a_consent_expired_before_the_link_is_refused(olli, kaisa, known):
         services.link_consultation_client(consultation, by=kaisa)
     consultation.refresh_from_db()
     assert consultation.client is None
+
+
+def test_a_waiting_request_is_not_counted_as_a_client(olli, known):
+    from metrics.queries import Filters, distinct_clients
+
+    services.submit_consultation(
+        requester=olli,
+        anonymous=False,
+        reasons=["mental_health"],
+        asked=["consultation"],
+        description="x",
+        client_data={"first_name": "O", "last_name": "O", "personal_identity_code": KNOWN_CODE},
+        consent_method="verbal",
+    )
+    assert distinct_clients(Filters.default()) == 1  # matti, through alice's request
