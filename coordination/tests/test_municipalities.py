@@ -122,9 +122,9 @@ def test_the_client_page_shows_the_official_name(client, kaisa):
 
 def test_the_data_migration_maps_names_to_codes_and_clears_the_rest(capsys):
     coordination = importlib.import_module(
-        "coordination.migrations.0006_municipality_names_to_codes"
+        "coordination.migrations.0008_municipality_names_to_codes"
     )
-    clients = importlib.import_module("clients.migrations.0007_municipality_names_to_codes")
+    clients = importlib.import_module("clients.migrations.0010_municipality_names_to_codes")
     # The column now holds three characters: short names stand for the typed ones.
     ii = OrganizationFactory(municipality="564")
     Organization.objects.filter(pk=ii.pk).update(municipality="ii")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coordination', '0006_municipality_names_to_codes'),
+        ('coordination', '0008_municipality_names_to_codes'),
     ]
 
     operations = [

@@ -48,8 +48,8 @@ def fill_client_as_sent(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0006_access_log_review_and_anonymisation'),
-        ('coordination', '0005_security_event'),
+        ('clients', '0011_municipality_code'),
+        ('coordination', '0009_municipality_code'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0007_municipality_names_to_codes'),
+        ('clients', '0010_municipality_names_to_codes'),
     ]
 
     operations = [

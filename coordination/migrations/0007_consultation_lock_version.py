@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coordination', '0005_security_event'),
+        ('coordination', '0006_integration_credential'),
     ]
 
     operations = [

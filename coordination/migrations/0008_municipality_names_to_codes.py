@@ -25,6 +25,6 @@ def names_to_codes(apps, schema_editor, models=("Organization", "ConsultationReq
 
 
 class Migration(migrations.Migration):
-    dependencies = [("coordination", "0005_security_event")]
+    dependencies = [('coordination', '0007_consultation_lock_version')]
 
     operations = [migrations.RunPython(names_to_codes, migrations.RunPython.noop)]

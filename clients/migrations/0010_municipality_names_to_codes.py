@@ -24,6 +24,6 @@ def names_to_codes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("clients", "0006_access_log_review_and_anonymisation")]
+    dependencies = [('clients', '0009_health_check_lock_version')]
 
     operations = [migrations.RunPython(names_to_codes, migrations.RunPython.noop)]
