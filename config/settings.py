@@ -334,7 +334,6 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "serviceplans.models.ServicePlan.Status",
         "GoalStatusEnum": "serviceplans.models.PlanGoal.Status",
         "ActionStatusEnum": "serviceplans.models.PlanAction.Status",
-        # coaching issue
         "ReferralStatusEnum": "coaching.models.Referral.Status",
         "ReferralEndReasonEnum": "coaching.models.Referral.EndReason",
         "JobEndReasonEnum": "coaching.models.JobStart.EndReason",
@@ -342,6 +341,7 @@ SPECTACULAR_SETTINGS = {
         "EmployerContactOutcomeEnum": "coaching.models.EmployerContact.Outcome",
         "ConsultationOutcomeEnum": "coordination.models.ConsultationRequest.Outcome",
         "ReferralSourceEnum": "coaching.models.Referral.Source",
+        "MunicipalityEnum": "coordination.municipalities.municipality_choices",
     },
 }
 

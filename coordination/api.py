@@ -32,7 +32,7 @@ from coordination.models import (
     Organization,
     User,
 )
-from coordination.municipalities import municipalities
+from coordination.municipalities import municipality_choices
 
 CR = ConsultationRequest
 
@@ -190,7 +190,7 @@ class ClientInputSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=150)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     municipality = serializers.ChoiceField(
-        choices=sorted(municipalities()), required=False, allow_blank=True
+        choices=municipality_choices(), required=False, allow_blank=True
     )
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=Client.Language.choices, required=False)
@@ -227,7 +227,7 @@ class ConsultationCreateSerializer(serializers.Serializer):
     anonymous = serializers.BooleanField()
     age_band = serializers.ChoiceField(choices=CR.AgeBand.choices, required=False)
     municipality = serializers.ChoiceField(
-        choices=sorted(municipalities()), required=False, allow_blank=True
+        choices=municipality_choices(), required=False, allow_blank=True
     )
     life_situation = serializers.ChoiceField(
         choices=Client.LifeSituation.choices, required=False, allow_blank=True

@@ -57,9 +57,9 @@ def test_garbage_or_missing_forwarded_address_falls_back_to_the_peer(behind_prox
 
 
 @pytest.mark.django_db
-def test_access_log_ignores_a_spoofed_forwarded_address(client, alice, behind_proxy):
+def test_access_log_ignores_a_spoofed_forwarded_address(client, alice, kaisa, behind_proxy):
     request = ConsultationFactory(requester=alice)
-    client.force_login(alice)
+    client.force_login(kaisa)
     url = reverse("clients:client_detail", args=[request.client.uuid])
     client.get(url, REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.1")
     client.get(url, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.2")
