@@ -12,13 +12,14 @@ Never run this against a production database.
 """
 
 import datetime
+import json
 import random
 import time
 import uuid
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from clients.models import Client, Consent
@@ -159,6 +160,7 @@ class Command(BaseCommand):
     def _insert(self, model, columns, rows):
         """Insert `rows` (tuples in `columns` order) and move the id sequence past them."""
         table = model._meta.db_table
+        columns, rows = self._with_defaults(model, columns, rows)
         names = ", ".join(columns)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -180,6 +182,28 @@ class Command(BaseCommand):
                         chunk = []
                 if chunk:
                     cursor.executemany(sql, chunk)
+
+    @staticmethod
+    def _with_defaults(model, columns, rows):
+        """Fill the columns a row does not name with their fields' defaults (a record's
+        `lock_version` starts at 0, a request's snapshot is {}): COPY, unlike the ORM,
+        knows no defaults."""
+        extra = [
+            field
+            for field in model._meta.concrete_fields
+            if field.column not in columns
+            and not field.null
+            and (field.has_default() or (field.blank and field.empty_strings_allowed))
+        ]
+        if not extra:
+            return columns, rows
+        values = tuple(
+            json.dumps(field.get_default())
+            if isinstance(field, models.JSONField)
+            else field.get_default()
+            for field in extra
+        )
+        return [*columns, *(field.column for field in extra)], (row + values for row in rows)
 
     def _uuid(self):
         return uuid.UUID(int=self.uuid_rng.getrandbits(128), version=4)
