@@ -12,7 +12,13 @@ from rest_framework.response import Response
 from clients.access import access_client
 from clients.api import as_drf_error
 from clients.audit import AccessLoggingMixin
-from clients.models import Client, Consent, normalize_identity_code, validate_identity_code
+from clients.models import (
+    AccessLog,
+    Client,
+    Consent,
+    normalize_identity_code,
+    validate_identity_code,
+)
 from coordination import services
 from coordination.access import (
     can_see_client_as_sent,
@@ -401,9 +407,18 @@ class ConsultationViewSet(
             .order_by("submitted_at", "pk")
         )
 
+    def access_log_basis(self):
+        # A requester reads the client only as they sent it, on the basis of the request.
+        return None if self.request.user.is_coordinator else AccessLog.Basis.CONSULTATION
+
     def access_log_clients(self, objects):
         user = self.request.user
-        return [c.client for c in objects if can_see_client_of(user, c)]
+        # The client as the requester sent them is still that client's data: logged too.
+        return [
+            c.client
+            for c in objects
+            if can_see_client_of(user, c) or (c.client_id and can_see_client_as_sent(user, c))
+        ]
 
     def get_serializer_class(self):
         return {

@@ -338,6 +338,12 @@ def _load(request, consultation_id):
     return access_consultation(request.user, consultation_id, queryset)
 
 
+def _read_basis(user) -> str | None:
+    """A coordinator reads through the hub role; anybody else reads a request's client
+    only as they sent it, on the basis of their request."""
+    return None if user.is_coordinator else AccessLog.Basis.CONSULTATION
+
+
 @role_required(*REQUESTERS)
 def consultation_detail(request, consultation_id):
     consultation = _load(request, consultation_id)
@@ -346,9 +352,14 @@ def consultation_detail(request, consultation_id):
         read_at=timezone.now()
     )
     context = _detail_context(request, consultation)
-    if context["show_client"]:
+    # The client as the requester sent them is still that client's data: logged too.
+    if context["show_client"] or (context["show_client_as_sent"] and consultation.client_id):
         log_client_access(
-            request, consultation.client, action=AccessLog.Action.VIEW, kind="consultation"
+            request,
+            consultation.client,
+            action=AccessLog.Action.VIEW,
+            kind="consultation",
+            basis=_read_basis(request.user),
         )
     if context.get("identity_match"):
         log_client_access(
@@ -454,9 +465,17 @@ def my_requests(request):
         )
         if consultation.can_give_feedback:
             consultation.feedback_form = FeedbackForm(auto_id=f"id_{consultation.uuid}_%s")
-        if consultation.show_client:
+        if consultation.show_client or (
+            consultation.show_client_as_sent and consultation.client_id
+        ):
             shown.append(consultation.client)
-    log_client_access(request, shown, action=AccessLog.Action.LIST, kind="consultation")
+    log_client_access(
+        request,
+        shown,
+        action=AccessLog.Action.LIST,
+        kind="consultation",
+        basis=_read_basis(request.user),
+    )
     return render(request, "coordination/consultation_mine.html", {"page": page})
 
 

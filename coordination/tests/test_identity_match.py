@@ -334,3 +334,23 @@ def test_a_waiting_request_is_not_counted_as_a_client(olli, known):
         consent_method="verbal",
     )
     assert distinct_clients(Filters.default()) == 1  # matti, through alice's request
+
+
+def test_the_requesters_reads_of_what_they_sent_are_logged(client, olli):
+    """What the requester sent is still the client's data once a client holds it: their
+    page, list and API reads are in the access log, on the basis of the request."""
+    client.force_login(olli)
+    body = client.post(
+        reverse("consultation-list"), request_body(NEW_CODE), content_type="application/json"
+    ).json()
+    consultation = ConsultationRequest.objects.get(uuid=body["id"])
+    before = AccessLog.objects.filter(user=olli, action__in=["view", "list", "api"]).count()
+
+    client.get(reverse("consultation_detail", args=[consultation.uuid]))
+    client.get(reverse("my_requests"))
+    client.get(reverse("consultation-detail", args=[consultation.uuid]))
+
+    reads = AccessLog.objects.filter(user=olli, action__in=["view", "list", "api"])
+    assert reads.count() == before + 3
+    assert set(reads.values_list("client", flat=True)) == {consultation.client_id}
+    assert set(reads.values_list("basis", flat=True)) == {AccessLog.Basis.CONSULTATION}
