@@ -118,6 +118,13 @@ def access_report_client(user, client_id) -> Client:
 # --- IPS issue (8): health checks for the unemployed ------------------------------------
 
 
+def can_record_health_check(user) -> bool:
+    """Health checks for the unemployed are offered and recorded by the hub and by the
+    health and social care professionals around the client; a job coach sees that one
+    was done but does not record it. The page, the API and the service all ask this."""
+    return _active(user) and user.role in (user.Role.COORDINATOR, user.Role.PROFESSIONAL)
+
+
 def health_checks_visible_to(user) -> QuerySet:
     """The health checks of the clients `user` sees (the client page's rule, no other)."""
     from clients.models import HealthCheck

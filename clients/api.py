@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clients import services
-from clients.access import can_record_consent, clients_visible_to
+from clients.access import can_record_consent, can_record_health_check, clients_visible_to
 from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import (
     AccessLog,
@@ -282,6 +282,12 @@ class HealthCheckAPIMixin:
     @extend_schema(
         methods=["POST"], request=HealthCheckSerializer, responses={201: HealthCheckSerializer}
     )
+    @staticmethod
+    def _require_health_check_recorder(user) -> None:
+        # Before the input is read: the same rule as the page and the service.
+        if not can_record_health_check(user):
+            raise PermissionDenied(_("Health checks are recorded by the hub and by professionals."))
+
     @action(detail=True, methods=["get", "post"], url_path="health-checks")
     def health_checks(self, request, id=None):
         client = self.get_object()
@@ -291,6 +297,7 @@ class HealthCheckAPIMixin:
                 "offered_by", "done_by", "organization", "plan_action"
             )
             return Response(HealthCheckSerializer(rows, many=True).data)
+        self._require_health_check_recorder(request.user)
         serializer = HealthCheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.service_data(request.user, with_offer=True)
@@ -312,6 +319,7 @@ class HealthCheckAPIMixin:
 
         client = self.get_object()
         check = access_health_check(request.user, client, check_id)
+        self._require_health_check_recorder(request.user)
         serializer = HealthCheckSerializer(check, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         if "status" not in request.data:

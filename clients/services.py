@@ -328,6 +328,13 @@ def _result_errors(check, *, outcome, done_on, done_by, done_by_name, led, furth
     return errors
 
 
+def _require_health_check_recorder(by) -> None:
+    from clients.access import can_record_health_check
+
+    if not can_record_health_check(by):
+        raise PermissionDenied(_("Health checks are recorded by the hub and by professionals."))
+
+
 @transaction.atomic
 def offer_health_check(
     client: Client,
@@ -339,6 +346,7 @@ def offer_health_check(
     notes: str = "",
 ):
     """The client is offered a health check for the unemployed."""
+    _require_health_check_recorder(by)
     HealthCheck = _health_check_model()
     offered_on = offered_on or timezone.localdate()
     errors = {}
@@ -466,6 +474,7 @@ def record_health_check_declined(
 
 def record_health_check_result(check, *, by, status: str, **data):
     """Done or declined, as the form and the API send it."""
+    _require_health_check_recorder(by)
     HealthCheck = _health_check_model()
     if status == HealthCheck.Status.DONE:
         data.pop("declined_on", None)

@@ -4,7 +4,7 @@ the client page section and forms, the API, access and the access log."""
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -529,3 +529,34 @@ def _stale_message(form) -> bool:
     """The stale-save message at the top of the form, in the user's language."""
     text = " ".join(form.non_field_errors())
     return "Someone else saved this" in text or "Joku muu tallensi" in text
+
+
+@pytest.fixture
+def coached(tuula):
+    """A client whose network tuula, a job coach, belongs to: she sees the client."""
+    coached = ClientFactory(life_situation="unemployed_registered")
+    member_of_network(coached, tuula)
+    return coached
+
+
+def test_a_job_coach_records_no_health_check_through_the_api(client, tuula, coached, today):
+    """The page lets the hub and professionals record health checks; the API and the
+    service ask the same rule, so a job coach who sees the client is refused there too."""
+    client.force_login(tuula)
+    assert client.get(_api(coached)).status_code == 200  # she sees the client's checks
+    body = {"offered_on": today.isoformat(), "status": "offered"}
+    response = client.post(_api(coached), body, content_type="application/json")
+    assert response.status_code == 403
+    assert not HealthCheck.objects.exists()
+    with pytest.raises(PermissionDenied):
+        services.offer_health_check(coached, by=tuula, offered_on=today)
+
+
+def test_a_job_coach_records_no_result_through_the_api(client, tuula, kaisa, coached, today):
+    offered = services.offer_health_check(coached, by=kaisa, offered_on=today)
+    client.force_login(tuula)
+    url = reverse("client-health-check", args=[coached.uuid, offered.uuid])
+    body = {"status": "declined", "declined_on": today.isoformat(), "lock_version": 0}
+    assert client.patch(url, body, content_type="application/json").status_code == 403
+    offered.refresh_from_db()
+    assert offered.status == "offered"
