@@ -42,7 +42,8 @@ from coordination.forms import (
     RequestKindForm,
     TriageForm,
 )
-from coordination.models import ConsultationRequest, User
+from coordination.models import ConsultationRequest, SecurityEvent, User
+from coordination.security import record_security_event
 from coordination.workdays import working_days_between
 
 
@@ -76,6 +77,18 @@ class LoginView(auth_views.LoginView):
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             secure=settings.LANGUAGE_COOKIE_SECURE,
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page, and a row in the security log: a changed password is how an
+    account is taken over, so the administrators can see when and from where."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record_security_event(
+            SecurityEvent.Kind.PASSWORD_CHANGED, user=self.request.user, request=self.request
         )
         return response
 

@@ -3,7 +3,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.urls import reverse
 
-from coordination.models import User
+from coordination.models import SecurityEvent, User
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +121,9 @@ def test_password_change(client, alice, password):
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password(new_password)
+    # A changed password is how an account is taken over: the security log has it.
+    event = SecurityEvent.objects.get(user=alice)
+    assert (event.kind, event.actor) == (SecurityEvent.Kind.PASSWORD_CHANGED, alice)
 
 
 def test_password_change_refuses_a_short_password_with_a_message(client, alice, password):
@@ -133,6 +136,7 @@ def test_password_change_refuses_a_short_password_with_a_message(client, alice, 
     assert response.context["form"].errors["new_password2"]
     alice.refresh_from_db()
     assert alice.check_password(password)
+    assert not SecurityEvent.objects.exists()
 
 
 def test_inactive_user_cannot_log_in(client, alice, password):
