@@ -324,6 +324,10 @@ SPECTACULAR_SETTINGS = {
     "coordination hub.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "coordination.municipalities.codes_as_pattern",
+    ],
     # The schema maps every operation and field of client data: for logged-in people only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Several models have a `status`; name each set of choices after its model.
