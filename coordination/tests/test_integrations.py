@@ -213,3 +213,28 @@ def test_the_command_refuses_a_non_administrator(alice):
 
     with pytest.raises(CommandError):
         call_command("create_integration_credential", "x", "--by", "alice", stderr=StringIO())
+
+
+def _queries_of_page(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_credentials_page_asks_the_same_queries_for_few_and_many(client, ylva, hub):
+    """The list joins each credential's organisation and maker: no query per row."""
+    client.force_login(ylva)
+    url = reverse("integration_credentials")
+    for number in range(2):
+        integrations.create_integration_credential(
+            by=ylva, name=f"few {number}", scope="metrics:read", days=30, organization=hub
+        )
+    few = _queries_of_page(client, url)
+    for number in range(30):
+        integrations.create_integration_credential(
+            by=ylva, name=f"many {number}", scope="metrics:read", days=30, organization=hub
+        )
+    assert _queries_of_page(client, url) == few

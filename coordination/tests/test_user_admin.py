@@ -285,3 +285,26 @@ def test_user_page_shows_the_users_recent_security_events(client, ylva, alice):
     assert "Salasana vaihdettu" in html or "Password changed" in html
     link = reverse("admin:coordination_securityevent_changelist") + f"?user__id__exact={alice.pk}"
     assert link in html.replace("&amp;", "&")
+
+
+def test_the_security_log_asks_the_same_queries_for_few_and_many(client, ylva, alice):
+    """The admin's list joins each event's user and actor: no query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coordination.security import record_security_event
+
+    client.force_login(ylva)
+    url = reverse("admin:coordination_securityevent_changelist")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        record_security_event(SecurityEvent.Kind.USER_CHANGED, user=alice, actor=ylva)
+    few = queries()
+    for _ in range(40):
+        record_security_event(SecurityEvent.Kind.USER_CHANGED, user=alice, actor=ylva)
+    assert queries() == few
