@@ -11,8 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from clients.access import (
+    can_record_consent,
+    can_record_health_check,
+    can_record_request_consent,
+    can_withdraw_consent,
+)
 from clients.dates import past_date_error, planned_date_error
 from clients.models import Client, Consent, normalize_identity_code
+from coordination.locking import StaleEdit, claim_version
 
 CLIENT_FIELDS = (
     "first_name",
@@ -55,8 +62,6 @@ def create_client(*, by, **data) -> Client:
 def update_client(client: Client, *, by, lock_version: int | None = None, **data) -> Client:
     """Change the client's details, read at `lock_version`: refused with `StaleEdit` if
     anyone changed them since (None: not checked, for the system's own writes)."""
-    from coordination.locking import claim_version
-
     unknown = set(data) - set(CLIENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown client fields: {sorted(unknown)}")
@@ -126,8 +131,6 @@ def record_consent(
 ) -> Consent:
     """A consent the hub records (`can_record_consent`); anybody else is refused here, so
     that neither the page nor the API nor another app can skip the rule."""
-    from clients.access import can_record_consent
-
     if not can_record_consent(by, client, scope):
         raise PermissionDenied(_("Only the hub's coordinators record consents."))
     return _create_consent(
@@ -153,8 +156,6 @@ def record_request_consent(
 ) -> Consent:
     """The client's consent for consultation, recorded by the sender of a request as part
     of submitting it (coordination.services.submit_consultation)."""
-    from clients.access import can_record_request_consent
-
     if not can_record_request_consent(by):
         raise PermissionDenied(_("Only the hub's coordinators record consents."))
     return _create_consent(
@@ -207,8 +208,6 @@ def withdraw_consent(consent: Consent, *, by) -> Consent:
     """Honoured at once: from this moment the consent no longer opens the client's data.
     Withdrawing an already withdrawn consent changes nothing. Only those the page offers
     the button to (`can_withdraw_consent`) may."""
-    from clients.access import can_withdraw_consent
-
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if not can_withdraw_consent(by, consent):
         raise PermissionDenied(_("You cannot withdraw this consent."))
@@ -293,8 +292,6 @@ def _plan_action_of(client: Client, plan_action):
 def _check_version(check, lock_version: int | None) -> None:
     """The row is locked (select_for_update): refuse a stale reading, then raise the
     version for the save that follows."""
-    from coordination.locking import StaleEdit
-
     if lock_version is not None and check.lock_version != lock_version:
         raise StaleEdit(current_version=check.lock_version)
     check.lock_version += 1
@@ -329,8 +326,6 @@ def _result_errors(check, *, outcome, done_on, done_by, done_by_name, led, furth
 
 
 def _require_health_check_recorder(by) -> None:
-    from clients.access import can_record_health_check
-
     if not can_record_health_check(by):
         raise PermissionDenied(_("Health checks are recorded by the hub and by professionals."))
 

@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 
-from coordination.services import InvalidTransition
+from coordination.errors import InvalidTransition
+from coordination.locking import StaleEdit, carry_current_version
 
 
 def apply_errors(error: ValidationError, form, mapping: dict | None = None) -> None:
@@ -27,8 +28,6 @@ def errors_onto(form):
     to their fields, and `saved.ok` says whether the call went through. A stale save
     (`StaleEdit`) keeps the user's text, carries the record's current version and sets
     `saved.stale` (the page answers 409)."""
-    from coordination.locking import StaleEdit, carry_current_version
-
     saved = SimpleNamespace(ok=False, stale=False)
     try:
         yield saved

@@ -1,6 +1,6 @@
 """The security log: one function that every change to sign-in or rights calls."""
 
-from coordination.models import SecurityEvent
+from coordination.models import SecurityEvent, User
 from coordination.ratelimit import client_address
 
 
@@ -26,8 +26,6 @@ WATCHED_USER_FIELDS = ("role", "organization", "is_staff", "is_superuser", "is_a
 
 def user_rights(user) -> dict:
     """The user's rights as they are in the database now, in the form the log keeps."""
-    from coordination.models import User
-
     saved = User.objects.select_related("organization").get(pk=user.pk)
     rights = {field: getattr(saved, field) for field in WATCHED_USER_FIELDS}
     rights["organization"] = str(saved.organization) if saved.organization else None
