@@ -75,7 +75,7 @@ def can_withdraw_consent(user, consent: Consent) -> bool:
     return _active(user) and (user.is_coordinator or consent.recorded_by_id == user.pk)
 
 
-# --- trust issue: the access-log review ------------------------------------------------
+# --- The access-log review ------------------------------------------------
 
 
 def can_review_access_log(user) -> bool:
@@ -115,7 +115,7 @@ def access_report_client(user, client_id) -> Client:
         raise Http404 from None
 
 
-# --- IPS issue (8): health checks for the unemployed ------------------------------------
+# --- Health checks for the unemployed ------------------------------------
 
 
 def can_record_health_check(user) -> bool:

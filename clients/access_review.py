@@ -1,4 +1,4 @@
-"""The access-log review (trust issue): what an administrator reads of the access log.
+"""The access-log review: what an administrator reads of the access log.
 
 The list, its CSV export and the client's access report all start from
 `access_logs_visible_to(user)` and show who read which client, when, how and on what
@@ -81,7 +81,7 @@ def csv_row(entry: AccessLog) -> list[str]:
 
 def csv_rows(queryset: QuerySet[AccessLog]) -> Iterator[list]:
     """One row per entry, read from the database in chunks (`iterator`) so that a year of
-    log never sits in memory; `coordination.csvexport` writes them."""
+    log never sits in memory; `common.csvexport` writes them."""
     for entry in with_related(queryset).iterator(chunk_size=CSV_CHUNK):
         yield csv_row(entry)
 

@@ -31,7 +31,7 @@ class AccessLogAdmin(admin.ModelAdmin):
 
 @admin.register(AccessLogReview)
 class AccessLogReviewAdmin(admin.ModelAdmin):
-    """trust issue: who reviewed the access log, when, how and with which filters
+    """Who reviewed the access log, when, how and with which filters
     (uuids and values only). Append-only like the log."""
 
     list_display = ["at", "user", "action", "ip_address"]

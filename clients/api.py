@@ -20,7 +20,7 @@ from clients.models import (
     WorkAbilityAssessment,
     normalize_identity_code,
 )
-from coordination.locking import StaleEdit, required_lock_version, stale_conflict
+from common.locking import StaleEdit, required_lock_version, stale_conflict
 from coordination.models import Organization
 
 
@@ -152,7 +152,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         read_only_fields = ["given_at", "withdrawn_at"]
 
 
-# serviceplans issue: the work-ability assessments
+# The work-ability assessments
 class AssessmentSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
     assessed_by = serializers.StringRelatedField(read_only=True)
@@ -180,7 +180,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         extra_kwargs = {"assessed_on": {"required": False}}
 
 
-# --- IPS issue (8): health checks for the unemployed ------------------------------------
+# --- Health checks for the unemployed ------------------------------------
 
 
 class PlanActionField(serializers.SlugRelatedField):
@@ -431,7 +431,7 @@ class ClientViewSet(
         log_client_access(request, client, action=AccessLog.Action.CREATE, kind="consent")
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
-    # --- serviceplans issue: the work-ability assessments
+    # --- The work-ability assessments
     @extend_schema(methods=["GET"], responses=AssessmentSerializer(many=True), request=None)
     @extend_schema(
         methods=["POST"], request=AssessmentSerializer, responses={201: AssessmentSerializer}

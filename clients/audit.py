@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from clients.access import access_bases
 from clients.models import AccessLog, Client
-from coordination.ratelimit import client_address
+from common.ratelimit import client_address
 
 
 def _address(request) -> str | None:
@@ -97,7 +97,7 @@ class AccessLoggingMixin:
 def log_access_log_review(
     request, *, action: str, client: Client | None = None, filters: dict | None = None
 ) -> None:
-    """trust issue: an administrator's reading of the access log, in the append-only
+    """An administrator's reading of the access log, in the append-only
     review trail (`AccessLogReview`) – one INSERT. `filters` holds uuids, dates and choice
     values only; the caller never passes a searched name or an identity code."""
     from clients.models import AccessLogReview

@@ -1,4 +1,4 @@
-"""Filters of the access-log review (trust issue), shared by the list and its CSV export.
+"""Filters of the access-log review, shared by the list and its CSV export.
 
 Every filter is addressed by what may stand in a URL: users, organisations and clients by
 uuid, choices by value, dates. The client is never chosen by name or identity code here:

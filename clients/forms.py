@@ -14,8 +14,8 @@ from clients.models import (
     normalize_identity_code,
     validate_identity_code,
 )
+from common.municipalities import municipality_choices_with_blank
 from coordination.models import Organization
-from coordination.municipalities import municipality_choices_with_blank
 
 
 class DateInput(forms.DateInput):
@@ -136,7 +136,7 @@ class ConsentForm(forms.Form):
     )
 
 
-# --- serviceplans issue: the work-ability assessment ------------------------------------
+# --- The work-ability assessment ------------------------------------
 
 
 class AssessmentForm(forms.Form):
@@ -170,7 +170,7 @@ class AssessmentForm(forms.Form):
     )
 
 
-# --- IPS issue (8): health checks for the unemployed ------------------------------------
+# --- Health checks for the unemployed ------------------------------------
 
 YES_NO_UNKNOWN = [("", _("Not known yet")), ("yes", _("Yes")), ("no", _("No"))]
 
@@ -233,7 +233,7 @@ class HealthCheckForm(forms.Form):
             self.fields["status"].choices = self.fields["status"].choices[1:]
             self.fields["status"].initial = HealthCheck.Status.DONE
             # The result form of an existing check carries its version (the record is
-            # written by several people: coordination.locking).
+            # written by several people: common.locking).
             self.fields["lock_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def service_data(self, user) -> dict:

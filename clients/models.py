@@ -14,7 +14,7 @@ from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fi import hetu
 
-from coordination.municipalities import municipality_choices
+from common.municipalities import municipality_choices
 
 
 def normalize_identity_code(value: str | None) -> str | None:
@@ -153,12 +153,12 @@ class Client(models.Model):
         null=True,
         blank=True,
     )
-    # trust issue: set when the retention period has passed and `clients.retention`
+    # Set when the retention period has passed and `clients.retention`
     # has blanked the identity and the free text; the row stays for the metrics.
     anonymized_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     # Grows with every change of the details: a change sent from a stale reading is
-    # refused (coordination.locking), so that one coordinator does not undo another's.
+    # refused (common.locking), so that one coordinator does not undo another's.
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -330,7 +330,7 @@ class AccessLogQuerySet(models.QuerySet):
         raise AccessLogIsAppendOnly("the access log is append-only")
 
 
-# trust issue: the `object_kind` values the apps write, in words. An unknown value is
+# The `object_kind` values the apps write, in words. An unknown value is
 # shown as it is.
 OBJECT_KINDS = {
     "client": _("Client details"),
@@ -345,7 +345,7 @@ OBJECT_KINDS = {
     "plan_goal": _("Plan goal"),
     "plan_action": _("Plan action"),
     "plan_review": _("Plan review"),
-    "health_check": _("Health check for the unemployed"),  # IPS issue (8)
+    "health_check": _("Health check for the unemployed"),
 }
 
 
@@ -366,7 +366,7 @@ class AccessLog(models.Model):
         CONSULTATION = "consultation", _("Consultation")
         NETWORK = "network", _("Network membership")
         HUB_ROLE = "hub_role", _("Hub role")
-        JOB_COACHING = "job_coaching", _("Job coaching")  # coaching issue: the client's coach
+        JOB_COACHING = "job_coaching", _("Job coaching")  # the client's coach
         # A network member reading the coaching record under the client's job-coaching
         # consent that names their organisation (the network consent does not open it).
         JOB_COACHING_CONSENT = "job_coaching_consent", _("Job-coaching consent")
@@ -408,11 +408,11 @@ class AccessLog(models.Model):
 
     @property
     def object_kind_label(self) -> str:
-        """trust issue: the kind of data in words, for the review and the client's report."""
+        """The kind of data in words, for the review and the client's report."""
         return str(OBJECT_KINDS.get(self.object_kind, self.object_kind))
 
 
-# --- serviceplans issue: the work-ability assessment ------------------------------------
+# --- The work-ability assessment ------------------------------------
 
 
 def work_ability_band(score: int | None) -> str:
@@ -542,7 +542,7 @@ class WorkAbilityAssessment(models.Model):
         return [(label, getattr(self, field)) for field, label in self.DOMAINS]
 
 
-# --- trust issue: reviews of the access log ---------------------------------------------
+# --- Reviews of the access log ---------------------------------------------
 
 
 class AccessLogReviewQuerySet(models.QuerySet):
@@ -609,7 +609,7 @@ class AccessLogReview(models.Model):
         raise AccessLogIsAppendOnly("the review trail of the access log is append-only")
 
 
-# --- IPS issue (8): health checks for the unemployed ------------------------------------
+# --- Health checks for the unemployed ------------------------------------
 
 
 class LocalToday(Func):
@@ -690,7 +690,7 @@ class HealthCheck(models.Model):
     )
     notes = models.TextField(_("notes"), max_length=2_000, blank=True)
     # Grows with every recorded result: a result recorded from a stale reading is
-    # refused (coordination.locking), so that one person's result does not silently
+    # refused (common.locking), so that one person's result does not silently
     # replace another's.
     lock_version = models.PositiveIntegerField(default=0, editable=False)
     plan_action = models.ForeignKey(

@@ -1,4 +1,4 @@
-"""Retention (trust issue): clients whose last activity is older than the retention period
+"""Retention: clients whose last activity is older than the retention period
 are anonymised – their identity and every free text that could identify them blanked –
 while every row stays, so that every aggregate metric stays exactly the same.
 

@@ -19,7 +19,7 @@ from clients.access import (
 )
 from clients.dates import past_date_error, planned_date_error
 from clients.models import Client, Consent, normalize_identity_code
-from coordination.locking import StaleEdit, claim_version
+from common.locking import StaleEdit, claim_version
 
 CLIENT_FIELDS = (
     "first_name",
@@ -219,7 +219,7 @@ def withdraw_consent(consent: Consent, *, by) -> Consent:
     return consent
 
 
-# --- serviceplans issue: the work-ability assessment ------------------------------------
+# --- The work-ability assessment ------------------------------------
 
 ASSESSMENT_FIELDS = (
     "assessed_on",
@@ -265,7 +265,7 @@ def record_assessment(client: Client, *, by, **data):
         return WorkAbilityAssessment.objects.create(client=client, assessed_by=by, **values)
 
 
-# --- IPS issue (8): health checks for the unemployed ------------------------------------
+# --- Health checks for the unemployed ------------------------------------
 
 
 def _health_check_model():

@@ -1,6 +1,6 @@
 """A client's timeline: everything that happened, newest first. Requests and answers come
 from the hub (by relation name, so the clients app does not import it); the networks and
-plans issues add their events here."""
+plans add theirs here, also by relation name."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +15,7 @@ class Event:
     title: str
     detail: str = ""
     consultation: object = None
-    url: str = ""  # networks issue: a link for events that are not consultations
+    url: str = ""  # a link for events that are not consultations
 
 
 def client_timeline(client, user) -> list[Event]:
@@ -78,13 +78,13 @@ def client_timeline(client, user) -> list[Event]:
                 )
             )
     events.extend(_network_events(client, user))
-    events.extend(_plan_events(client, user))  # serviceplans issue
-    events.extend(_health_check_events(client))  # IPS issue (8)
+    events.extend(_plan_events(client, user))
+    events.extend(_health_check_events(client))
     events.sort(key=lambda event: event.at, reverse=True)
     return events
 
 
-# --- networks issue: the client's networks, by relation name (clients does not import
+# --- The client's networks, by relation name (clients does not import
 # networks). A professional sees the events of the networks they are an active member of.
 def _network_events(client, user) -> list[Event]:
     from django.urls import reverse
@@ -109,10 +109,7 @@ def _network_events(client, user) -> list[Event]:
     return events
 
 
-# --- end networks issue
-
-
-# --- serviceplans issue: assessments, and the agreed plan versions and reviews of the
+# --- Assessments, and the agreed plan versions and reviews of the
 # networks the user sees (by relation name: clients does not import serviceplans).
 def _plan_events(client, user) -> list[Event]:
     from django.urls import reverse
@@ -145,10 +142,7 @@ def _plan_events(client, user) -> list[Event]:
     return events
 
 
-# --- end serviceplans issue
-
-
-# --- IPS issue (8): health checks for the unemployed, one event per offer with its result.
+# --- Health checks for the unemployed, one event per offer with its result.
 def _health_check_events(client) -> list[Event]:
     from django.utils.formats import date_format
 

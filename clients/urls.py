@@ -5,14 +5,14 @@ from clients import views
 app_name = "clients"
 urlpatterns = [
     path("", views.client_search, name="client_search"),
-    # trust issue: the access-log review for administrators
+    # The access-log review for administrators
     path("access-log/", views.access_log_list, name="access_log"),
     path("access-log/<uuid:client_id>/", views.access_report, name="access_report"),
     path("<uuid:client_id>/", views.client_detail, name="client_detail"),
     path("<uuid:client_id>/consents/", views.consent_create, name="consent_create"),
-    # serviceplans issue: the work-ability assessment
+    # The work-ability assessment
     path("<uuid:client_id>/assessments/new/", views.assessment_create, name="assessment_create"),
-    # IPS issue (8): health checks for the unemployed
+    # Health checks for the unemployed
     path(
         "<uuid:client_id>/health-checks/new/",
         views.health_check_create,

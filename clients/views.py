@@ -28,9 +28,9 @@ from clients.filters import AccessLogClientSearchForm, AccessLogFilterSet
 from clients.forms import ClientCodeSearchForm, ClientSearchForm, ConsentForm
 from clients.models import AccessLog, AccessLogReview, looks_like_identity_code
 from clients.timeline import client_timeline
-from coordination.access import role_required
-from coordination.csvexport import streaming_csv_response
-from coordination.locking import StaleEdit, carry_current_version
+from common.csvexport import streaming_csv_response
+from common.locking import StaleEdit, carry_current_version
+from common.roles import role_required
 from coordination.models import User
 
 SEARCH_LIMIT = 50
@@ -96,7 +96,7 @@ def client_detail(request, client_id, consent_form=None):
             "timeline": client_timeline(client, request.user),
             "consent_form": consent_form
             or (ConsentForm() if can_record_consent(request.user, client) else None),
-            # IPS issue (8): one query, the people and organisations joined
+            # One query, the people and organisations joined
             "health_checks": list(
                 client.health_checks.select_related(
                     "offered_by", "done_by", "organization", "plan_action"
@@ -144,7 +144,7 @@ def consent_withdraw(request, client_id, consent_id):
     return redirect("my_requests")
 
 
-# --- serviceplans issue: the work-ability assessment ------------------------------------
+# --- The work-ability assessment ------------------------------------
 
 
 @role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL, User.Role.JOB_COACH)
@@ -175,7 +175,7 @@ def assessment_create(request, client_id):
     )
 
 
-# --- trust issue: the access-log review for administrators ------------------------------
+# --- The access-log review for administrators ------------------------------
 
 ACCESS_LOG_PAGE_SIZE = 50
 
@@ -282,7 +282,7 @@ def access_report(request, client_id):
     return response
 
 
-# --- IPS issue (8): health checks for the unemployed ------------------------------------
+# --- Health checks for the unemployed ------------------------------------
 
 
 def _plan_action_for(client, action_id):

@@ -15,8 +15,8 @@ from coaching.models import (
     Referral,
 )
 from coaching.services import item_field
-from coordination.locking import LockedForm
-from coordination.municipalities import municipality_choices_with_blank
+from common.locking import LockedForm
+from common.municipalities import municipality_choices_with_blank
 
 
 class UUIDModelChoiceField(forms.ModelChoiceField):

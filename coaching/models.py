@@ -176,7 +176,7 @@ class Referral(models.Model):
         _("notes on the benefits counselling"), max_length=5_000, blank=True
     )
     # Grows with every save of the benefits counselling (the coach and coordinators write
-    # it): a save from a stale form is refused (coordination.locking).
+    # it): a save from a stale form is refused (common.locking).
     lock_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
@@ -269,7 +269,7 @@ class VocationalProfile(models.Model):
     )
     agreed_with_client_on = models.DateField(_("agreed with the client on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    # Grows with every save: a save from a stale form is refused (coordination.locking).
+    # Grows with every save: a save from a stale form is refused (common.locking).
     lock_version = models.PositiveIntegerField(default=0, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -40,9 +40,9 @@ from coaching.models import (
     Referral,
     VocationalProfile,
 )
-from coordination.locking import StaleEdit, save_locked
+from common.locking import StaleEdit, save_locked
+from common.municipalities import validate_municipality
 from coordination.models import ConsultationRequest, Organization, User
-from coordination.municipalities import validate_municipality
 from coordination.services import InvalidTransition
 from serviceplans.models import PlanAction, PlanReminder
 

@@ -58,10 +58,11 @@ from coaching.models import (
     Referral,
     VocationalProfile,
 )
-from coordination.access import access_consultation, can_see_client_of, role_required
-from coordination.formerrors import errors_onto
+from common.formerrors import errors_onto
+from common.municipalities import municipality_codes_matching
+from common.roles import role_required
+from coordination.access import access_consultation, can_see_client_of
 from coordination.models import User
-from coordination.municipalities import municipality_codes_matching
 
 # Who reaches the referral pages at all; the access rules decide the rest (404).
 REFERRAL_ROLES = (User.Role.PROFESSIONAL, User.Role.JOB_COACH, User.Role.COORDINATOR)

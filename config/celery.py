@@ -28,20 +28,20 @@ app.conf.update(
     result_expires=3600,
     broker_connection_retry_on_startup=True,
     timezone="Europe/Helsinki",
-    # The beat schedule lives here, in code; later issues add their periodic tasks.
+    # The beat schedule lives here, in code, beside the tasks it runs.
     beat_schedule={
-        # networks issue: the day-before reminders of network meetings, claimed as rows.
+        # The day-before reminders of network meetings, claimed as rows.
         "networks-send-meeting-reminders": {
             "task": "networks.send_meeting_reminders",
             "schedule": 15 * 60,
         },
-        # serviceplans issue: the daily reminders (actions, reviews, consents, waiting
+        # The daily reminders (actions, reviews, consents, waiting
         # requests) at 7:00 Helsinki time, and exports left queued while Redis was down.
         "serviceplans-send-plan-reminders": {
             "task": "serviceplans.send_plan_reminders",
             "schedule": crontab(hour=7, minute=0),
         },
-        # trust issue: retention. Clients whose last activity is older than
+        # Retention. Clients whose last activity is older than
         # CLIENT_RETENTION_YEARS are anonymised on the first of each month at 3:30 at night.
         "clients-purge-expired": {
             "task": "clients.purge_expired_clients",

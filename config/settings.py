@@ -121,11 +121,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "coordination.middleware.ChosenLanguageMiddleware",
+    "common.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "coordination.middleware.NoStoreMiddleware",
+    "common.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "coordination.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -211,7 +211,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "coordination.views.locked_out"
 # The same client address as the rate limits and the access log (see TRUSTED_PROXIES).
-AXES_CLIENT_IP_CALLABLE = "coordination.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "common.ratelimit.client_address"
 AXES_VERBOSE = False
 # Login attempts from one address across all usernames (a hospital's NAT can hide many
 # workers behind one address, so this is generous).
@@ -301,16 +301,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["coordination.integrations.PersonOrScopedCredential"],
-    "DEFAULT_PAGINATION_CLASS": "coordination.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
     # Per user and per address; a throttled request gets 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
-        "coordination.ratelimit.AnonRateThrottle",
-        "coordination.ratelimit.UserRateThrottle",
-        "coordination.ratelimit.AddressRateThrottle",
+        "common.ratelimit.AnonRateThrottle",
+        "common.ratelimit.UserRateThrottle",
+        "common.ratelimit.AddressRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_RATE_ANON", "60/min"),
@@ -326,7 +326,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "coordination.municipalities.codes_as_pattern",
+        "common.municipalities.codes_as_pattern",
     ],
     # The schema maps every operation and field of client data: for logged-in people only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -345,7 +345,7 @@ SPECTACULAR_SETTINGS = {
         "EmployerContactOutcomeEnum": "coaching.models.EmployerContact.Outcome",
         "ConsultationOutcomeEnum": "coordination.models.ConsultationRequest.Outcome",
         "ReferralSourceEnum": "coaching.models.Referral.Source",
-        "MunicipalityEnum": "coordination.municipalities.municipality_choices",
+        "MunicipalityEnum": "common.municipalities.municipality_choices",
     },
 }
 
@@ -389,7 +389,7 @@ if not DEBUG:
 # How many working days a consultation request may wait for its first response.
 CONSULTATION_TARGET_WORKING_DAYS = env_int("CONSULTATION_TARGET_WORKING_DAYS", 5)
 
-# trust issue: retention. Clients with no activity for this many years are anonymised
+# Retention. Clients with no activity for this many years are anonymised
 # (`manage.py purge_expired`, monthly in Celery beat). Twelve years from the end of the
 # client relationship is the retention period the client-data act (703/2023, its annex
 # on social-welfare client documents) sets for most social-welfare client records; the

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from clients.api import ClientViewSet
-from coaching.api import (  # coaching issue
+from coaching.api import (
     EmployerContactViewSet,
     FidelityReviewViewSet,
     FollowAlongNoteViewSet,
@@ -17,17 +17,16 @@ from coaching.api import (  # coaching issue
 from config import health
 from coordination import integration_views, twofactor_views
 from coordination.api import ConsultationViewSet, OrganizationViewSet
-from metrics.api import MetricsSummaryView  # metrics issue
+from metrics.api import MetricsSummaryView
 from networks.api import NetworkViewSet
-from serviceplans.api import PlanViewSet  # serviceplans issue
+from serviceplans.api import PlanViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("clients", ClientViewSet, basename="client")
 router.register("consultations", ConsultationViewSet, basename="consultation")
-router.register("networks", NetworkViewSet, basename="network")  # networks issue
-router.register("plans", PlanViewSet, basename="plan")  # serviceplans issue
-# coaching issue
+router.register("networks", NetworkViewSet, basename="network")
+router.register("plans", PlanViewSet, basename="plan")
 router.register("coaching/referrals", ReferralViewSet, basename="coaching-referral")
 router.register(
     "coaching/employer-contacts", EmployerContactViewSet, basename="coaching-employer-contact"
@@ -63,7 +62,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/login/", AdminLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
-    # metrics issue: the dashboard's numbers as JSON (before the router's catch-all).
+    # The dashboard's numbers as JSON (before the router's catch-all).
     path("api/v1/metrics/summary/", MetricsSummaryView.as_view(), name="metrics-summary"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -71,7 +70,7 @@ urlpatterns = [
     path("networks/", include("networks.urls")),
     path("plans/", include("serviceplans.urls")),
     path("metrics/", include("metrics.urls")),
-    path("coaching/", include("coaching.urls")),  # coaching issue
+    path("coaching/", include("coaching.urls")),
     path("", include(twofactor_views.urlpatterns)),
     path("", include(integration_views.urlpatterns)),
     path("", include("coordination.urls")),

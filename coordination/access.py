@@ -3,36 +3,12 @@
 Refusals are 404, never 403, so that a page's existence does not leak (DESIGN.md §5).
 """
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.views.decorators.debug import sensitive_variables
 
 from coordination.models import ConsultationRequest, Organization, User
-
-
-def has_role(user, *roles: str) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in roles)
-
-
-def role_required(*roles: str) -> Callable:
-    """Let in logged-in users with one of `roles`; everybody else logged in gets 404."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not has_role(request.user, *roles):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def organizations_visible_to_programs() -> QuerySet[Organization]:

@@ -19,6 +19,8 @@ from clients.models import (
     normalize_identity_code,
     validate_identity_code,
 )
+from common.locking import StaleEdit, required_lock_version, stale_response
+from common.municipalities import municipality_choices
 from coordination import services
 from coordination.access import (
     can_see_client_as_sent,
@@ -30,7 +32,6 @@ from coordination.access import (
 )
 from coordination.filters import ConsultationFilterSet
 from coordination.integrations import has_scope
-from coordination.locking import StaleEdit, required_lock_version, stale_response
 from coordination.models import (
     ConsultationAnswer,
     ConsultationRequest,
@@ -38,7 +39,6 @@ from coordination.models import (
     Organization,
     User,
 )
-from coordination.municipalities import municipality_choices
 
 CR = ConsultationRequest
 

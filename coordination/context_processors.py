@@ -10,11 +10,11 @@ NAVIGATION = {
     User.Role.PROFESSIONAL: [
         ("consultation_create", _("Request a consultation")),
         ("my_requests", _("My requests")),
-        ("networks:my_networks", _("My networks")),  # networks issue
-        ("serviceplans:my_actions", _("My actions")),  # serviceplans issue
+        ("networks:my_networks", _("My networks")),
+        ("serviceplans:my_actions", _("My actions")),
         ("notification_list", None),
     ],
-    # coaching issue: a job coach is a professional with a caseload and employers.
+    # A job coach is a professional with a caseload and employers.
     User.Role.JOB_COACH: [
         ("coaching:caseload", _("Coaching clients")),
         ("coaching:employer_list", _("Employers")),
@@ -28,9 +28,9 @@ NAVIGATION = {
     User.Role.COORDINATOR: [
         ("consultation_queue", _("Consultation queue")),
         ("clients:client_search", _("Clients")),
-        ("networks:my_networks", _("My networks")),  # networks issue
-        ("coaching:caseload", _("Job coaching")),  # coaching issue
-        ("serviceplans:my_actions", _("My actions")),  # serviceplans issue
+        ("networks:my_networks", _("My networks")),
+        ("coaching:caseload", _("Job coaching")),
+        ("serviceplans:my_actions", _("My actions")),
         ("consultation_create", _("Request a consultation")),
         ("my_requests", _("My requests")),
         ("notification_list", None),
@@ -41,7 +41,7 @@ NAVIGATION = {
     User.Role.ADMINISTRATOR: [
         ("admin:coordination_user_changelist", _("Users")),
         ("admin:coordination_organization_changelist", _("Organisations")),
-        ("clients:access_log", _("Access log")),  # trust issue
+        ("clients:access_log", _("Access log")),
     ],
 }
 

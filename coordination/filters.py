@@ -5,8 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.municipalities import code_for
 from coordination.models import ConsultationRequest, Organization
-from coordination.municipalities import code_for
 
 OPEN = "open"
 

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.forms import DateInput
 from clients.models import Client, Consent
+from common.municipalities import municipality_choices_with_blank
 from coordination.models import ConsultationRequest, User
-from coordination.municipalities import municipality_choices_with_blank
 
 
 class LoginForm(AuthenticationForm):

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from common.formerrors import errors_onto
+from common.roles import role_required
 from coordination import integrations
-from coordination.access import role_required
-from coordination.formerrors import errors_onto
 from coordination.models import IntegrationCredential, Organization, User
 
 

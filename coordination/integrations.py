@@ -31,8 +31,8 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 
+from common.ratelimit import client_address
 from coordination.models import IntegrationCredential, SecurityEvent, User
-from coordination.ratelimit import client_address
 from coordination.security import record_security_event
 from coordination.services import InvalidTransition
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coordination.municipalities import municipality_choices, municipality_name
+from common.municipalities import municipality_choices, municipality_name
 
 
 class Organization(models.Model):
@@ -73,10 +73,10 @@ class User(AbstractUser):
         COORDINATOR = "coordinator", _("Work-ability coordinator")
         MANAGER = "manager", _("Manager")
         ADMINISTRATOR = "administrator", _("Administrator")
-        JOB_COACH = "job_coach", _("Job coach")  # coaching issue
+        JOB_COACH = "job_coach", _("Job coach")
 
     # Roles of an organisation member who works with clients: a job coach is a
-    # professional like any other (coaching issue).
+    # professional like any other.
     PROFESSIONAL_ROLES = (Role.PROFESSIONAL, Role.JOB_COACH)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -350,7 +350,7 @@ class ConsultationRequest(models.Model):
     outcome_note = models.TextField(_("note on the outcome"), max_length=2_000, blank=True)
 
     # Grows with every correction of the request: a change sent from a stale reading is
-    # refused (coordination.locking), so that the requester and the coordinator do not
+    # refused (common.locking), so that the requester and the coordinator do not
     # overwrite each other.
     lock_version = models.PositiveIntegerField(default=0, editable=False)
 

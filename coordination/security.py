@@ -1,7 +1,7 @@
 """The security log: one function that every change to sign-in or rights calls."""
 
+from common.ratelimit import client_address
 from coordination.models import SecurityEvent, User
-from coordination.ratelimit import client_address
 
 
 def record_security_event(kind: str, *, user, actor=None, request=None, details=None):

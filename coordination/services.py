@@ -21,9 +21,10 @@ from django.views.decorators.debug import sensitive_variables
 from clients import services as client_services
 from clients.dates import planned_date_error
 from clients.models import AccessLog, Consent
+from common.errors import InvalidTransition
+from common.locking import StaleEdit
+from common.municipalities import validate_municipality
 from coordination.access import identity_match
-from coordination.errors import InvalidTransition
-from coordination.locking import StaleEdit
 from coordination.models import (
     ConsultationAnswer,
     ConsultationRequest,
@@ -34,7 +35,6 @@ from coordination.models import (
     client_snapshot,
     format_reference,
 )
-from coordination.municipalities import validate_municipality
 
 Status = ConsultationRequest.Status
 logger = logging.getLogger(__name__)
@@ -436,7 +436,7 @@ def answer_consultation(
 
 @transaction.atomic
 def mark_network_needed(request: ConsultationRequest, *, by: User):
-    """The client needs a client network; the networks issue forms it from here."""
+    """The client needs a client network; `networks` forms it from here."""
     _require_coordinator(by)
     request = _locked(request)
     if request.status == Status.NETWORK_NEEDED:
@@ -464,7 +464,7 @@ def mark_network_needed(request: ConsultationRequest, *, by: User):
     return request
 
 
-# --- networks issue: the networks app forms the network and calls this in the same
+# --- The networks app forms the network and calls this in the same
 # transaction, so the request and the network change together.
 @transaction.atomic
 def mark_network_formed(request: ConsultationRequest, *, by: User):
@@ -483,9 +483,6 @@ def mark_network_formed(request: ConsultationRequest, *, by: User):
     _first_response(request, fields, timezone.now())
     request.save(update_fields=fields)
     return request
-
-
-# --- end networks issue
 
 
 CLOSABLE = (

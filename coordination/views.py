@@ -20,14 +20,16 @@ from django.views.i18n import set_language as django_set_language
 from clients.audit import log_client_access
 from clients.forms import ClientIdentityForm
 from clients.models import AccessLog
-from coordination import ratelimit, services
+from common import ratelimit
+from common.roles import role_required
+from common.workdays import working_days_between
+from coordination import services
 from coordination.access import (
     access_consultation,
     can_see_client_as_sent,
     can_see_client_of,
     consultations_visible_to,
     identity_match,
-    role_required,
 )
 from coordination.filters import OPEN, ConsultationFilterSet
 from coordination.forms import (
@@ -44,7 +46,6 @@ from coordination.forms import (
 )
 from coordination.models import ConsultationRequest, SecurityEvent, User
 from coordination.security import record_security_event
-from coordination.workdays import working_days_between
 
 
 class LoginView(auth_views.LoginView):

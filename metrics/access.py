@@ -1,6 +1,6 @@
 """Who sees the activity metrics: managers and the hub's coordinators. Aggregates only."""
 
-from coordination.access import role_required
+from common.roles import role_required
 from coordination.models import User
 
 METRICS_ROLES = (User.Role.MANAGER, User.Role.COORDINATOR)

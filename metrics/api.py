@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coordination.access import has_role
+from common.roles import has_role
 from coordination.integrations import has_scope
 from coordination.models import IntegrationCredential
 from metrics.access import METRICS_ROLES
@@ -72,7 +72,7 @@ class MetricsSummaryView(APIView):
                 "target_working_days": serializers.IntegerField(),
                 "headline": serializers.ListField(child=_headline()),
                 "tables": serializers.ListField(child=_table),
-                # IPS issue (8): the panel's key figures; its tables have "panel": "ips".
+                # The panel's key figures; its tables have "panel": "ips".
                 "ips": inline_serializer(
                     "MetricsPanel",
                     {

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from common.municipalities import municipality_choices as all_municipalities
 from coordination.models import Organization
-from coordination.municipalities import municipality_choices as all_municipalities
 from metrics.queries import Filters
 
 

@@ -26,8 +26,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from common.workdays import working_days_between
 from coordination.models import ConsultationRequest, Feedback, Organization
-from coordination.workdays import working_days_between
 from networks.models import ClientNetwork
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -145,11 +145,11 @@ def response_times(filters: Filters) -> dict:
     Working days on PostgreSQL: a calendar built inside the query by `generate_series`
     over the range (a few hundred rows), numbering each day by a running count of working
     days (Monday–Friday and not in the holiday list, which `holidays.Finland` gives as a
-    parameter, the same source as `coordination.workdays`). The working days between two
+    parameter, the same source as `common.workdays`). The working days between two
     dates are then the difference of their numbers: two hash-join lookups per row and no
     per-row loop, and no calendar table that someone must remember to extend each year.
     SQLite (`make run`) has no `generate_series`: there the pairs are read and counted in
-    Python with `coordination.workdays`, slower but the same numbers.
+    Python with `common.workdays`, slower but the same numbers.
     """
     target = settings.CONSULTATION_TARGET_WORKING_DAYS
     answered = consultations(filters).filter(first_response_at__isnull=False)
@@ -447,7 +447,7 @@ def plan_actions(filters: Filters) -> dict | None:
     return {row["service_type"]: row for row in rows}
 
 
-# --- IPS job coaching and health checks (issue 8) ------------------------------------
+# --- IPS job coaching and health checks ------------------------------------
 #
 # Referrals follow the contact-source filters through the organisation of the
 # professional who referred the client (`referred_by`): the referring organisation is a

@@ -1,1 +1,1 @@
-"""Metrics write nothing; the aggregate queries live in the metrics issue's queries module."""
+"""Metrics write nothing; the aggregate queries live in `metrics.queries`."""

@@ -12,8 +12,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from common.municipalities import municipality_name
 from coordination.models import ConsultationRequest, Organization
-from coordination.municipalities import municipality_name
 from metrics import queries
 from metrics.privacy import SUPPRESSED, THRESHOLD, is_small, suppress, suppress_count
 from networks.models import ClientNetwork
@@ -386,7 +386,7 @@ def build_summary(filters: queries.Filters) -> dict:
     )
 
 
-# --- IPS job coaching and health checks (issue 8) ------------------------------------
+# --- IPS job coaching and health checks ------------------------------------
 
 # The IPS benchmarks of the quarterly competitive-employment rate (per cent).
 # gettext_lazy by its own name: makemessages does not know an alias.

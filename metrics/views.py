@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from coordination.csvexport import csv_response
+from common.csvexport import csv_response
 from metrics.access import metrics_required
 from metrics.forms import MetricsFilterForm
 from metrics.queries import Filters

@@ -25,8 +25,8 @@ from clients.access import access_client
 from clients.api import as_drf_error
 from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import AccessLog, Consent
+from common.locking import required_lock_version, stale_response
 from coordination.access import access_consultation
-from coordination.locking import required_lock_version, stale_response
 from coordination.models import Organization, User
 from networks import services
 from networks.access import (

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.forms import DateInput
 from clients.models import Consent
-from coordination.locking import LockedForm
+from common.locking import LockedForm
 from coordination.models import Organization, User
 from networks.models import ClientNetwork, NetworkMember
 
@@ -169,7 +169,7 @@ class MeetingForm(forms.Form):
     @classmethod
     def for_meeting(cls, meeting, data=None):
         """The change form of a meeting: it carries the meeting's lock_version, so that a
-        change saved from a stale form is refused (coordination.locking)."""
+        change saved from a stale form is refused (common.locking)."""
         local = timezone.localtime(meeting.starts_at)
         form = cls(
             data,

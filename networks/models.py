@@ -270,7 +270,7 @@ class NetworkMeeting(models.Model):
     )
     sequence = models.PositiveIntegerField(_("iCalendar sequence"), default=0)
     # Grows with every save: a change or minutes saved from a stale form are refused
-    # (coordination.locking), so that one editor does not overwrite another.
+    # (common.locking), so that one editor does not overwrite another.
     lock_version = models.PositiveIntegerField(default=0, editable=False)
     ical_uid = models.CharField(_("iCalendar UID"), max_length=200, unique=True, editable=False)
     # Attendance is a through model rather than a JSON list of ids: the database keeps
@@ -353,7 +353,7 @@ class MeetingAttendance(models.Model):
 
 
 class MeetingDecision(models.Model):
-    """One decision of a meeting: who does what by when. The service-plan issue turns a
+    """One decision of a meeting: who does what by when. `serviceplans` turns a
     decision into a plan action."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from clients import services as client_services
 from clients.dates import planned_date_error
 from clients.models import AccessLog, Client, Consent
+from common.locking import StaleEdit, save_locked
 from coordination import services as coordination_services
-from coordination.locking import StaleEdit, save_locked
 from coordination.models import ConsultationRequest, Organization, User
 from coordination.services import InvalidTransition
 from networks.access import can_manage_meetings, network_basis

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from clients.access import access_client
 from clients.audit import log_client_access
 from clients.models import AccessLog
-from coordination.access import access_consultation, role_required
-from coordination.formerrors import apply_errors, errors_onto
-from coordination.locking import carry_current_version
+from common.formerrors import apply_errors, errors_onto
+from common.locking import carry_current_version
+from common.roles import role_required
+from coordination.access import access_consultation
 from coordination.models import User
 from networks import services
 from networks.access import (

@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from clients.api import as_drf_error
 from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import AccessLog
-from coordination.locking import stale_response
+from common.locking import stale_response
 from coordination.models import Organization, User
 from networks.access import access_network, network_basis
 from serviceplans import services

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.forms import DateInput
-from coordination import locking
+from common import locking
 from coordination.models import Organization, User
 from serviceplans.models import GoalProgress, PlanAction, PlanGoal, ServicePlan
 

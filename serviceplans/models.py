@@ -403,7 +403,7 @@ class PlanReminder(models.Model):
             "consultation_waiting",
             _("A consultation request has waited over the target"),
         )
-        # coaching issue: a job start is a turning point; the network meets to update
+        # A job start is a turning point; the network meets to update
         # the plan (seed 003).
         JOB_START = "job_start", _("A client started work: update the plan in a network meeting")
 

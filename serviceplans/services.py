@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from clients.dates import past_date_error, planned_date_error
 from clients.models import AccessLog
-from coordination import locking
+from common import locking
 from coordination.models import Organization, User
 from coordination.services import InvalidTransition
 from networks.access import network_basis

@@ -25,8 +25,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from clients.models import Consent
+from common.workdays import is_working_day
 from coordination.models import ConsultationRequest, User
-from coordination.workdays import is_working_day
 from networks.models import NetworkMember
 from serviceplans.models import PlanAction, PlanDocument, PlanReminder, ServicePlan
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from clients.audit import log_client_access
 from clients.models import AccessLog
-from coordination.access import role_required
+from common.roles import role_required
 from coordination.models import User
 from networks.access import access_meeting, access_network, network_basis
 from networks.models import MeetingDecision

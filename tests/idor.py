@@ -118,7 +118,7 @@ class ObjectRule:
     parent: tuple[str, str] | None = None  # (the parent's argument, the child's foreign key)
 
 
-# coaching issue: the rules that serve a page argument and an API lookup alike.
+# The rules that serve a page argument and an API lookup alike.
 REFERRAL = ObjectRule(Referral, "uuid", referrals_visible_to)
 EMPLOYER = ObjectRule(Organization, "uuid", employers_visible_to)
 JOB_START = ObjectRule(JobStart, "uuid", job_starts_visible_to)
@@ -146,11 +146,11 @@ REGISTRY: dict[str, ObjectRule] = {
     ),
     # The one integer id left in a URL (serviceplans' reminders predate the uuid rule).
     "reminder_id": ObjectRule(PlanReminder, "pk", reminders_visible_to),
-    # IPS issue (8): a health check belongs to its client; the routes carry both.
+    # A health check belongs to its client; the routes carry both.
     "check_id": ObjectRule(
         HealthCheck, "uuid", health_checks_visible_to, parent=("client_id", "client")
     ),
-    # coaching issue. The pages name the arguments themselves; the API's viewsets are
+    # The pages name the arguments themselves; the API's viewsets are
     # registered as "coaching-<thing>", so their lookups are "coaching-<thing>_id": the
     # same rule under both names.
     "referral_id": REFERRAL,
@@ -465,7 +465,7 @@ def build_world() -> World:
     meeting_a, _ = _meeting(network_a, kaisa, alice_member)
     meeting_b, _ = _meeting(network_b, kaisa, bob_member)
 
-    # Health checks for the unemployed (IPS issue 8): one for each network's client.
+    # Health checks for the unemployed: one for each network's client.
     for client, by in ((mine.client, alice), (theirs.client, bob)):
         client_services.offer_health_check(client, by=by, offered_on=today)
 

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from clients.models import AccessLog
-from coordination.csvexport import FORMULA_STARTS
+from common.csvexport import FORMULA_STARTS
 from metrics.tests.dataset import PERIOD_QUERY, build_dataset
 from metrics.tests.ips_dataset import build_ips_dataset
 from tests.routes import page_routes

@@ -1,4 +1,4 @@
-"""The generated IDOR matrix (issue 7).
+"""The generated IDOR matrix.
 
 Walks Django's URL resolver – the pages and the DRF router's API alike – and finds every
 route whose URL carries an object id. No route is listed by hand: each one is a test of

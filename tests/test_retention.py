@@ -1,4 +1,4 @@
-"""Retention (trust issue): `purge_expired` anonymises the clients whose last activity is
+"""Retention: `purge_expired` anonymises the clients whose last activity is
 older than CLIENT_RETENTION_YEARS, across every app, keeps every row, leaves the access
 log alone, changes nothing on a second run, and leaves every dashboard number – page,
 API summary and CSV – exactly as it was."""

@@ -4,7 +4,7 @@ and the cleared values are listed so that somebody can fix them by hand."""
 
 from django.db import migrations
 
-from coordination.municipalities import code_for
+from common.municipalities import code_for
 
 
 def names_to_codes(apps, schema_editor):

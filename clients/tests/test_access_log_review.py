@@ -1,4 +1,4 @@
-"""The access-log review (trust issue): administrators only, filters, CSV, the client's
+"""The access-log review: administrators only, filters, CSV, the client's
 access report and its PDF, and the review trail that records every reading."""
 
 import csv

@@ -1,4 +1,4 @@
-"""Health checks for the unemployed (issue 8): the database constraints, the services,
+"""Health checks for the unemployed: the database constraints, the services,
 the client page section and forms, the API, access and the access log."""
 
 import datetime

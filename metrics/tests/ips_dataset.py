@@ -44,8 +44,8 @@ import datetime
 
 from clients.models import HealthCheck
 from clients.tests.factories import ClientFactory
+from common.municipalities import code_for
 from coordination.models import Organization, User
-from coordination.municipalities import code_for
 from coordination.tests.factories import ConsultationFactory, OrganizationFactory, UserFactory
 from metrics.tests.dataset import at
 

@@ -95,7 +95,7 @@ def test_dashboard_query_count_is_constant(
             coordinator=kaisa,
             opened_at=at("2026-03-05"),
         )
-        # IPS issue (8): a referral, an employer contact, a job start, a health check each.
+        # A referral, an employer contact, a job start, a health check each.
         ref = referral(
             consultation.client,
             alice=alice,

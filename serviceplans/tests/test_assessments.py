@@ -1,5 +1,5 @@
 """Work-ability assessments: bands, bad input, the client page's score over time, the
-plan's "latest and change", the API and access (serviceplans issue)."""
+plan's "latest and change", the API and access ."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The dashboard on a million consultations (issue 6).
+"""The dashboard on a million consultations.
 
     pytest -m benchmark -s tests/benchmarks/test_dashboard_speed.py
 

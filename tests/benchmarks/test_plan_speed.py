@@ -1,5 +1,5 @@
 """Speed of the service plans (a benchmark, not a timed unit test: run with -m benchmark;
-the ratios are printed, and asserted against the issue's bounds).
+the ratios are printed, and asserted against the agreed bounds).
 
 1. The PDF of a plan with 10 goals, 40 actions and 5 reviews, made the way the Celery task
    makes it (queries + template + WeasyPrint), against WeasyPrint alone on the same HTML

@@ -27,7 +27,7 @@ ORGANIZATIONS = [
     ("TYP Oulu", Kind.TYP, "564", False),
     ("Oulun seudun mielenterveysyhdistys ry", Kind.NGO, "564", False),
     ("Oulun seudun ammattiopisto", Kind.EDUCATION, "564", False),
-    # coaching issue: the IPS job coaching team and two employers it works with.
+    # The IPS job coaching team and two employers it works with.
     ("Pohjois-Pohjanmaan hyvinvointialue, IPS-työhönvalmennus", Kind.SOCIAL_SERVICES,
      "564", False),
     ("Oulun Kauppahalli Oy", Kind.EMPLOYER, "564", False),
@@ -55,7 +55,7 @@ USERS = [
      "Pohjois-Pohjanmaan hyvinvointialue, IPS-työhönvalmennus", "työhönvalmentaja", "fi"),
 ]  # fmt: skip
 
-# coaching issue: demo clients (no identity codes) for the job coach's caseload: one in
+# Demo clients (no identity codes) for the job coach's caseload: one in
 # coaching with an employer contact, one waiting for the team.
 DEMO_COACHING_CLIENTS = [
     # first name, last name, date of birth, referred days ago, taken by the coach
@@ -127,7 +127,7 @@ def seed_demo() -> int:
 
 
 def seed_coaching(organizations) -> int:
-    """Demo referrals for the job coach (coaching issue); each client once."""
+    """Demo referrals for the job coach; each client once."""
     from django.utils import timezone
 
     from clients.models import Client

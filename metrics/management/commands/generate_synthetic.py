@@ -23,8 +23,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from clients.models import Client, Consent
+from common.municipalities import municipality_name
 from coordination.models import ConsultationRequest, Feedback, Organization, User
-from coordination.municipalities import municipality_name
 from metrics.queries import plan_action_model
 from networks.models import ClientNetwork
 

@@ -1,5 +1,5 @@
 """Domain errors every app's services raise; they import nothing of the apps, so that the
-shared helpers (coordination.locking, coordination.formerrors) can use them too."""
+shared helpers (common.locking, common.formerrors) can use them too."""
 
 
 class InvalidTransition(Exception):

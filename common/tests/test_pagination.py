@@ -4,8 +4,8 @@ limit or offset that is not a sensible number gives the first page, never an err
 import pytest
 from django.urls import reverse
 
+from common.pagination import MAX_LIMIT
 from coordination.models import Organization
-from coordination.pagination import MAX_LIMIT
 
 pytestmark = pytest.mark.django_db
 

@@ -13,13 +13,13 @@ from django.utils import translation
 
 from clients.models import Client
 from clients.tests.factories import ClientFactory
-from coordination.models import ConsultationRequest, Organization
-from coordination.municipalities import (
+from common.municipalities import (
     code_for,
     municipalities,
     municipality_choices,
     municipality_name,
 )
+from coordination.models import ConsultationRequest, Organization
 from coordination.tests.factories import AnonymousConsultationFactory, OrganizationFactory
 from coordination.tests.test_consultation_pages import anonymous_post, identified_post
 

@@ -1,6 +1,6 @@
 import datetime
 
-from coordination.workdays import is_working_day, working_days_between
+from common.workdays import is_working_day, working_days_between
 
 D = datetime.date
 

@@ -12,7 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
-from coordination.errors import InvalidTransition
+from common.errors import InvalidTransition
 
 
 class StaleEdit(InvalidTransition):

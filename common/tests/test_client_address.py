@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from clients.models import AccessLog
-from coordination import ratelimit
-from coordination.ratelimit import client_address
+from common import ratelimit
+from common.ratelimit import client_address
 from coordination.tests.factories import ConsultationFactory
 
 PROXY = "10.0.0.2"
@@ -148,7 +148,7 @@ def test_every_api_throttle_counts_by_the_client_address(settings, throttle):
 
 def test_the_api_uses_these_throttles(settings):
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == [
-        "coordination.ratelimit.AnonRateThrottle",
-        "coordination.ratelimit.UserRateThrottle",
-        "coordination.ratelimit.AddressRateThrottle",
+        "common.ratelimit.AnonRateThrottle",
+        "common.ratelimit.UserRateThrottle",
+        "common.ratelimit.AddressRateThrottle",
     ]

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 
-from coordination.errors import InvalidTransition
-from coordination.locking import StaleEdit, carry_current_version
+from common.errors import InvalidTransition
+from common.locking import StaleEdit, carry_current_version
 
 
 def apply_errors(error: ValidationError, form, mapping: dict | None = None) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from coordination.csvexport import csv_lines, csv_response, safe_cell, streaming_csv_response
+from common.csvexport import csv_lines, csv_response, safe_cell, streaming_csv_response
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,28 @@
+"""Role checks for views: a person's role is a plain string on the user."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+
+
+def has_role(user, *roles: str) -> bool:
+    """An active, logged-in user whose role is one of `roles`."""
+    return bool(user.is_authenticated and user.is_active and user.role in roles)
+
+
+def role_required(*roles: str) -> Callable:
+    """Let in logged-in users with one of `roles`; everybody else logged in gets 404."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
