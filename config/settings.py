@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "clients",
     "networks",
     "serviceplans",
+    "healthchecks",
     "metrics",
     "coaching",
 ]
