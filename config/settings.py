@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "healthchecks",
     "metrics",
     "coaching",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -150,7 +151,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "coordination.context_processors.navigation",
+                "config.navigation.navigation",
             ],
         },
     },

@@ -11,6 +11,14 @@ from django.views.decorators.debug import sensitive_variables
 from clients.services import find_client_by_identity_code
 from coordination.models import ConsultationRequest, Organization, User
 
+# Administrators manage users and organisations in the Django admin, and nothing else:
+# the model permissions an administrator's account is given.
+ADMINISTRATOR_PERMISSIONS = [
+    f"{action}_{model}"
+    for model in ("user", "organization")
+    for action in ("view", "add", "change")
+]
+
 
 def organizations_visible_to_programs() -> QuerySet[Organization]:
     """What a program with a metrics credential sees: the active organisations."""

@@ -224,7 +224,7 @@ def _personas() -> dict[str, User]:
     """The personas of /work/main/conftest.py, made once for the whole module."""
     from django.contrib.auth.models import Permission
 
-    from coordination.management.commands.seed_demo import ADMINISTRATOR_PERMISSIONS
+    from coordination.access import ADMINISTRATOR_PERMISSIONS
 
     hub = OrganizationFactory(
         name="Työikäisten koordinaatio", kind=Organization.Kind.SOCIAL_SERVICES, is_hub=True
