@@ -1,6 +1,6 @@
 """A client's timeline: everything that happened, newest first. Requests and answers come
-from the hub (by relation name, so the clients app does not import it); the networks and
-plans add theirs here, also by relation name."""
+from the hub (by relation name, so the clients app does not import it); the networks,
+plans and health checks add theirs here, also by relation name."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -140,7 +140,8 @@ def _plan_events(client, user) -> list[Event]:
     return events
 
 
-# --- Health checks for the unemployed, one event per offer with its result.
+# --- Health checks for the unemployed, one event per offer with its result (by relation
+# name: clients does not import healthchecks).
 def _health_check_events(client) -> list[Event]:
     events = []
     for check in client.health_checks.all():
