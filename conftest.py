@@ -123,7 +123,7 @@ def tuula(coaching_team):
 def ylva(hub):
     from django.contrib.auth.models import Permission
 
-    from coordination.management.commands.seed_demo import ADMINISTRATOR_PERMISSIONS
+    from coordination.access import ADMINISTRATOR_PERMISSIONS
 
     user = UserFactory(
         username="ylva",

@@ -2,11 +2,12 @@
 raising 404 for missing and forbidden alike. Views and the API call these; never filter by
 hand."""
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from clients.models import AccessLog, Client, Consent
+from clients.models import AccessLog, AccessLogReview, Client, Consent
 
 
 def _active(user) -> bool:
@@ -26,8 +27,6 @@ def clients_visible_to(user) -> QuerySet[Client]:
     if user.is_professional:
         # By model name, so that clients does not import networks; leaving a network
         # ends the access at once.
-        from django.apps import apps
-
         member = (
             apps.get_model("networks", "NetworkMember")
             .objects.with_consent()
@@ -91,8 +90,6 @@ def access_logs_visible_to(user) -> QuerySet[AccessLog]:
 
 
 def access_log_reviews_visible_to(user) -> QuerySet:
-    from clients.models import AccessLogReview
-
     if not can_review_access_log(user):
         return AccessLogReview.objects.none()
     return AccessLogReview.objects.all()
@@ -112,31 +109,4 @@ def access_report_client(user, client_id) -> Client:
     try:
         return access_report_subjects(user).get(uuid=client_id)
     except (Client.DoesNotExist, ValidationError, ValueError):
-        raise Http404 from None
-
-
-# --- Health checks for the unemployed ------------------------------------
-
-
-def can_record_health_check(user) -> bool:
-    """Health checks for the unemployed are offered and recorded by the hub and by the
-    health and social care professionals around the client; a job coach sees that one
-    was done but does not record it. The page, the API and the service all ask this."""
-    return _active(user) and user.role in (user.Role.COORDINATOR, user.Role.PROFESSIONAL)
-
-
-def health_checks_visible_to(user) -> QuerySet:
-    """The health checks of the clients `user` sees (the client page's rule, no other)."""
-    from clients.models import HealthCheck
-
-    return HealthCheck.objects.filter(client__in=clients_visible_to(user))
-
-
-def access_health_check(user, client: Client, check_id):
-    """One health check of a client `user` may see; 404 for missing and forbidden."""
-    from clients.models import HealthCheck
-
-    try:
-        return health_checks_visible_to(user).filter(client=client).get(uuid=check_id)
-    except (HealthCheck.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None

@@ -71,7 +71,7 @@ ACTIVITY = [
     ("serviceplans", "PlanReview", "plan__client", ["created_at"]),
     ("serviceplans", "PlanAction", "plan__client", ["done_at"]),
     # Date fields count from the start of their day (see `with_last_activity`).
-    ("clients", "HealthCheck", "client", ["created_at", "done_on", "declined_on"]),
+    ("healthchecks", "HealthCheck", "client", ["created_at", "done_on", "declined_on"]),
     ("coaching", "Referral", "client", ["created_at", "taken_on", "ended_on"]),
     ("coaching", "VocationalProfile", "referral__client", ["updated_at"]),
     ("coaching", "EmployerContact", "referral__client", ["created_at", "contacted_on"]),
@@ -144,7 +144,7 @@ BLANKED = [
     ),
     ("serviceplans", "PlanReview", "plan__client", Q(), {"summary": ANONYMISED}),
     ("serviceplans", "GoalProgress", "review__plan__client", Q(), {"note": ""}),
-    ("clients", "HealthCheck", "client", Q(), {"notes": ""}),
+    ("healthchecks", "HealthCheck", "client", Q(), {"notes": ""}),
     (
         "coaching",
         "Referral",

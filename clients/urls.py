@@ -12,17 +12,6 @@ urlpatterns = [
     path("<uuid:client_id>/consents/", views.consent_create, name="consent_create"),
     # The work-ability assessment
     path("<uuid:client_id>/assessments/new/", views.assessment_create, name="assessment_create"),
-    # Health checks for the unemployed
-    path(
-        "<uuid:client_id>/health-checks/new/",
-        views.health_check_create,
-        name="health_check_create",
-    ),
-    path(
-        "<uuid:client_id>/health-checks/<uuid:check_id>/",
-        views.health_check_result,
-        name="health_check_result",
-    ),
     path(
         "<uuid:client_id>/consents/<uuid:consent_id>/withdraw/",
         views.consent_withdraw,

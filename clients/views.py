@@ -25,11 +25,10 @@ from clients.access import (
 )
 from clients.audit import log_access_log_review, log_client_access
 from clients.filters import AccessLogClientSearchForm, AccessLogFilterSet
-from clients.forms import ClientCodeSearchForm, ClientSearchForm, ConsentForm
+from clients.forms import AssessmentForm, ClientCodeSearchForm, ClientSearchForm, ConsentForm
 from clients.models import AccessLog, AccessLogReview, looks_like_identity_code
 from clients.timeline import client_timeline
 from common.csvexport import streaming_csv_response
-from common.locking import StaleEdit, carry_current_version
 from common.roles import role_required
 from coordination.models import User
 
@@ -150,14 +149,11 @@ def consent_withdraw(request, client_id, consent_id):
 @role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL, User.Role.JOB_COACH)
 def assessment_create(request, client_id):
     """Record a work-ability assessment; the client page draws the score over time."""
-    from clients.forms import AssessmentForm
-    from clients.services import record_assessment
-
     client = access_client(request.user, client_id)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            record_assessment(client, by=request.user, **form.cleaned_data)
+            services.record_assessment(client, by=request.user, **form.cleaned_data)
         except ValidationError as invalid:
             for field, field_messages in invalid.message_dict.items():
                 for message in field_messages:
@@ -280,122 +276,3 @@ def access_report(request, client_id):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="access-report-{stamp}.pdf"'
     return response
-
-
-# --- Health checks for the unemployed ------------------------------------
-
-
-def _plan_action_for(client, action_id):
-    """The client's plan action named in `?action=` (by name: clients does not import
-    serviceplans), or None. Another client's action is simply not found."""
-    if not action_id:
-        return None
-    from django.apps import apps
-
-    model = apps.get_model("serviceplans", "PlanAction")
-    try:
-        return (
-            model.objects.select_related("plan")
-            .filter(plan__client=client, service_type="unemployed_health_check")
-            .get(uuid=action_id)
-        )
-    except (model.DoesNotExist, ValidationError, ValueError):
-        raise Http404 from None
-
-
-def _errors_to_form(form, invalid: ValidationError) -> None:
-    for field, field_messages in invalid.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
-@role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL)
-def health_check_create(request, client_id):
-    """Offer a health check for the unemployed, or record one already done or declined.
-    From a plan action (`?action=<uuid>`) the record is linked to the action; if the
-    action already has one, its result form opens instead."""
-    from clients.forms import HealthCheckForm
-
-    client = access_client(request.user, client_id)
-    plan_action = _plan_action_for(client, request.GET.get("action"))
-    if plan_action is not None:
-        existing = plan_action.health_checks.order_by("-created_at").first()
-        if existing is not None and existing.status == existing.Status.OFFERED:
-            return redirect("clients:health_check_result", client.uuid, existing.uuid)
-    form = HealthCheckForm(
-        request.POST or None,
-        initial={
-            "offered_on": timezone.localdate(),
-            "organization": plan_action.responsible_organization.uuid
-            if plan_action and plan_action.responsible_organization_id
-            else None,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_health_check(
-                client,
-                by=request.user,
-                plan_action=plan_action,
-                **form.service_data(request.user),
-            )
-        except ValidationError as invalid:
-            _errors_to_form(form, invalid)
-        else:
-            log_client_access(request, client, action=AccessLog.Action.CREATE, kind="health_check")
-            messages.success(request, _("The health check has been recorded."))
-            return redirect(
-                reverse("clients:client_detail", args=[client.uuid]) + "#h-health-checks"
-            )
-    log_client_access(request, client, action=AccessLog.Action.VIEW, kind="health_check")
-    return render(
-        request,
-        "clients/health_check_form.html",
-        {"client": client, "form": form, "plan_action": plan_action, "check": None},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL)
-def health_check_result(request, client_id, check_id):
-    """Record that an offered health check was done (when, by whom, what followed) or
-    declined."""
-    from clients.access import access_health_check
-    from clients.forms import HealthCheckForm
-
-    client = access_client(request.user, client_id)
-    check = access_health_check(request.user, client, check_id)
-    form = HealthCheckForm(
-        request.POST or None,
-        with_offer=False,
-        initial={
-            "done_on": timezone.localdate(),
-            "organization": check.organization.uuid if check.organization_id else None,
-            "lock_version": check.lock_version,
-        },
-    )
-    stale = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_health_check_result(
-                check, by=request.user, **form.service_data(request.user)
-            )
-        except StaleEdit as error:
-            carry_current_version(form, error)
-            stale = True
-            check.refresh_from_db()
-        except ValidationError as invalid:
-            _errors_to_form(form, invalid)
-        else:
-            log_client_access(request, client, action=AccessLog.Action.UPDATE, kind="health_check")
-            messages.success(request, _("The health check has been recorded."))
-            return redirect(
-                reverse("clients:client_detail", args=[client.uuid]) + "#h-health-checks"
-            )
-    log_client_access(request, client, action=AccessLog.Action.VIEW, kind="health_check")
-    return render(
-        request,
-        "clients/health_check_form.html",
-        {"client": client, "form": form, "plan_action": check.plan_action, "check": check},
-        status=409 if stale else 400 if request.method == "POST" else 200,
-    )

@@ -6,7 +6,6 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.forms import DateInput
 from coaching.models import (
     FIDELITY_ITEMS,
     EmployerContact,
@@ -17,6 +16,7 @@ from coaching.models import (
 from coaching.services import item_field
 from common.locking import LockedForm
 from common.municipalities import municipality_choices_with_blank
+from common.widgets import DateInput
 
 
 class UUIDModelChoiceField(forms.ModelChoiceField):

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clients.dates import past_date_error
 from clients.models import AccessLog, Client
 from coaching.access import (
     can_end_referral,
@@ -40,6 +39,7 @@ from coaching.models import (
     Referral,
     VocationalProfile,
 )
+from common.dates import past_date_error
 from common.locking import StaleEdit, save_locked
 from common.municipalities import validate_municipality
 from coordination.models import ConsultationRequest, Organization, User

@@ -112,8 +112,10 @@ INSTALLED_APPS = [
     "clients",
     "networks",
     "serviceplans",
+    "healthchecks",
     "metrics",
     "coaching",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +151,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "coordination.context_processors.navigation",
+                "config.navigation.navigation",
             ],
         },
     },

@@ -4,8 +4,10 @@ from django.http import Http404
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
+from rest_framework.urlpatterns import format_suffix_patterns
 
+from clients import urls as client_urls
 from clients.api import ClientViewSet
 from coaching.api import (
     EmployerContactViewSet,
@@ -17,6 +19,8 @@ from coaching.api import (
 from config import health
 from coordination import integration_views, twofactor_views
 from coordination.api import ConsultationViewSet, OrganizationViewSet
+from healthchecks import urls as health_check_urls
+from healthchecks.api import HealthCheckViewSet
 from metrics.api import MetricsSummaryView
 from networks.api import NetworkViewSet
 from serviceplans.api import PlanViewSet
@@ -38,6 +42,12 @@ router.register(
 router.register(
     "coaching/fidelity-reviews", FidelityReviewViewSet, basename="coaching-fidelity-review"
 )
+
+# Actions that upper apps add to a client (/api/v1/clients/{id}/health-checks/), named as
+# the client's own (`client-health-checks`): a router of their own, since a router takes
+# each basename once. Format suffixes as DefaultRouter adds them.
+client_actions = SimpleRouter()
+client_actions.register("clients", HealthCheckViewSet, basename="client")
 
 
 class AdminLoginView(RedirectView):
@@ -65,8 +75,14 @@ urlpatterns = [
     # The dashboard's numbers as JSON (before the router's catch-all).
     path("api/v1/metrics/summary/", MetricsSummaryView.as_view(), name="metrics-summary"),
     path("api/v1/", include(router.urls)),
+    path("api/v1/", include(format_suffix_patterns(client_actions.urls))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("clients/", include("clients.urls")),
+    # A client's pages, with those the upper apps add under the client (health checks),
+    # in one namespace: `clients:` names every page of a client.
+    path(
+        "clients/",
+        include((client_urls.urlpatterns + health_check_urls.urlpatterns, client_urls.app_name)),
+    ),
     path("networks/", include("networks.urls")),
     path("plans/", include("serviceplans.urls")),
     path("metrics/", include("metrics.urls")),

@@ -8,7 +8,16 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.views.decorators.debug import sensitive_variables
 
+from clients.services import find_client_by_identity_code
 from coordination.models import ConsultationRequest, Organization, User
+
+# Administrators manage users and organisations in the Django admin, and nothing else:
+# the model permissions an administrator's account is given.
+ADMINISTRATOR_PERMISSIONS = [
+    f"{action}_{model}"
+    for model in ("user", "organization")
+    for action in ("view", "add", "change")
+]
 
 
 def organizations_visible_to_programs() -> QuerySet[Organization]:
@@ -74,7 +83,5 @@ def identity_match(user, consultation: ConsultationRequest):
     is linked or anonymous."""
     if not (user.is_active and user.is_coordinator) or not consultation.awaiting_identification:
         return None
-    from clients.services import find_client_by_identity_code
-
     code = (consultation.client_snapshot or {}).get("personal_identity_code")
     return find_client_by_identity_code(code) if code else None

@@ -3,9 +3,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.forms import DateInput
 from clients.models import Client, Consent
 from common.municipalities import municipality_choices_with_blank
+from common.widgets import DateInput
 from coordination.models import ConsultationRequest, User
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients.models import Consent
 from common.municipalities import municipality_choices, municipality_name
 
 
@@ -151,13 +152,6 @@ CLIENT_SNAPSHOT_FIELDS = (
     "life_situation",
     "target_groups",
 )
-
-# Consent.Method's values, repeated here because clients' models import this module.
-CONSENT_METHODS = [
-    ("verbal", _("Verbal")),
-    ("written", _("Written")),
-    ("electronic", _("Electronic")),
-]
 
 
 def client_snapshot(data) -> dict:
@@ -313,7 +307,7 @@ class ConsultationRequest(models.Model):
     # the hub already knows, the request waits for a coordinator to link it, and the
     # consent is recorded on the client then.
     consent_method = models.CharField(
-        _("how the consent was given"), max_length=20, choices=CONSENT_METHODS, blank=True
+        _("how the consent was given"), max_length=20, choices=Consent.Method.choices, blank=True
     )
     consent_valid_until = models.DateField(_("consent valid until"), null=True, blank=True)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, blank=True)

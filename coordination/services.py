@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from clients import services as client_services
-from clients.dates import planned_date_error
 from clients.models import AccessLog, Consent
+from common.dates import planned_date_error
 from common.errors import InvalidTransition
 from common.locking import StaleEdit
 from common.municipalities import validate_municipality

@@ -650,7 +650,8 @@ def health_check_coverage(filters: Filters) -> dict[str, dict]:
     period (a request in it, a network active in it, or job coaching in it) and how many
     of them had a health check for the unemployed done in the twelve months before the
     period's end. The life situation is the client's current one."""
-    from clients.models import Client, HealthCheck
+    from clients.models import Client
+    from healthchecks.models import HealthCheck
 
     since, until = filters.since, filters.until
     served = Q(

@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.forms import DateInput
 from clients.models import Consent
 from common.locking import LockedForm
+from common.widgets import DateInput
 from coordination.models import Organization, User
 from networks.models import ClientNetwork, NetworkMember
 

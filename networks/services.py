@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients import services as client_services
-from clients.dates import planned_date_error
 from clients.models import AccessLog, Client, Consent
+from common.dates import planned_date_error
 from common.locking import StaleEdit, save_locked
 from coordination import services as coordination_services
 from coordination.models import ConsultationRequest, Organization, User

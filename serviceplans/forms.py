@@ -4,8 +4,8 @@ field. The services check the rules; the forms only parse."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clients.forms import DateInput
 from common import locking
+from common.widgets import DateInput
 from coordination.models import Organization, User
 from serviceplans.models import GoalProgress, PlanAction, PlanGoal, ServicePlan
 

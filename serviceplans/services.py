@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clients.dates import past_date_error, planned_date_error
 from clients.models import AccessLog
 from common import locking
+from common.dates import past_date_error, planned_date_error
 from coordination.models import Organization, User
 from coordination.services import InvalidTransition
 from networks.access import network_basis

@@ -44,8 +44,8 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from clients import services as client_services
-from clients.access import access_report_subjects, clients_visible_to, health_checks_visible_to
-from clients.models import Client, Consent, HealthCheck
+from clients.access import access_report_subjects, clients_visible_to
+from clients.models import Client, Consent
 from clients.tests.factories import ClientFactory
 from coaching import services as coaching_services
 from coaching.access import (
@@ -67,6 +67,9 @@ from coordination.tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
+from healthchecks import services as health_check_services
+from healthchecks.access import health_checks_visible_to
+from healthchecks.models import HealthCheck
 from networks import services as network_services
 from networks.access import meetings_visible_to, networks_visible_to
 from networks.models import ClientNetwork, MeetingDecision, NetworkMeeting, NetworkMember
@@ -221,7 +224,7 @@ def _personas() -> dict[str, User]:
     """The personas of /work/main/conftest.py, made once for the whole module."""
     from django.contrib.auth.models import Permission
 
-    from coordination.management.commands.seed_demo import ADMINISTRATOR_PERMISSIONS
+    from coordination.access import ADMINISTRATOR_PERMISSIONS
 
     hub = OrganizationFactory(
         name="Työikäisten koordinaatio", kind=Organization.Kind.SOCIAL_SERVICES, is_hub=True
@@ -467,7 +470,7 @@ def build_world() -> World:
 
     # Health checks for the unemployed: one for each network's client.
     for client, by in ((mine.client, alice), (theirs.client, bob)):
-        client_services.offer_health_check(client, by=by, offered_on=today)
+        health_check_services.offer_health_check(client, by=by, offered_on=today)
 
     # Reminders: alice's own and bob's.
     for user, plan in ((alice, plan_a2), (bob, plan_b)):

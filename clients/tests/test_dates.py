@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clients.models import Client, Consent, HealthCheck, WorkAbilityAssessment
+from clients.models import Client, Consent, WorkAbilityAssessment
 from clients.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,16 +57,6 @@ def test_api_refuses_an_assessment_of_year_one(client, kaisa):
     assert response.status_code == 400
     assert "before 2000" in response.json()["assessed_on"][0]
     assert not WorkAbilityAssessment.objects.exists()
-
-
-def test_api_refuses_a_health_check_offered_in_year_one(client, kaisa):
-    matti = ClientFactory()
-    client.force_login(kaisa)
-    url = reverse("client-health-checks", args=[matti.uuid])
-    response = post(client, url, {"offered_on": YEAR_ONE})
-    assert response.status_code == 400
-    assert "before 2000" in response.json()["offered_on"][0]
-    assert not HealthCheck.objects.exists()
 
 
 def test_api_refuses_a_consent_valid_for_ever_after(client, kaisa):

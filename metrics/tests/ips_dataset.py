@@ -42,11 +42,11 @@ Oulu: A B H K = **1 of 4 (25.0 %)**; Kajaani: C G J = **2 of 3 (66.7 %)**; total
 
 import datetime
 
-from clients.models import HealthCheck
 from clients.tests.factories import ClientFactory
 from common.municipalities import code_for
 from coordination.models import Organization, User
 from coordination.tests.factories import ConsultationFactory, OrganizationFactory, UserFactory
+from healthchecks.models import HealthCheck
 from metrics.tests.dataset import at
 
 D = datetime.date.fromisoformat

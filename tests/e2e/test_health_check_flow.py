@@ -10,10 +10,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from clients.models import HealthCheck
 from clients.tests.factories import member_of_network
 from conftest import require_chromium
 from coordination.tests.factories import ConsultationFactory, OrganizationFactory, UserFactory
+from healthchecks.models import HealthCheck
 from tests.e2e.test_accessibility import AXE_OPTIONS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from coordination.management.commands.seed_demo import DEMO_PASSWORD, seed_demo
+from demo.management.commands.seed_demo import DEMO_PASSWORD, seed_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -24,6 +24,7 @@ from coaching.models import FIDELITY_ITEMS, EmployerContact, Referral
 from coordination import services as consultation_services
 from coordination.models import Organization
 from coordination.tests.factories import ConsultationFactory, OrganizationFactory, UserFactory
+from healthchecks import services as health_check_services
 from networks import services as network_services
 from networks.models import NetworkMember
 from networks.tests.factories import MeetingFactory, network_consent
@@ -182,16 +183,16 @@ def build_world(*, alice, kaisa, health_centre, tuula=None) -> dict:
     )
 
     # Health checks for the unemployed: one offered, one done.
-    offered = client_services.offer_health_check(
+    offered = health_check_services.offer_health_check(
         matti, by=alice, organization=health_centre, notes="Tarjottu vastaanotolla."
     )
-    done = client_services.offer_health_check(
+    done = health_check_services.offer_health_check(
         matti,
         by=alice,
         organization=health_centre,
         offered_on=today - datetime.timedelta(days=40),
     )
-    client_services.record_health_check_done(
+    health_check_services.record_health_check_done(
         done,
         by=alice,
         done_on=today - datetime.timedelta(days=30),

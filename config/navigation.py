@@ -1,4 +1,6 @@
-"""The navigation bar, by role: each role sees the links to its own work."""
+"""The navigation bar, by role: each role sees the links to its own work. It names the
+pages of every app (and counts the plan reminders with the notifications), so it lives
+in config, which wires the apps together, not in one of them."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _

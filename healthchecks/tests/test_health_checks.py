@@ -9,10 +9,16 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from clients import services
-from clients.models import AccessLog, HealthCheck
+from clients.models import AccessLog
 from clients.tests.factories import ClientFactory, member_of_network
 from coordination.tests.factories import ConsultationFactory
+from healthchecks import services
+from healthchecks.models import HealthCheck
+from networks import services as network_services
+from networks.models import NetworkMember
+from networks.tests.factories import network_consent
+from serviceplans import services as plan_services
+from serviceplans.models import PlanAction
 
 pytestmark = pytest.mark.django_db
 
@@ -173,12 +179,6 @@ def test_offer_and_result_in_one_step_is_all_or_nothing(matti, alice, today):
 
 @pytest.fixture
 def health_check_action(kaisa, alice, health_centre, today):
-    from networks import services as network_services
-    from networks.models import NetworkMember
-    from networks.tests.factories import network_consent
-    from serviceplans import services as plan_services
-    from serviceplans.models import PlanAction
-
     client = ClientFactory(life_situation="unemployed_not_registered")
     network = network_services.form_network(by=kaisa, client=client)
     network_consent(client, [health_centre], kaisa)

@@ -9,9 +9,14 @@ an educational institution. Running the command again changes nothing.
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from clients.models import Client
+from coaching.models import EmployerContact, Referral
+from coordination.access import ADMINISTRATOR_PERMISSIONS
 from coordination.models import Organization, User
 
 Kind = Organization.Kind
@@ -63,13 +68,6 @@ DEMO_COACHING_CLIENTS = [
     ("Jussi", "Demonen", datetime.date(1979, 9, 3), 2, False),
 ]
 
-# Administrators manage users and organisations in the Django admin, and nothing else.
-ADMINISTRATOR_PERMISSIONS = [
-    f"{action}_{model}"
-    for model in ("user", "organization")
-    for action in ("view", "add", "change")
-]
-
 
 class Command(BaseCommand):
     help = "Create the demo organisations and one user per role (only when DEBUG is on)."
@@ -90,8 +88,6 @@ class Command(BaseCommand):
 @transaction.atomic
 def seed_demo() -> int:
     """Create what is missing; leave what exists as it is. Returns how many were new."""
-    from django.contrib.auth.models import Permission
-
     created = 0
     organizations = {}
     for name, kind, municipality, is_hub in ORGANIZATIONS:
@@ -128,11 +124,6 @@ def seed_demo() -> int:
 
 def seed_coaching(organizations) -> int:
     """Demo referrals for the job coach; each client once."""
-    from django.utils import timezone
-
-    from clients.models import Client
-    from coaching.models import EmployerContact, Referral
-
     coach = User.objects.filter(username="tyovalmentaja").first()
     referrer = User.objects.filter(username="koordinaattori").first()
     if coach is None or referrer is None:
