@@ -10,21 +10,19 @@ from clients.tests.factories import ClientFactory
 from coordination.tests.factories import (
     ConsultationFactory,
 )
-from metrics.queries import (
-    Filters,
-    closure_reasons,
+from metrics.filters import Filters
+from metrics.summary import build_summary
+from metrics.tests.dataset import PERIOD, at
+from metrics.topics.consultations import (
     consultation_totals,
     consultation_trend,
-    distinct_clients,
-    feedback_distribution,
-    network_totals,
-    plan_actions,
     reasons_and_asked,
     requests_by_organization,
     response_times,
 )
-from metrics.summary import build_summary
-from metrics.tests.dataset import PERIOD, at
+from metrics.topics.networks import closure_reasons, network_totals
+from metrics.topics.participation import distinct_clients, feedback_distribution
+from metrics.topics.plans import plan_actions
 
 
 def test_consultation_numbers(data):

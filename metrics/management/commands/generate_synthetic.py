@@ -7,7 +7,7 @@ over several years, with a fixed seed so that two runs give the same rows.
 Rows go in with PostgreSQL's COPY (psycopg 3 `cursor.copy`), in one transaction; on
 SQLite (`make run`) with `executemany`, which is fine for small numbers. Nobody in the
 data is real: names are "Synteettinen", there are no identity codes and no free text.
-Service plans and their actions are skipped while `serviceplans.PlanAction` is missing.
+Service plans and their actions are not generated.
 Never run this against a production database.
 """
 
@@ -25,7 +25,6 @@ from django.utils import timezone
 from clients.models import Client, Consent
 from common.municipalities import municipality_name
 from coordination.models import ConsultationRequest, Feedback, Organization, User
-from metrics.queries import plan_action_model
 from networks.models import ClientNetwork
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -109,8 +108,7 @@ class Command(BaseCommand):
             requests = self._consultations(consultations, orgs, requesters, client_ids, consent_ids)
             formed = self._networks(networks, requests, coordinator)
             given = self._feedback(requests)
-        if plan_action_model() is not None:
-            self.stdout.write("Service plans exist but are not generated yet (skipped).")
+        self.stdout.write("Service plans exist but are not generated yet (skipped).")
         if options["verbosity"]:
             self.stdout.write(
                 f"{clients} clients, {consultations} consultations, {formed} networks, "
