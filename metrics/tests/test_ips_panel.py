@@ -9,9 +9,11 @@ import json
 import pytest
 from django.conf import settings
 
+from clients.tests.factories import ClientFactory
+from coordination.tests.factories import ConsultationFactory
 from metrics.filters import Filters
 from metrics.summary import build_summary
-from metrics.tests.dataset import PERIOD, PERIOD_QUERY
+from metrics.tests.dataset import PERIOD, PERIOD_QUERY, at
 from metrics.tests.ips_dataset import build_ips_dataset, health_check, job_start, referral
 from metrics.topics.healthchecks import health_check_coverage
 from metrics.topics.ips import (
@@ -152,10 +154,6 @@ def test_panel_shows_the_rate_and_share_when_groups_are_big_enough(ips, alice):
     and five unemployed clients from Muhos came through requests, all checked:
     Oulu 1 + 5 of 4 + 10 = 6 of 14 = 42.9 %; Muhos 5 of 5; Kajaani 2 of 3;
     total 13 of 22 = 59.1 %."""
-    from clients.tests.factories import ClientFactory
-    from coordination.tests.factories import ConsultationFactory
-    from metrics.tests.dataset import at
-
     team, coach, employer = ips["team"], ips["coach"], ips["employer"]
     for n in range(10):
         person = ClientFactory(life_situation="unemployed_registered", municipality="564")

@@ -77,6 +77,63 @@ USEFULNESS_WEIGHTS = {1: 3, 2: 7, 3: 20, 4: 40, 5: 30}
 MONTH_WEIGHT = {7: 0.45, 12: 0.75, 6: 0.85, 8: 0.9}
 
 
+# The columns each row below gives, in order (COPY fills no defaults: see _with_defaults).
+CLIENT_COLUMNS = [
+    "id",
+    "uuid",
+    "first_name",
+    "last_name",
+    "personal_identity_code",
+    "date_of_birth",
+    "municipality",
+    "phone",
+    "email",
+    "address",
+    "language",
+    "life_situation",
+    "target_groups",
+    "created_at",
+    "created_by_id",
+]
+CONSENT_COLUMNS = [
+    "id",
+    "uuid",
+    "client_id",
+    "scope",
+    "method",
+    "given_at",
+    "recorded_by_id",
+    "valid_until",
+    "withdrawn_at",
+    "withdrawn_by_id",
+]
+CONSULTATION_COLUMNS = [
+    "id",
+    "uuid",
+    "reference",
+    "requester_id",
+    "requesting_organization_id",
+    "channel",
+    "anonymous",
+    "client_id",
+    "consent_id",
+    "age_band",
+    "municipality",
+    "life_situation",
+    "reasons",
+    "asked",
+    "urgency",
+    "description",
+    "status",
+    "assigned_to_id",
+    "submitted_at",
+    "first_response_at",
+    "closed_at",
+    "outcome",
+    "outcome_note",
+]
+
+
 class Command(BaseCommand):
     help = "Insert synthetic consultations, networks and feedback in bulk (not for production)."
 
@@ -228,23 +285,7 @@ class Command(BaseCommand):
         created = self.first_day
         self._insert(
             Client,
-            [
-                "id",
-                "uuid",
-                "first_name",
-                "last_name",
-                "personal_identity_code",
-                "date_of_birth",
-                "municipality",
-                "phone",
-                "email",
-                "address",
-                "language",
-                "life_situation",
-                "target_groups",
-                "created_at",
-                "created_by_id",
-            ],
+            CLIENT_COLUMNS,
             (
                 (
                     client_id,
@@ -268,18 +309,7 @@ class Command(BaseCommand):
         )
         self._insert(
             Consent,
-            [
-                "id",
-                "uuid",
-                "client_id",
-                "scope",
-                "method",
-                "given_at",
-                "recorded_by_id",
-                "valid_until",
-                "withdrawn_at",
-                "withdrawn_by_id",
-            ],
+            CONSENT_COLUMNS,
             (
                 (
                     consent_id,
@@ -330,7 +360,13 @@ class Command(BaseCommand):
                 if first and rng.random() < 0.75:
                     closed = first + datetime.timedelta(days=rng.randint(1, 60))
                     closed = closed if closed < self.now else None
-                status = "closed" if closed else "answered" if first else "submitted"
+                status = (
+                    ConsultationRequest.Status.CLOSED
+                    if closed
+                    else ConsultationRequest.Status.ANSWERED
+                    if first
+                    else ConsultationRequest.Status.SUBMITTED
+                )
                 asked = ["consultation"] if rng.random() < 0.8 else []
                 for value, p in (("network", 0.25), ("job_coaching", 0.15), ("health_check", 0.1)):
                     if rng.random() < p:
@@ -349,31 +385,7 @@ class Command(BaseCommand):
 
         self._insert(
             ConsultationRequest,
-            [
-                "id",
-                "uuid",
-                "reference",
-                "requester_id",
-                "requesting_organization_id",
-                "channel",
-                "anonymous",
-                "client_id",
-                "consent_id",
-                "age_band",
-                "municipality",
-                "life_situation",
-                "reasons",
-                "asked",
-                "urgency",
-                "description",
-                "status",
-                "assigned_to_id",
-                "submitted_at",
-                "first_response_at",
-                "closed_at",
-                "outcome",
-                "outcome_note",
-            ],
+            CONSULTATION_COLUMNS,
             rows(),
         )
         return answered
@@ -401,7 +413,10 @@ class Command(BaseCommand):
                 closed = opened + datetime.timedelta(days=int(rng.expovariate(1 / 200)) + 14)
                 if closed >= self.now:
                     closed = None
-                status = "closed" if closed else ("active" if rng.random() < 0.85 else "forming")
+                status = ClientNetwork.Status.CLOSED
+                if not closed:
+                    active = rng.random() < 0.85
+                    status = ClientNetwork.Status.ACTIVE if active else ClientNetwork.Status.FORMING
                 reason = rng.choices(reasons, weights)[0] if closed else ""
                 yield (network_id, self._uuid(), client, request_id, coordinator, status,
                        reason, "", opened, closed)  # fmt: skip
