@@ -42,7 +42,7 @@ def build_summary(filters: Filters) -> dict:
                 *consultations.tables(filters, asked),
                 *networks.tables(formed),
                 *participation.tables(took_part, asked.totals),
-                monthly.table_of(filters, asked, formed),
+                *monthly.tables(filters, asked, formed),
                 *plans.tables(actions),
                 *ips_tables,
             ],

@@ -10,8 +10,9 @@ from metrics.topics.consultations import ConsultationNumbers
 from metrics.topics.networks import NetworkNumbers
 
 
-def table_of(filters: Filters, asked: ConsultationNumbers, formed: NetworkNumbers) -> dict:
-    """Each month of the period, every column a breakdown of its topic's total."""
+def tables(filters: Filters, asked: ConsultationNumbers, formed: NetworkNumbers) -> list[dict]:
+    """One table: each month of the period, every column a breakdown of its topic's
+    total."""
     rows = []
     for month in filters.months():
         row = asked.trend.get(month, {})
@@ -29,7 +30,7 @@ def table_of(filters: Filters, asked: ConsultationNumbers, formed: NetworkNumber
         suppress_column(rows, 2, asked.totals["answered"]),
         suppress_column(rows, 3, formed.totals["formed"]),
     ]
-    return table(
+    monthly = table(
         "monthly",
         _("Month by month"),
         [
@@ -42,3 +43,4 @@ def table_of(filters: Filters, asked: ConsultationNumbers, formed: NetworkNumber
         total=total,
         chart="line",
     )
+    return [monthly]
