@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.municipalities import municipality_choices as all_municipalities
 from coordination.models import Organization
-from metrics.queries import Filters
+from metrics.filters import Filters
 
 
 def municipality_choices():

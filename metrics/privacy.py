@@ -50,3 +50,11 @@ def suppress(cells: dict, total: int | None = None) -> tuple[dict, object]:
         total_hidden = is_small(total)
     shown = {key: (SUPPRESSED if key in hidden else count) for key, count in cells.items()}
     return shown, (SUPPRESSED if total_hidden else total)
+
+
+def share(part: int, whole: int) -> float | None:
+    """A percentage (one decimal) only when it cannot reveal a group of 1–4: five at
+    least in the whole, and neither the part nor the rest from 1 to 4."""
+    if whole < THRESHOLD or is_small(part) or is_small(whole - part):
+        return None
+    return round(100 * part / whole, 1)

@@ -1,1 +1,1 @@
-"""Metrics write nothing; the aggregate queries live in `metrics.queries`."""
+"""Metrics write nothing; the aggregate queries live with their topics in `metrics.topics`."""

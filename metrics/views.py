@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from common.csvexport import csv_response
 from metrics.access import metrics_required
+from metrics.filters import Filters
 from metrics.forms import MetricsFilterForm
-from metrics.queries import Filters
 from metrics.summary import build_summary
 
 

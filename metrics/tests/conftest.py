@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from metrics.tests.dataset import build_dataset
 
@@ -12,7 +13,5 @@ def data(alice, kaisa, kela, hub):
 @pytest.fixture(autouse=True)
 def _english():
     """The hand-counted tables are checked by their English labels."""
-    from django.utils import translation
-
     with translation.override("en"):
         yield

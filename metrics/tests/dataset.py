@@ -24,7 +24,7 @@ from coordination.tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
-from metrics.queries import HELSINKI, Filters
+from metrics.filters import HELSINKI, Filters
 from networks.models import ClientNetwork
 from networks.tests.factories import NetworkFactory
 

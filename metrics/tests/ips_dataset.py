@@ -43,6 +43,7 @@ Oulu: A B H K = **1 of 4 (25.0 %)**; Kajaani: C G J = **2 of 3 (66.7 %)**; total
 import datetime
 
 from clients.tests.factories import ClientFactory
+from coaching.models import EmployerContact, JobStart, Referral
 from common.municipalities import code_for
 from coordination.models import Organization, User
 from coordination.tests.factories import ConsultationFactory, OrganizationFactory, UserFactory
@@ -62,9 +63,11 @@ def ips_people(alice):
 
 
 def referral(client, *, alice, team, coach, referred, taken=None, ended=None, reason=""):
-    from coaching.models import Referral
-
-    status = "waiting" if taken is None else "ended" if ended else "active"
+    status = Referral.Status.ACTIVE
+    if taken is None:
+        status = Referral.Status.WAITING
+    elif ended:
+        status = Referral.Status.ENDED
     return Referral.objects.create(
         client=client,
         team=team,
@@ -80,8 +83,6 @@ def referral(client, *, alice, team, coach, referred, taken=None, ended=None, re
 
 
 def contact(ref, employer, coach, day):
-    from coaching.models import EmployerContact
-
     return EmployerContact.objects.create(
         referral=ref, employer=employer, coach=coach, contacted_on=D(day), kind="phone",
         outcome="follow_up_agreed",
@@ -89,8 +90,6 @@ def contact(ref, employer, coach, day):
 
 
 def job_start(ref, employer, day, *, open_market=True):
-    from coaching.models import JobStart
-
     return JobStart.objects.create(
         referral=ref, employer=employer, started_on=D(day), hours_per_week=20,
         open_labour_market=open_market, wage_subsidy=not open_market,
@@ -98,9 +97,11 @@ def job_start(ref, employer, day, *, open_market=True):
 
 
 def health_check(client, by, *, offered, done=None, status=None):
+    if status is None:
+        status = HealthCheck.Status.DONE if done else HealthCheck.Status.OFFERED
     return HealthCheck.objects.create(
         client=client, offered_by=by, offered_on=D(offered),
-        status=status or ("done" if done else "offered"), done_on=D(done) if done else None,
+        status=status, done_on=D(done) if done else None,
         done_by_name="Terveydenhoitaja" if done else "",
     )  # fmt: skip
 
@@ -164,5 +165,5 @@ def build_ips_dataset(alice):
         requester=alice, submitted_at=at("2026-05-15"),
         client__life_situation="unemployed_registered", client__municipality="564",
     )  # fmt: skip
-    health_check(k.client, alice, offered="2026-05-20", status="declined")
+    health_check(k.client, alice, offered="2026-05-20", status=HealthCheck.Status.DECLINED)
     return {"team": team, "coach": coach, "employer": employer, "people": person}

@@ -10,21 +10,21 @@ from clients.tests.factories import ClientFactory
 from coordination.tests.factories import (
     ConsultationFactory,
 )
-from metrics.queries import (
-    Filters,
-    closure_reasons,
+from metrics.filters import Filters
+from metrics.summary import build_summary
+from metrics.tests.dataset import PERIOD, at
+from metrics.topics.consultations import (
     consultation_totals,
     consultation_trend,
-    distinct_clients,
-    feedback_distribution,
-    network_totals,
-    plan_actions,
     reasons_and_asked,
     requests_by_organization,
     response_times,
 )
-from metrics.summary import build_summary
-from metrics.tests.dataset import PERIOD, at
+from metrics.topics.networks import closure_reasons, network_totals
+from metrics.topics.participation import distinct_clients, feedback_distribution
+from metrics.topics.plans import plan_actions
+from networks.tests.factories import NetworkFactory
+from serviceplans.models import PlanAction, PlanGoal, ServicePlan
 
 
 def test_consultation_numbers(data):
@@ -115,9 +115,6 @@ def test_filters(data):
 
 @time_machine.travel(at("2026-06-15"), tick=False)
 def test_plan_actions_count_only_the_version_in_force(data, kaisa):
-    from networks.tests.factories import NetworkFactory
-    from serviceplans.models import PlanAction, PlanGoal, ServicePlan
-
     network = NetworkFactory(coordinator=kaisa)
     plans = {
         # version 1 was replaced by version 2; version 3 is a draft not yet agreed
@@ -130,16 +127,16 @@ def test_plan_actions_count_only_the_version_in_force(data, kaisa):
         plan = ServicePlan.objects.create(
             network=network, client=network.client, version=version, status=status,
             client_goals="Töihin", created_by=kaisa, updated_by=kaisa,
-            agreed_at=None if status == "draft" else at("2026-04-01"),
-            agreement_method="" if status == "draft" else "in_meeting",
+            agreed_at=None if status == ServicePlan.Status.DRAFT else at("2026-04-01"),
+            agreement_method="" if status == ServicePlan.Status.DRAFT else "in_meeting",
         )  # fmt: skip
         goal = PlanGoal.objects.create(plan=plan, text="Työ", domain="work")
         for service, action_status, due, done_at in [
-            ("ips_job_coaching", "done", None, done_in_may),
-            ("unemployed_health_check", "done", None, done_in_may),
-            ("unemployed_health_check", "planned", datetime.date(2026, 6, 1), None),
-            ("social_work", "in_progress", datetime.date(2026, 7, 1), None),
-            ("social_work", "cancelled", datetime.date(2026, 1, 1), None),
+            ("ips_job_coaching", PlanAction.Status.DONE, None, done_in_may),
+            ("unemployed_health_check", PlanAction.Status.DONE, None, done_in_may),
+            ("unemployed_health_check", PlanAction.Status.PLANNED, datetime.date(2026, 6, 1), None),
+            ("social_work", PlanAction.Status.IN_PROGRESS, datetime.date(2026, 7, 1), None),
+            ("social_work", PlanAction.Status.CANCELLED, datetime.date(2026, 1, 1), None),
         ]:
             PlanAction.objects.create(
                 plan=plan, goal=goal, description="x", service_type=service, responsible_name="N",

@@ -9,11 +9,22 @@ import json
 import pytest
 from django.conf import settings
 
-from metrics import queries
-from metrics.queries import Filters
-from metrics.summary import benchmark_level, build_summary
-from metrics.tests.dataset import PERIOD, PERIOD_QUERY
+from clients.tests.factories import ClientFactory
+from coordination.tests.factories import ConsultationFactory
+from metrics.filters import Filters
+from metrics.summary import build_summary
+from metrics.tests.dataset import PERIOD, PERIOD_QUERY, at
 from metrics.tests.ips_dataset import build_ips_dataset, health_check, job_start, referral
+from metrics.topics.healthchecks import health_check_coverage
+from metrics.topics.ips import (
+    MAX_QUARTERS,
+    benchmark_level,
+    coaching_totals,
+    competitive_starts,
+    employment_rate,
+    first_employer_contacts,
+    quarters,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,20 +38,18 @@ def test_a_long_period_shows_its_last_forty_quarters():
     """schemathesis asked for four centuries: one column per quarter broke PostgreSQL's
     limit of 1,664 columns."""
     period = Filters(start=datetime.date(1700, 2, 1), end=datetime.date(2100, 5, 15))
-    shown = queries.quarters(period)
-    assert len(shown) == queries.MAX_QUARTERS
+    shown = quarters(period)
+    assert len(shown) == MAX_QUARTERS
     assert (shown[0].label, shown[-1].label) == ("2090 Q3", "2100 Q2")
     assert (shown[0].start, shown[-1].end) == (datetime.date(2090, 7, 1), period.end)
     summary = build_summary(period)  # and the dashboard is built, on PostgreSQL too
     rates = next(t for t in summary["tables"] if t["key"] == "ips_employment")
-    assert len(rates["rows"]) == queries.MAX_QUARTERS
+    assert len(rates["rows"]) == MAX_QUARTERS
 
 
 def test_quarters_are_cut_to_the_period():
     period = Filters(start=datetime.date(2025, 12, 1), end=datetime.date(2026, 11, 23))
-    assert [
-        (q.label, q.start.isoformat(), q.end.isoformat()) for q in queries.quarters(period)
-    ] == [
+    assert [(q.label, q.start.isoformat(), q.end.isoformat()) for q in quarters(period)] == [
         ("2025 Q4", "2025-12-01", "2025-12-31"),
         ("2026 Q1", "2026-01-01", "2026-03-31"),
         ("2026 Q2", "2026-04-01", "2026-06-30"),
@@ -50,14 +59,12 @@ def test_quarters_are_cut_to_the_period():
 
 
 def test_quarterly_competitive_employment_rate(ips):
-    totals = queries.coaching_totals(PERIOD)
-    starts = queries.competitive_starts(PERIOD)
+    totals = coaching_totals(PERIOD)
+    starts = competitive_starts(PERIOD)
     assert totals["served"] == [5, 6]
     assert starts == [2, 1]
-    assert queries.employment_rate(2, 5) == 40.0
-    assert [
-        queries.employment_rate(s, n) for s, n in zip(starts, totals["served"], strict=True)
-    ] == [
+    assert employment_rate(2, 5) == 40.0
+    assert [employment_rate(s, n) for s, n in zip(starts, totals["served"], strict=True)] == [
         40.0,
         16.7,
     ]
@@ -70,7 +77,7 @@ def test_quarterly_competitive_employment_rate(ips):
 
 
 def test_clients_in_coaching_and_exits(ips):
-    totals = queries.coaching_totals(PERIOD)
+    totals = coaching_totals(PERIOD)
     assert totals["in_coaching"] == 5
     assert totals["ended"] == 2
     assert {k: v for k, v in totals["ended_by_reason"].items() if v} == {
@@ -80,7 +87,7 @@ def test_clients_in_coaching_and_exits(ips):
 
 
 def test_days_to_the_first_employer_contact(ips):
-    assert queries.first_employer_contacts(PERIOD) == {
+    assert first_employer_contacts(PERIOD) == {
         "contacted": 4,
         "median_days": 7.5,
         "within_target": 3,
@@ -92,29 +99,28 @@ def test_days_to_the_first_employer_contact(ips):
 
 def test_health_check_share_by_municipality(ips):
     # Grouped by the code (564 Oulu, 205 Kajaani); the tables show the official names.
-    coverage = queries.health_check_coverage(PERIOD)
+    coverage = health_check_coverage(PERIOD)
     assert coverage == {
         "564": {"clients": 4, "checked": 1},
         "205": {"clients": 3, "checked": 2},
     }
     shares = {
-        town: queries.employment_rate(row["checked"], row["clients"])
-        for town, row in coverage.items()
+        town: employment_rate(row["checked"], row["clients"]) for town, row in coverage.items()
     }
     assert shares == {"564": 25.0, "205": 66.7}
-    assert queries.employment_rate(3, 7) == 42.9
+    assert employment_rate(3, 7) == 42.9
 
 
 def test_filters_select_referrals_by_the_referring_organisation(ips):
     kela = Filters(start=PERIOD.start, end=PERIOD.end, org_kind="kela")
-    assert queries.coaching_totals(kela)["in_coaching"] == 0
-    assert queries.competitive_starts(kela) == [0, 0]
+    assert coaching_totals(kela)["in_coaching"] == 0
+    assert competitive_starts(kela) == [0, 0]
     health = Filters(start=PERIOD.start, end=PERIOD.end, org_kind="health_centre")
-    assert queries.competitive_starts(health) == [2, 1]
+    assert competitive_starts(health) == [2, 1]
     # The health checks follow the same contact sources: Kela served no one.
-    assert queries.health_check_coverage(kela) == {}
+    assert health_check_coverage(kela) == {}
     q2 = Filters(start=datetime.date(2026, 4, 1), end=datetime.date(2026, 6, 30))
-    assert queries.coaching_totals(q2)["served"] == [6]
+    assert coaching_totals(q2)["served"] == [6]
 
 
 def _table(summary, key):
@@ -148,10 +154,6 @@ def test_panel_shows_the_rate_and_share_when_groups_are_big_enough(ips, alice):
     and five unemployed clients from Muhos came through requests, all checked:
     Oulu 1 + 5 of 4 + 10 = 6 of 14 = 42.9 %; Muhos 5 of 5; Kajaani 2 of 3;
     total 13 of 22 = 59.1 %."""
-    from clients.tests.factories import ClientFactory
-    from coordination.tests.factories import ConsultationFactory
-    from metrics.tests.dataset import at
-
     team, coach, employer = ips["team"], ips["coach"], ips["employer"]
     for n in range(10):
         person = ClientFactory(life_situation="unemployed_registered", municipality="564")

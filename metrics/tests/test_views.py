@@ -8,8 +8,10 @@ import json
 import pytest
 from django.conf import settings
 
+from clients.models import Client
 from coordination.tests.factories import ConsultationFactory
 from metrics.tests.dataset import PERIOD_QUERY, at
+from metrics.tests.ips_dataset import contact, health_check, ips_people, job_start, referral
 from networks.tests.factories import NetworkFactory
 
 PAGE = "/metrics/"
@@ -76,18 +78,16 @@ def test_csv_export_of_a_table(client, eero, data):
     assert client.get(PAGE + "?format=csv&table=nonsense").status_code == 404
 
 
-@pytest.mark.parametrize("extra", [0, 30])
-def test_dashboard_query_count_is_constant(
-    client, eero, alice, kaisa, data, extra, django_assert_num_queries
-):
-    from metrics.tests.ips_dataset import contact, health_check, ips_people, job_start, referral
-
+def _more_rows(extra, alice, kaisa):
+    """`extra` more of every kind of row the dashboard counts: a request about an
+    unemployed client, a network, a referral with an employer contact and a job start, and
+    a health check each."""
     team, coach, employer = ips_people(alice)
     for n in range(extra):
         consultation = ConsultationFactory(
             requester=alice,
             submitted_at=at(f"2026-03-{1 + n % 28:02d}"),
-            client__life_situation="unemployed_registered",
+            client__life_situation=Client.LifeSituation.UNEMPLOYED_REGISTERED,
         )
         NetworkFactory(
             client=consultation.client,
@@ -95,7 +95,6 @@ def test_dashboard_query_count_is_constant(
             coordinator=kaisa,
             opened_at=at("2026-03-05"),
         )
-        # A referral, an employer contact, a job start, a health check each.
         ref = referral(
             consultation.client,
             alice=alice,
@@ -108,18 +107,40 @@ def test_dashboard_query_count_is_constant(
         contact(ref, employer, coach, contact_day)
         job_start(ref, employer, contact_day)
         health_check(consultation.client, alice, offered="2026-03-01", done="2026-03-02")
+
+
+# The statements that are the dashboard's numbers, whatever the number of rows: consultation
+# totals, response times, contact sources by organisation, reasons and asked, the
+# consultation trend (5); network totals, closure reasons, the network trend (3); distinct
+# clients and feedback (2); plan actions by service type (1); the IPS panel: referral
+# totals with the clients served per quarter, open-market job starts per quarter, days to
+# the first employer contact, and health checks of the unemployed by municipality (4).
+SUMMARY_QUERIES = 15
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_dashboard_query_count_is_constant(
+    client, eero, alice, kaisa, data, extra, django_assert_num_queries
+):
+    _more_rows(extra, alice, kaisa)
     client.force_login(eero)
-    # Expect 22 queries: the session and the user (2); the municipalities for the filter
-    # (1); consultation totals, response times, contact sources by organisation, reasons
-    # and asked, network totals, closure reasons, distinct clients, feedback, the
-    # consultation trend, the network trend and plan actions by service type (11); the
-    # IPS panel: referral totals with the clients served per quarter, open-market job
-    # starts per quarter, days to the first employer contact, and health checks of the
-    # unemployed by municipality (4); the user's organisation in the navigation bar (1);
-    # then the session is saved again (a savepoint, the update, its release) because
-    # every request renews the idle timeout (3).
-    with django_assert_num_queries(22):
+    # The session and the user (2); the municipalities for the filter (1); the summary; the
+    # user's organisation in the navigation bar (1); then the session is saved again (a
+    # savepoint, the update, its release) because every request renews the idle timeout (3).
+    with django_assert_num_queries(2 + 1 + SUMMARY_QUERIES + 1 + 3):
         assert client.get(PAGE + PERIOD_QUERY).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_api_summary_query_count_is_constant(
+    client, eero, alice, kaisa, data, extra, django_assert_num_queries
+):
+    _more_rows(extra, alice, kaisa)
+    client.force_login(eero)
+    # The session and the user (2); the summary (no municipalities: the API takes any
+    # code); the session saved again as on the page (3).
+    with django_assert_num_queries(2 + SUMMARY_QUERIES + 3):
+        assert client.get(API + PERIOD_QUERY).status_code == 200
 
 
 def test_api_is_documented(client, eero):

@@ -7,7 +7,7 @@ over several years, with a fixed seed so that two runs give the same rows.
 Rows go in with PostgreSQL's COPY (psycopg 3 `cursor.copy`), in one transaction; on
 SQLite (`make run`) with `executemany`, which is fine for small numbers. Nobody in the
 data is real: names are "Synteettinen", there are no identity codes and no free text.
-Service plans and their actions are skipped while `serviceplans.PlanAction` is missing.
+Service plans and their actions are not generated.
 Never run this against a production database.
 """
 
@@ -25,7 +25,6 @@ from django.utils import timezone
 from clients.models import Client, Consent
 from common.municipalities import municipality_name
 from coordination.models import ConsultationRequest, Feedback, Organization, User
-from metrics.queries import plan_action_model
 from networks.models import ClientNetwork
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -78,6 +77,63 @@ USEFULNESS_WEIGHTS = {1: 3, 2: 7, 3: 20, 4: 40, 5: 30}
 MONTH_WEIGHT = {7: 0.45, 12: 0.75, 6: 0.85, 8: 0.9}
 
 
+# The columns each row below gives, in order (COPY fills no defaults: see _with_defaults).
+CLIENT_COLUMNS = [
+    "id",
+    "uuid",
+    "first_name",
+    "last_name",
+    "personal_identity_code",
+    "date_of_birth",
+    "municipality",
+    "phone",
+    "email",
+    "address",
+    "language",
+    "life_situation",
+    "target_groups",
+    "created_at",
+    "created_by_id",
+]
+CONSENT_COLUMNS = [
+    "id",
+    "uuid",
+    "client_id",
+    "scope",
+    "method",
+    "given_at",
+    "recorded_by_id",
+    "valid_until",
+    "withdrawn_at",
+    "withdrawn_by_id",
+]
+CONSULTATION_COLUMNS = [
+    "id",
+    "uuid",
+    "reference",
+    "requester_id",
+    "requesting_organization_id",
+    "channel",
+    "anonymous",
+    "client_id",
+    "consent_id",
+    "age_band",
+    "municipality",
+    "life_situation",
+    "reasons",
+    "asked",
+    "urgency",
+    "description",
+    "status",
+    "assigned_to_id",
+    "submitted_at",
+    "first_response_at",
+    "closed_at",
+    "outcome",
+    "outcome_note",
+]
+
+
 class Command(BaseCommand):
     help = "Insert synthetic consultations, networks and feedback in bulk (not for production)."
 
@@ -109,8 +165,7 @@ class Command(BaseCommand):
             requests = self._consultations(consultations, orgs, requesters, client_ids, consent_ids)
             formed = self._networks(networks, requests, coordinator)
             given = self._feedback(requests)
-        if plan_action_model() is not None:
-            self.stdout.write("Service plans exist but are not generated yet (skipped).")
+        self.stdout.write("Service plans exist but are not generated yet (skipped).")
         if options["verbosity"]:
             self.stdout.write(
                 f"{clients} clients, {consultations} consultations, {formed} networks, "
@@ -230,23 +285,7 @@ class Command(BaseCommand):
         created = self.first_day
         self._insert(
             Client,
-            [
-                "id",
-                "uuid",
-                "first_name",
-                "last_name",
-                "personal_identity_code",
-                "date_of_birth",
-                "municipality",
-                "phone",
-                "email",
-                "address",
-                "language",
-                "life_situation",
-                "target_groups",
-                "created_at",
-                "created_by_id",
-            ],
+            CLIENT_COLUMNS,
             (
                 (
                     client_id,
@@ -270,18 +309,7 @@ class Command(BaseCommand):
         )
         self._insert(
             Consent,
-            [
-                "id",
-                "uuid",
-                "client_id",
-                "scope",
-                "method",
-                "given_at",
-                "recorded_by_id",
-                "valid_until",
-                "withdrawn_at",
-                "withdrawn_by_id",
-            ],
+            CONSENT_COLUMNS,
             (
                 (
                     consent_id,
@@ -332,7 +360,13 @@ class Command(BaseCommand):
                 if first and rng.random() < 0.75:
                     closed = first + datetime.timedelta(days=rng.randint(1, 60))
                     closed = closed if closed < self.now else None
-                status = "closed" if closed else "answered" if first else "submitted"
+                status = (
+                    ConsultationRequest.Status.CLOSED
+                    if closed
+                    else ConsultationRequest.Status.ANSWERED
+                    if first
+                    else ConsultationRequest.Status.SUBMITTED
+                )
                 asked = ["consultation"] if rng.random() < 0.8 else []
                 for value, p in (("network", 0.25), ("job_coaching", 0.15), ("health_check", 0.1)):
                     if rng.random() < p:
@@ -351,31 +385,7 @@ class Command(BaseCommand):
 
         self._insert(
             ConsultationRequest,
-            [
-                "id",
-                "uuid",
-                "reference",
-                "requester_id",
-                "requesting_organization_id",
-                "channel",
-                "anonymous",
-                "client_id",
-                "consent_id",
-                "age_band",
-                "municipality",
-                "life_situation",
-                "reasons",
-                "asked",
-                "urgency",
-                "description",
-                "status",
-                "assigned_to_id",
-                "submitted_at",
-                "first_response_at",
-                "closed_at",
-                "outcome",
-                "outcome_note",
-            ],
+            CONSULTATION_COLUMNS,
             rows(),
         )
         return answered
@@ -403,7 +413,10 @@ class Command(BaseCommand):
                 closed = opened + datetime.timedelta(days=int(rng.expovariate(1 / 200)) + 14)
                 if closed >= self.now:
                     closed = None
-                status = "closed" if closed else ("active" if rng.random() < 0.85 else "forming")
+                status = ClientNetwork.Status.CLOSED
+                if not closed:
+                    active = rng.random() < 0.85
+                    status = ClientNetwork.Status.ACTIVE if active else ClientNetwork.Status.FORMING
                 reason = rng.choices(reasons, weights)[0] if closed else ""
                 yield (network_id, self._uuid(), client, request_id, coordinator, status,
                        reason, "", opened, closed)  # fmt: skip
