@@ -265,9 +265,20 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 
 # --- Cache: rate limits and throttles count in Redis when there is one ---------------
+# Redis down must not take login or the API down: short socket timeouts, and while Redis
+# is unreachable each process counts in its own memory (why: common/cache.py).
+CACHE_REDIS_CONNECT_TIMEOUT_SECONDS = 0.25
+CACHE_REDIS_TIMEOUT_SECONDS = 0.5
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "common.cache.RedisCacheWithLocalFallback",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_REDIS_CONNECT_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_REDIS_TIMEOUT_SECONDS,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
