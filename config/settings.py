@@ -255,6 +255,30 @@ STORAGES = {
     },
 }
 
+# --- Generated documents (plan PDFs) --------------------------------------------------
+# In PostgreSQL by default (serviceplans/storage.py): a pg_dump holds them, and the web and
+# worker containers need no shared volume. DOCUMENT_STORAGE=s3 keeps them in an
+# S3-compatible bucket through django-storages instead (pip install "django-storages[s3]";
+# back the bucket up with the database, see README "Backup and restore").
+DOCUMENT_STORAGE = env_str("DOCUMENT_STORAGE", "database")
+if DOCUMENT_STORAGE == "database":
+    STORAGES["documents"] = {"BACKEND": "serviceplans.storage.DatabaseStorage"}
+elif DOCUMENT_STORAGE == "s3":
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("DOCUMENT_S3_BUCKET"),
+            "endpoint_url": env_str("DOCUMENT_S3_ENDPOINT_URL") or None,
+            "access_key": env_secret("DOCUMENT_S3_ACCESS_KEY"),
+            "secret_key": env_secret("DOCUMENT_S3_SECRET_KEY"),
+            "location": "documents",
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"DOCUMENT_STORAGE must be database or s3, not {DOCUMENT_STORAGE!r}")
+
 # --- Celery ---------------------------------------------------------------------------
 # Without REDIS_URL there is no broker: tasks run in-process, at once (the embedded
 # default). With it, a worker and one beat process do the work (see config/celery.py).
