@@ -257,6 +257,30 @@ STORAGES = {
     },
 }
 
+# --- Generated documents (plan PDFs) --------------------------------------------------
+# In PostgreSQL by default (serviceplans/storage.py): a pg_dump holds them, and the web and
+# worker containers need no shared volume. DOCUMENT_STORAGE=s3 keeps them in an
+# S3-compatible bucket through django-storages instead (pip install "django-storages[s3]";
+# back the bucket up with the database, see README "Backup and restore").
+DOCUMENT_STORAGE = env_str("DOCUMENT_STORAGE", "database")
+if DOCUMENT_STORAGE == "database":
+    STORAGES["documents"] = {"BACKEND": "serviceplans.storage.DatabaseStorage"}
+elif DOCUMENT_STORAGE == "s3":
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("DOCUMENT_S3_BUCKET"),
+            "endpoint_url": env_str("DOCUMENT_S3_ENDPOINT_URL") or None,
+            "access_key": env_secret("DOCUMENT_S3_ACCESS_KEY"),
+            "secret_key": env_secret("DOCUMENT_S3_SECRET_KEY"),
+            "location": "documents",
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"DOCUMENT_STORAGE must be database or s3, not {DOCUMENT_STORAGE!r}")
+
 # --- Celery ---------------------------------------------------------------------------
 # Without REDIS_URL there is no broker: tasks run in-process, at once (the embedded
 # default). With it, a worker and one beat process do the work (see config/celery.py).
@@ -267,9 +291,20 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 
 # --- Cache: rate limits and throttles count in Redis when there is one ---------------
+# Redis down must not take login or the API down: short socket timeouts, and while Redis
+# is unreachable each process counts in its own memory (why: common/cache.py).
+CACHE_REDIS_CONNECT_TIMEOUT_SECONDS = 0.25
+CACHE_REDIS_TIMEOUT_SECONDS = 0.5
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "common.cache.RedisCacheWithLocalFallback",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_REDIS_CONNECT_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_REDIS_TIMEOUT_SECONDS,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -379,7 +414,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^workerz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

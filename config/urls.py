@@ -70,6 +70,7 @@ admin.site.site_title = "Työkyky"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("workerz", health.workerz, name="workerz"),
     path("admin/login/", AdminLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     # The dashboard's numbers as JSON (before the router's catch-all).

@@ -191,6 +191,7 @@ EXEMPT_URL_NAMES = (
     "accessibility",
     "healthz",
     "readyz",
+    "workerz",
 )
 # ... and, only while they have no authenticator yet, the pages that set one up.
 SETUP_URL_NAMES = ("two_factor_setup", "two_factor_qr")

@@ -342,6 +342,32 @@ def document_path(document: "PlanDocument", filename: str) -> str:
     return f"plans/{document.plan.uuid}/{document.uuid}.pdf"
 
 
+def document_storage():
+    """Where rendered documents are kept: STORAGES["documents"], the database by default
+    (see StoredFile). A callable, so that the migration does not freeze the choice."""
+    from django.core.files.storage import storages
+
+    return storages["documents"]
+
+
+class StoredFile(models.Model):
+    """The bytes of a generated document, in PostgreSQL: a backup of the database is then
+    a backup of the documents, and every web and worker process reads what any of them
+    wrote, with no shared volume (serviceplans.storage.DatabaseStorage)."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    content = models.BinaryField(_("content"))
+    size = models.PositiveIntegerField(_("size"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class PlanDocument(models.Model):
     """The PDF of one plan version: a row first (queued), claimed by the Celery task,
     then ready with its file and SHA-256 (or failed with the reason)."""
@@ -359,7 +385,9 @@ class PlanDocument(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    file = models.FileField(_("file"), upload_to=document_path, blank=True)
+    file = models.FileField(
+        _("file"), upload_to=document_path, storage=document_storage, blank=True
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     language = models.CharField(_("language"), max_length=5, blank=True)
     requested_by = models.ForeignKey(

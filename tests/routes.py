@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Routes that are not pages of the service: Django's admin has its own tests upstream,
 # the API is walked through its schema, the rest are endpoints without a page.
-NOT_PAGES = ("admin/", "api/", "healthz", "readyz", "_errors/", "static/")
+NOT_PAGES = ("admin/", "api/", "healthz", "readyz", "workerz", "_errors/", "static/")
 
 # `<uuid:client_id>` (path()) and `(?P<id>[^/.]+)` (re_path(), DRF's router).
 _CONVERTER = re.compile(r"<(?:[^>:]+:)?(?P<name>\w+)>")

@@ -93,3 +93,9 @@ def test_trusted_proxies_are_addresses_or_networks():
     result = manage("check", env={**PRODUCTION_ENV, "TRUSTED_PROXIES": "10.0.0.2,proxy.local"})
     assert result.returncode != 0
     assert "TRUSTED_PROXIES" in result.stderr and "proxy.local" in result.stderr
+
+
+def test_an_unknown_document_storage_is_refused():
+    result = manage("check", env={**PRODUCTION_ENV, "DOCUMENT_STORAGE": "ftp"})
+    assert result.returncode != 0
+    assert "DOCUMENT_STORAGE" in result.stderr
