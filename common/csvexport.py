@@ -10,8 +10,8 @@ A text cell that begins with `=`, `+`, `-`, `@`, a tab or a line break is read b
 and LibreOffice as a formula: a name typed as `=HYPERLINK(...)` would run in the
 reader's spreadsheet. Such text gets a leading `'` (OWASP's advice for CSV injection),
 which the spreadsheet shows as plain text. Bidirectional override controls are taken out
-(common.text.neutralise_bidi), so that a cell reads as it was typed. Numbers are written as numbers (a negative
-count stays a number), dates as ISO dates, None as an empty cell.
+(common.text.neutralise_bidi), so that a cell reads as it was typed. Numbers are written
+as numbers (a negative count stays a number), dates as ISO dates, None as an empty cell.
 
 This module imports no app: it is a shared piece under every app.
 """
