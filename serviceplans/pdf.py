@@ -1,9 +1,9 @@
 """The plan as a PDF (WeasyPrint): A4, the client's language, the client's name and the
 plan version in the running header, page numbers in the footer. The template uses block
 and table layout only (nested flex is pathologically slow in WeasyPrint; the actions, which
-may be thousands, are blocks, not table rows), system fonts (emoji from the Noto Color Emoji font by fontconfig's fallback),
-and a `url_fetcher` that refuses every fetch, so a URL typed into a free-text field can
-never make the renderer reach the network (DESIGN.md §9)."""
+may be thousands, are blocks, not table rows), system fonts (emoji from Noto Color Emoji
+through fontconfig's fallback), and a `url_fetcher` that refuses every fetch, so a URL
+typed into a free-text field can never make the renderer reach the network (DESIGN.md §9)."""
 
 from django.conf import settings
 from django.template.loader import render_to_string

@@ -24,7 +24,6 @@ from coordination.services import InvalidTransition
 from networks.access import network_basis
 from networks.models import ClientNetwork, MeetingDecision, NetworkMember
 from serviceplans.access import can_edit_plan
-from serviceplans.pdf import MAX_PDF_ACTIONS
 from serviceplans.models import (
     GoalProgress,
     PlanAction,
@@ -33,6 +32,7 @@ from serviceplans.models import (
     PlanReview,
     ServicePlan,
 )
+from serviceplans.pdf import MAX_PDF_ACTIONS
 
 __all__ = ["InvalidTransition", "StaleEdit"]
 
