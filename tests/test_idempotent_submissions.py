@@ -67,7 +67,7 @@ def test_consultation_form_sent_twice_creates_one_request_and_one_consent(client
     assert Consent.objects.count() == 1
     # The person is told why nothing new appeared.
     page = client.get(again["Location"])
-    assert "already been sent" in str(list(page.context["messages"])[-1])
+    assert "Lomake oli jo lähetetty" in str(list(page.context["messages"])[-1])
 
 
 def test_a_new_rendering_of_the_form_sends_again(client, alice):
@@ -241,6 +241,6 @@ def test_concurrent_repeat_creates_once_and_is_told(alice, monkeypatch):
 
     assert results["first"].status_code == 302
     assert results["second"].status_code == 409
-    assert "still being processed" in results["second"].content.decode()
+    assert "käsittely on kesken" in results["second"].content.decode()
     assert ConsultationRequest.objects.count() == 1
     assert Consent.objects.count() == 1

@@ -55,10 +55,10 @@ def test_a_plan_over_the_size_limit_is_refused_before_queuing(client, plan, alic
     client.force_login(alice)
     response = client.post(reverse("serviceplans:pdf_request", args=[plan.uuid]), follow=True)
     messages = [str(message) for message in response.context["messages"]]
-    assert any("at most 1 actions; this plan has 2" in message for message in messages)
+    assert any("enintään 1 toimenpidettä; tässä suunnitelmassa on 2" in m for m in messages)
     api = client.post(f"/api/v1/plans/{plan.uuid}/pdf/")
     assert api.status_code == 400
-    assert "at most 1 actions" in api.json()["non_field_errors"][0]
+    assert "enintään 1 toimenpidettä" in api.json()["non_field_errors"][0]
     assert not PlanDocument.objects.exists()
 
 
