@@ -12,9 +12,10 @@ from django.utils import timezone, translation
 from common.text import neutralise_bidi
 from serviceplans.models import PlanReview, ServicePlan
 
-# The largest plan printed: 5,000 actions take about 15 s and 300 MB to lay out (3,000 take
-# about 8 s; see tests/benchmarks/test_plan_speed.py), well inside the task's time limit.
-# A larger plan is refused when the PDF is asked for, before anything is queued.
+# The largest plan printed. Time and memory grow in step with the actions: 3,000 took 13.7 s
+# of CPU and 170 MB on a busy shared 2-core machine (tests/benchmarks/test_plan_pdf_size.py),
+# so 5,000 stay well inside the task's 90 s limit. A larger plan is refused when the PDF is
+# asked for, before anything is queued.
 MAX_PDF_ACTIONS = 5000
 
 
