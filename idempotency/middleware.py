@@ -167,7 +167,9 @@ class IdempotencyMiddleware:
                 400,
                 _("The Idempotency-Key must be 1–100 visible ASCII characters."),
             )
-        fingerprint = _fingerprint(request, from_form=not api)
+        # A form body (a page's, or an API upload's) is read through request.POST: the
+        # middleware before has parsed it, and the raw body is gone.
+        fingerprint = _fingerprint(request, from_form=request.content_type in _FORM_TYPES)
         row, existing = claim(owner, request.path, key, fingerprint)
         if row is not None:
             request._idempotency_claim, request._idempotency_api = row, api

@@ -244,3 +244,15 @@ def test_concurrent_repeat_creates_once_and_is_told(alice, monkeypatch):
     assert "käsittely on kesken" in results["second"].content.decode()
     assert ConsultationRequest.objects.count() == 1
     assert Consent.objects.count() == 1
+
+
+def test_api_form_encoded_create_with_a_key_is_fingerprinted_by_its_fields(client, alice):
+    """A form-encoded API body is parsed before the view; its fields, not the raw body,
+    make the fingerprint."""
+    client.force_login(alice)
+    url = reverse("consultation-list")
+    data = {"anonymous": "true", "description": "x"}
+    first = client.post(url, data, HTTP_IDEMPOTENCY_KEY="form-1")
+    again = client.post(url, data, HTTP_IDEMPOTENCY_KEY="form-1")
+    assert first.status_code == again.status_code
+    assert again["Idempotent-Replayed"] == "true"
