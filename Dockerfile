@@ -5,10 +5,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     VAR_DIR=/app/var
 
-# WeasyPrint needs Pango; gettext compiles the message catalogues.
+# WeasyPrint needs Pango; Noto Color Emoji prints emoji in PDFs; gettext compiles the
+# message catalogues.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-       libharfbuzz-subset0 fonts-dejavu-core gettext \
+       libharfbuzz-subset0 fonts-dejavu-core fonts-noto-color-emoji gettext \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

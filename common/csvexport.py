@@ -9,8 +9,9 @@ comma is the decimal separator there).
 A text cell that begins with `=`, `+`, `-`, `@`, a tab or a line break is read by Excel
 and LibreOffice as a formula: a name typed as `=HYPERLINK(...)` would run in the
 reader's spreadsheet. Such text gets a leading `'` (OWASP's advice for CSV injection),
-which the spreadsheet shows as plain text. Numbers are written as numbers (a negative
-count stays a number), dates as ISO dates, None as an empty cell.
+which the spreadsheet shows as plain text. Bidirectional override controls are taken out
+(common.text.neutralise_bidi), so that a cell reads as it was typed. Numbers are written
+as numbers (a negative count stays a number), dates as ISO dates, None as an empty cell.
 
 This module imports no app: it is a shared piece under every app.
 """
@@ -22,6 +23,8 @@ from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+
+from common.text import neutralise_bidi
 
 BOM = "\ufeff"
 DELIMITER = ";"
@@ -44,7 +47,7 @@ def safe_cell(value) -> object:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value)
+    text = neutralise_bidi(str(value))
     # Leading spaces do not protect: some spreadsheets trim them before reading.
     if text.lstrip(" ").startswith(FORMULA_STARTS):
         return "'" + text

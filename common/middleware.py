@@ -1,6 +1,12 @@
+import re
+
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -38,3 +44,94 @@ class NoStoreMiddleware:
         ):
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+# C0 control characters but tab, newline and carriage return: never typed by a person,
+# and NUL cannot even be stored in a PostgreSQL text column (the query fails).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get(
+        "Accept", ""
+    )
+
+
+def _limit_in_megabytes() -> str:
+    return f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+
+
+class RequestInputMiddleware:
+    """Input no page can be broken by, checked once for every view:
+
+    - a query parameter (name or value) with a control character is refused with 400
+      naming the parameter: search and filter values reach the database, and a NUL there
+      was a 500;
+    - NUL is taken out of posted form fields (a browser never sends one; the rest of the
+      text is what was typed), the forms then validate what remains;
+    - a body over DATA_UPLOAD_MAX_MEMORY_SIZE (or with too many fields) gets 413 and a
+      page naming the limit instead of Django's bare 400, and the API a JSON message.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, values in request.GET.lists():
+            if _CONTROL.search(name) or any(_CONTROL.search(value) for value in values):
+                return self._bad_parameter(request, _CONTROL.sub("", name))
+        if request.method == "POST":
+            refused = self._clean_post(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def _clean_post(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        too_big = (
+            limit is not None
+            and length.isdigit()
+            and int(length) > limit
+            and request.content_type != "multipart/form-data"
+        )
+        if not too_big and request.content_type in _FORM_TYPES:
+            try:
+                post = request.POST
+            except (RequestDataTooBig, TooManyFieldsSent):
+                too_big = True
+            else:
+                if any("\x00" in value for value in _values(post)):
+                    cleaned = post.copy()
+                    for name in cleaned:
+                        cleaned.setlist(
+                            name, [value.replace("\x00", "") for value in cleaned.getlist(name)]
+                        )
+                    cleaned._mutable = False
+                    request._post = cleaned
+        if not too_big:
+            return None
+        message = _(
+            "What was sent is too large: at most %(limit)s MB of text can be sent at once. "
+            "Nothing was saved."
+        ) % {"limit": _limit_in_megabytes()}
+        if _wants_json(request):
+            return JsonResponse({"detail": message}, status=413)
+        return render(
+            request,
+            "413.html",
+            {"message": message},
+            status=413,
+        )
+
+    def _bad_parameter(self, request, name: str):
+        message = _("The parameter %(name)s contains a control character.") % {"name": name}
+        if _wants_json(request):
+            return JsonResponse({name: [message]}, status=400)
+        return render(request, "400_parameter.html", {"message": message}, status=400)
+
+
+def _values(post):
+    for _name, values in post.lists():
+        yield from values

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     # Our apps, base first: the hub and the person, then what builds on them.
+    "idempotency",
     "coordination",
     "clients",
     "networks",
@@ -127,10 +128,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Control characters in parameters, NUL in forms, over-size bodies: before any view.
+    "common.middleware.RequestInputMiddleware",
     "common.middleware.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "coordination.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication, CSRF and messages: answers a repeated submission.
+    "idempotency.middleware.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # django-axes wants to be last: it turns a lockout raised by its backend into a page.
@@ -153,6 +158,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.navigation.navigation",
             ],
+            # {% idempotency_field %} beside every {% csrf_token %}, without a {% load %}.
+            "builtins": ["idempotency.templatetags.idempotency"],
         },
     },
 ]

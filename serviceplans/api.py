@@ -429,7 +429,10 @@ class PlanViewSet(
     def pdf(self, request, id=None):
         plan = self.get_object()
         if request.method == "POST":
-            document = services.request_plan_pdf(plan, by=request.user)
+            try:
+                document = services.request_plan_pdf(plan, by=request.user)
+            except services.InvalidTransition as error:
+                raise _refused(error) from None
             return Response(DocumentSerializer(document).data, status=status.HTTP_202_ACCEPTED)
         document = plan.documents.first()
         if document is None:

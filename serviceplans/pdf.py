@@ -1,14 +1,22 @@
 """The plan as a PDF (WeasyPrint): A4, the client's language, the client's name and the
 plan version in the running header, page numbers in the footer. The template uses block
-and table layout only (nested flex is pathologically slow in WeasyPrint), system fonts,
-and a `url_fetcher` that refuses every fetch, so a URL typed into a free-text field can
-never make the renderer reach the network (DESIGN.md §9)."""
+and table layout only (nested flex is pathologically slow in WeasyPrint; the actions, which
+may be thousands, are blocks, not table rows), system fonts (emoji from Noto Color Emoji
+through fontconfig's fallback), and a `url_fetcher` that refuses every fetch, so a URL
+typed into a free-text field can never make the renderer reach the network (DESIGN.md §9)."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from common.text import neutralise_bidi
 from serviceplans.models import PlanReview, ServicePlan
+
+# The largest plan printed. Time and memory grow in step with the actions: 3,000 took 13.7 s
+# of CPU and 170 MB on a busy shared 2-core machine (tests/benchmarks/test_plan_pdf_size.py),
+# so 5,000 stay well inside the task's 90 s limit. A larger plan is refused when the PDF is
+# asked for, before anything is queued.
+MAX_PDF_ACTIONS = 5000
 
 
 def _no_fetch(url, *args, **kwargs):
@@ -43,8 +51,10 @@ def plan_context(plan: ServicePlan) -> dict:
 
 
 def plan_html(plan: ServicePlan, language: str) -> str:
+    """The template has no bidirectional controls of its own: those in the result were
+    typed into the plan, and are taken out so that printed text reads as it was typed."""
     with translation.override(language):
-        return render_to_string("serviceplans/plan_pdf.html", plan_context(plan))
+        return neutralise_bidi(render_to_string("serviceplans/plan_pdf.html", plan_context(plan)))
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -32,6 +32,7 @@ from serviceplans.models import (
     PlanReview,
     ServicePlan,
 )
+from serviceplans.pdf import MAX_PDF_ACTIONS
 
 __all__ = ["InvalidTransition", "StaleEdit"]
 
@@ -476,9 +477,19 @@ def record_review(
 def request_plan_pdf(plan: ServicePlan, *, by: User) -> PlanDocument:
     """A row first (queued); the task claims it after the commit. When the broker is
     down the row stays queued and the periodic `retry_queued_documents` sends it when
-    the broker is back."""
+    the broker is back. A plan larger than the renderer can print in its time limit is
+    refused here, before anything is queued."""
     from serviceplans import tasks
 
+    actions = plan.actions.count()
+    if actions > MAX_PDF_ACTIONS:
+        raise InvalidTransition(
+            _(
+                "A PDF can be made of a plan with at most %(limit)s actions; this plan has "
+                "%(count)s. Start a new version and remove the actions that are done."
+            )
+            % {"limit": MAX_PDF_ACTIONS, "count": actions}
+        )
     document = PlanDocument.objects.filter(
         plan=plan,
         lock_version=plan.lock_version,

@@ -389,7 +389,11 @@ def plan_compare(request, plan_id):
 @role_required(*MEMBERS)
 def pdf_request(request, plan_id):
     plan = access_plan(request.user, plan_id)
-    services.request_plan_pdf(plan, by=request.user)
+    try:
+        services.request_plan_pdf(plan, by=request.user)
+    except services.InvalidTransition as refusal:
+        messages.error(request, str(refusal))
+        return redirect(f"{plan_url(plan)}#h-pdf")
     messages.info(request, _("The PDF is being made. This page shows when it is ready."))
     return redirect(f"{plan_url(plan)}#h-pdf")
 
