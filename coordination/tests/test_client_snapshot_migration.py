@@ -27,7 +27,16 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture
+def back_to_the_latest_schema():
+    """Leave the database migrated to every app's newest migration: rolling back also
+    unapplies later migrations of other apps, and the next test's flush needs them."""
+    yield
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest_schema")
 def test_existing_requests_get_the_snapshot_of_their_own_client_only():
     BEFORE, AFTER = _targets()
     apps = _migrate(BEFORE)
