@@ -12,6 +12,8 @@ from django.utils import timezone
 from networks import services, tasks
 from networks.models import MeetingReminder, NetworkMember
 from networks.tests.factories import MeetingFactory
+from outbox.delivery import deliver_due
+from outbox.tests.waiting import wait_for_delivery
 
 Role = NetworkMember.Role
 
@@ -44,6 +46,7 @@ def test_a_real_worker_sends_each_reminder_once_when_beat_runs_twice(
     first = tasks.send_meeting_reminders.delay()
     second = tasks.send_meeting_reminders.delay()
     assert first.get(timeout=30) + second.get(timeout=30) == 3
+    wait_for_delivery()
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         ["alice@example.invalid", "teemu@example.invalid", "maija@example.invalid"]
     )
@@ -54,6 +57,7 @@ def test_a_real_worker_sends_each_reminder_once_when_beat_runs_twice(
     assert not rows.filter(sent_at__isnull=True).exists()
     # A third run, a quarter of an hour later: nothing new.
     assert tasks.send_meeting_reminders.delay().get(timeout=30) == 0
+    wait_for_delivery()
     assert len(mailoutbox) == 3
 
 
@@ -93,6 +97,7 @@ def test_no_reminder_for_a_cancelled_meeting_or_a_member_who_left(
 ):
     services.remove_network_member(soon_meeting.network.members.get(user=alice), by=kaisa)
     assert tasks.send_meeting_reminders() == 2
+    assert deliver_due() == 2
     assert "alice@example.invalid" not in [m.to[0] for m in mailoutbox]
     services.cancel_meeting(soon_meeting, by=kaisa)
     MeetingReminder.objects.all().delete()
