@@ -92,7 +92,7 @@ def _security_notice(event: SecurityEvent) -> dict:
         "recipient": user,
         "what": SecurityEvent.Kind(event.kind).label,
         "kind": event.kind,
-        "at": timezone.localtime(event.created_at),
+        "at": timezone.localtime(event.at),
         "url": settings.SITE_URL.rstrip("/") + reverse("two_factor_manage"),
     }
     language = user.language or settings.LANGUAGE_CODE

@@ -40,6 +40,14 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def attachment_names(self, message: OutboxMessage) -> str:
         return ", ".join(a["filename"] for a in message.attachments)
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+            # The list shows none of the texts: a page of invitations would otherwise
+            # carry every .ics.
+            queryset = queryset.defer("body", "html_body", "attachments")
+        return queryset
+
     def has_add_permission(self, request) -> bool:
         return False
 
