@@ -26,9 +26,9 @@ BATCH = 100
     # A lost database connection is retried here, not left to the next beat.
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=1,
-    retry_backoff_max=30,
+    retry_backoff_max=10,
     retry_jitter=False,
-    max_retries=8,
+    max_retries=10,
 )
 def send_meeting_reminders() -> int:
     """Every 15 minutes (config/celery.py): the reminder to each member of every meeting

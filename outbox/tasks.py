@@ -14,9 +14,9 @@ from outbox import delivery
     # marked on its own, so a run again sends nothing twice.
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=1,
-    retry_backoff_max=30,
+    retry_backoff_max=10,
     retry_jitter=False,
-    max_retries=8,
+    max_retries=10,
     ignore_result=True,
     soft_time_limit=240,
     time_limit=300,

@@ -344,9 +344,9 @@ def queue_plan_reminders() -> int:
     # written once, so the run again continues where this one stopped.
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=1,
-    retry_backoff_max=30,
+    retry_backoff_max=10,
     retry_jitter=False,
-    max_retries=8,
+    max_retries=10,
 )
 def send_plan_reminders() -> int:
     """Daily (config/celery.py, Europe/Helsinki): collect today's reminders and queue
