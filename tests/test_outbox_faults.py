@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +31,7 @@ from conftest import IN_CI, require_redis
 from coordination import services as coordination_services
 from coordination.models import ConsultationRequest
 from coordination.tests.factories import ConsultationFactory
+from coordination.tests.test_consultation_pages import identified_post
 from outbox.models import OutboxMessage
 from outbox.tasks import deliver_due
 from serviceplans.models import PlanReminder
@@ -359,8 +361,6 @@ def test_redis_restarted_without_persistence_during_a_burst(
 def test_a_request_does_not_wait_for_a_dead_broker(client, own_broker, alice, kaisa):
     """An urgent request with nothing listening on the broker's port: answered at once,
     and the coordinator's e-mail goes out when the sweep runs."""
-    from coordination.tests.test_consultation_pages import identified_post
-
     own_broker.conf.broker_url = f"redis://127.0.0.1:{_free_port()}/0"
     client.force_login(alice)
     client.get(reverse("consultation_create"))
@@ -371,8 +371,6 @@ def test_a_request_does_not_wait_for_a_dead_broker(client, own_broker, alice, ka
     assert elapsed < 1, elapsed
     message = OutboxMessage.objects.get()
     assert message.recipient == kaisa.email and message.state == OutboxMessage.State.QUEUED
-    from django.core import mail
-
     assert deliver_due.run() == 1
     assert [m.to for m in mail.outbox] == [[kaisa.email]]
 
