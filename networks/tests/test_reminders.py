@@ -111,3 +111,20 @@ def test_the_reminder_task_is_in_the_beat_schedule():
         e for e in app.conf.beat_schedule.values() if e["task"] == tasks.send_meeting_reminders.name
     ]
     assert entries and entries[0]["schedule"] == 15 * 60
+
+
+@pytest.mark.django_db
+def test_a_reminder_not_yet_sent_is_withdrawn_when_the_meeting_moves_or_is_cancelled(
+    soon_meeting, kaisa, mailoutbox
+):
+    assert tasks.send_meeting_reminders() == 3  # written to the outbox, not yet delivered
+    services.update_meeting(
+        soon_meeting, by=kaisa, starts_at=soon_meeting.starts_at + datetime.timedelta(hours=1)
+    )
+    assert tasks.send_meeting_reminders() == 3  # for the new time
+    services.cancel_meeting(soon_meeting, by=kaisa)
+    deliver_due()
+    # Only the cancellations went out (the update they replace was withdrawn too): no
+    # reminder of the old time, none of the new.
+    assert len(mailoutbox) == 3
+    assert all("method=CANCEL" in m.attachments[0][2] for m in mailoutbox)
