@@ -112,11 +112,12 @@ def withdraw_queued(key_prefix: str) -> int:
 
 
 def retry_messages(messages) -> int:
-    """An administrator's retry: the messages that did not go out are queued again, due
-    now, with a fresh count of attempts; a worker is asked to deliver them."""
-    count = messages.exclude(state=OutboxMessage.State.SENT).update(
-        state=OutboxMessage.State.QUEUED, attempts=0, next_attempt_at=timezone.now()
-    )
+    """An administrator's retry: the messages that failed or wait are queued again, due
+    now, with a fresh count of attempts; a worker is asked to deliver them. One on its
+    way (sending) is left alone: it would go out twice."""
+    count = messages.filter(
+        state__in=[OutboxMessage.State.FAILED, OutboxMessage.State.QUEUED]
+    ).update(state=OutboxMessage.State.QUEUED, attempts=0, next_attempt_at=timezone.now())
     if count:
         _schedule_delivery_on_commit()
     return count
