@@ -10,7 +10,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -222,32 +222,3 @@ def test_the_admin_list_takes_the_same_queries_for_few_and_many(
     # (a savepoint, the update, its release).
     with django_assert_num_queries(12):
         assert admin_client.get(url).status_code == 200
-
-
-# --- The Celery settings the outbox relies on ------------------------------------------
-
-
-def test_a_killed_workers_tasks_come_back_within_minutes_not_an_hour():
-    conf = app.conf
-    visibility = conf.broker_transport_options["visibility_timeout"]
-    # Longer than any task may run (or a slow task would run twice), but minutes.
-    assert conf.task_time_limit < visibility <= 10 * 60
-    assert conf.task_acks_late and conf.task_reject_on_worker_lost
-    assert conf.worker_prefetch_multiplier == 1
-
-
-def test_publishing_never_waits_in_a_retry_loop():
-    conf = app.conf
-    assert conf.task_publish_retry is False
-    assert conf.broker_transport_options["max_retries"] == 0
-    assert conf.broker_transport_options["socket_connect_timeout"] < 1
-
-
-@pytest.mark.parametrize(
-    "task_name",
-    ["outbox.deliver_due", "serviceplans.send_plan_reminders", "networks.send_meeting_reminders"],
-)
-def test_the_sweeps_retry_database_errors_by_themselves(task_name):
-    task = app.tasks[task_name]
-    assert set(task.autoretry_for) == {OperationalError, InterfaceError}
-    assert task.retry_backoff and task.max_retries
