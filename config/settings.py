@@ -107,7 +107,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    # Our apps, base first: the hub and the person, then what builds on them.
+    # Our apps, bottom first: the outbox and submission keys below them all, then the hub
+    # and the person, then what builds on them.
+    "outbox",
     "idempotency",
     "coordination",
     "clients",
@@ -332,6 +334,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Työkyky <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every e-mail is a row of the outbox first (outbox/delivery.py). A failed send is tried
+# again after 1, 2, 4, … minutes (at most 6 hours apart) up to OUTBOX_MAX_ATTEMPTS times,
+# then shown as failed in the admin. A row left "sending" by a worker that died is sent
+# again after OUTBOX_STALE_SENDING_SECONDS (well above EMAIL_TIMEOUT).
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_STALE_SENDING_SECONDS = env_int("OUTBOX_STALE_SENDING_SECONDS", 300)
 
 # --- API ------------------------------------------------------------------------------
 # People use the API from their verified browser session only (no person ever has a key:

@@ -13,7 +13,9 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
@@ -35,6 +37,7 @@ from coordination.models import (
     client_snapshot,
     format_reference,
 )
+from outbox import services as outbox
 
 Status = ConsultationRequest.Status
 logger = logging.getLogger(__name__)
@@ -579,23 +582,42 @@ def give_feedback(request: ConsultationRequest, *, by: User, usefulness: int, te
 
 
 def _notify(recipient: User, kind: str, consultation: ConsultationRequest) -> None:
-    """The inbox row now, in the caller's transaction; the e-mail after the commit."""
+    """The inbox row and its e-mail (an outbox row), both in the caller's transaction: a
+    worker delivers the e-mail after the commit, or the periodic sweep does if the broker
+    is down."""
+    emailed = recipient.is_active and bool(recipient.email)
     notification, created = Notification.objects.get_or_create(
-        recipient=recipient, kind=kind, consultation=consultation
+        recipient=recipient,
+        kind=kind,
+        consultation=consultation,
+        # When the e-mail was written to the outbox; its delivery is the outbox's.
+        defaults={"emailed_at": timezone.now() if emailed else None},
     )
-    if created:
-        transaction.on_commit(lambda: _enqueue_email(notification.pk))
+    if created and emailed:
+        outbox.queue_message(**_notification_email(notification))
 
 
-def _enqueue_email(notification_id: int) -> None:
-    from coordination.tasks import send_notification_email
-
-    try:
-        send_notification_email.delay(notification_id)
-    except Exception:
-        # The broker is down: the page still answers and the inbox row exists; the
-        # e-mail stays pending (emailed_at is empty) for a later run to send.
-        logger.warning("could not enqueue the e-mail of notification %s", notification_id)
+def _notification_email(notification: Notification) -> dict:
+    recipient = notification.recipient
+    consultation = notification.consultation
+    # No names or identity codes in e-mail: the reference and a link that needs a login.
+    context = {
+        "recipient": recipient,
+        "consultation": consultation,
+        "url": settings.SITE_URL.rstrip("/")
+        + reverse("consultation_detail", args=[consultation.uuid]),
+    }
+    language = recipient.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = render_to_string(f"emails/{notification.kind}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{notification.kind}.txt", context)
+    return {
+        "key": f"notification:{notification.pk}",
+        "to": recipient.email,
+        "subject": subject,
+        "body": body,
+        "language": language,
+    }
 
 
 @transaction.atomic

@@ -20,7 +20,9 @@ from django.conf import settings
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
@@ -29,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coordination.models import SecurityEvent
 from coordination.security import record_security_event
+from outbox import services as outbox
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "authenticator"
@@ -73,14 +76,36 @@ def may_change_second_factor(request) -> bool:
 
 
 def _record_and_tell(request, kind: str) -> None:
-    """Write the change to the security log and e-mail the person about it (after the
-    commit, so that a rolled-back change sends nothing)."""
-    from coordination.tasks import send_security_notice
-
+    """Write the change to the security log and e-mail the person about it (an outbox
+    row in the same transaction, so that a rolled-back change sends nothing)."""
     user = request.user
-    record_security_event(kind, user=user, request=request)
+    event = record_security_event(kind, user=user, request=request)
     if user.email:
-        transaction.on_commit(lambda: send_security_notice.delay(user.pk, kind))
+        outbox.queue_message(**_security_notice(event))
+
+
+def _security_notice(event: SecurityEvent) -> dict:
+    """The message names what happened and when, never a secret or code: a person who
+    did not do it should contact their administrator."""
+    user = event.user
+    context = {
+        "recipient": user,
+        "what": SecurityEvent.Kind(event.kind).label,
+        "kind": event.kind,
+        "at": timezone.localtime(event.at),
+        "url": settings.SITE_URL.rstrip("/") + reverse("two_factor_manage"),
+    }
+    language = user.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = render_to_string("emails/security_notice_subject.txt", context).strip()
+        body = render_to_string("emails/security_notice.txt", context)
+    return {
+        "key": f"security-event:{event.pk}",
+        "to": user.email,
+        "subject": subject,
+        "body": body,
+        "language": language,
+    }
 
 
 @transaction.atomic

@@ -3,8 +3,8 @@
 Each function is one transaction. A move the state or the person's role does not allow
 raises `InvalidTransition` with a message a person can read; bad input raises Django's
 `ValidationError` with a message per field, so that forms and the API show it where it
-belongs. Nothing is saved half-way. E-mails go out after the commit (Celery,
-`delay_on_commit`), from rows that make each one go out once.
+belongs. Nothing is saved half-way. E-mails are outbox rows written in the same
+transaction (networks/emails.py), delivered by a worker after the commit.
 """
 
 import datetime
@@ -22,6 +22,7 @@ from common.locking import StaleEdit, save_locked
 from coordination import services as coordination_services
 from coordination.models import ConsultationRequest, Organization, User
 from coordination.services import InvalidTransition
+from networks import emails
 from networks.access import can_manage_meetings, network_basis
 from networks.models import (
     ClientNetwork,
@@ -432,14 +433,8 @@ def schedule_meeting(
         network.status = ClientNetwork.Status.ACTIVE
         network.save(update_fields=["status"])
     _log(by, network.client, AccessLog.Action.CREATE, "network_meeting")
-    _send_invitations(meeting)
+    emails.queue_invitations(meeting)
     return meeting
-
-
-def _send_invitations(meeting: NetworkMeeting) -> None:
-    from networks.tasks import send_meeting_invitations
-
-    send_meeting_invitations.delay_on_commit(meeting.pk, meeting.sequence)
 
 
 MEETING_FIELDS = ("starts_at", "duration_minutes", "location", "video_link", "agenda")
@@ -487,10 +482,11 @@ def update_meeting(
     save_locked(meeting, lock_version, **{name: getattr(meeting, name) for name in fields})
     if "starts_at" in changed:
         # The reminder belongs to the old time; the one for the new time goes out anew.
+        emails.withdraw_reminders(meeting)
         MeetingReminder.objects.filter(meeting=meeting).delete()
     _log(by, network.client, AccessLog.Action.UPDATE, "network_meeting")
     if "sequence" in fields:
-        _send_invitations(meeting)
+        emails.queue_invitations(meeting)
     return meeting
 
 
@@ -511,7 +507,8 @@ def _cancel(meeting: NetworkMeeting, now) -> None:
         cancelled_at=meeting.cancelled_at,
         sequence=meeting.sequence,
     )
-    _send_invitations(meeting)
+    emails.withdraw_reminders(meeting)
+    emails.queue_invitations(meeting)
 
 
 @transaction.atomic

@@ -4,9 +4,10 @@
   it with a conditional UPDATE that must hit one row, renders, and marks it ready. A row
   left queued (the broker was down) is sent again by `retry_queued_documents`.
 - The daily reminder sweep: every reminder is a `PlanReminder` row, unique per kind,
-  thing, due date and recipient, created with INSERT … ON CONFLICT DO NOTHING; the rows
-  are then claimed with `select_for_update(skip_locked=True)` and e-mailed once, so two
-  sweeps at once still send each reminder once (DESIGN.md §9).
+  thing, due date and recipient, created with INSERT … ON CONFLICT DO NOTHING by one
+  function per kind; the rows are then claimed with `select_for_update(skip_locked=True)`
+  and their e-mails written to the outbox once, so two sweeps at once still send each
+  reminder once (DESIGN.md §9). The outbox delivers them one by one.
 """
 
 import datetime
@@ -17,8 +18,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,6 +28,7 @@ from clients.models import Consent
 from common.workdays import is_working_day
 from coordination.models import ConsultationRequest, User
 from networks.models import NetworkMember
+from outbox import services as outbox
 from serviceplans.models import PlanAction, PlanDocument, PlanReminder, ServicePlan
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 ACTION_DAYS = 3
 REVIEW_DAYS = 7
 CONSENT_DAYS = 14
+BATCH = 100
 
 
 # --- PDF -------------------------------------------------------------------------------
@@ -141,15 +143,10 @@ def _target_passed_on(submitted: datetime.date, target: int) -> datetime.date:
     return day
 
 
-def collect_plan_reminders(today: datetime.date | None = None) -> int:
-    """Create the reminder rows due today, in a constant number of queries whatever the
-    number of actions: one SELECT per kind of reminder (through indexes on the open
-    actions' due dates), the hub's coordinators, and INSERT … ON CONFLICT DO NOTHING in
-    batches. Returns how many rows were proposed."""
-    today = today or timezone.localdate()
-    rows: list[PlanReminder] = []
-
-    # 1. Open actions due within 3 days or overdue, to the responsible person.
+def collect_action_reminders(today: datetime.date) -> int:
+    """Open actions due within 3 days or overdue, to the responsible person: one SELECT
+    (through the index on the open actions' due dates) and one INSERT … ON CONFLICT DO
+    NOTHING, whatever the number of actions. Returns how many rows were proposed."""
     live = [ServicePlan.Status.DRAFT, ServicePlan.Status.AGREED]
     # Only to people who still see the plan: an active member of the network (a member
     # who leaves loses the plan and its reminders) or a coordinator.
@@ -169,26 +166,30 @@ def collect_plan_reminders(today: datetime.date | None = None) -> int:
         .order_by("plan__status", "pk")  # "agreed" before "draft": its link wins
         .values_list("lineage", "due_date", "responsible_user_id", "plan_id", "plan__uuid")
     )
-    for lineage, due, user_id, plan_id, plan_uuid in actions:
-        kind = PlanReminder.Kind.ACTION_OVERDUE if due < today else PlanReminder.Kind.ACTION_DUE
-        rows.append(
-            PlanReminder(
-                kind=kind,
-                subject=f"action:{lineage}",
-                due_date=due,
-                recipient_id=user_id,
-                plan_id=plan_id,
-                url=_plan_url(plan_uuid),
-            )
+    rows = [
+        PlanReminder(
+            kind=PlanReminder.Kind.ACTION_OVERDUE if due < today else PlanReminder.Kind.ACTION_DUE,
+            subject=f"action:{lineage}",
+            due_date=due,
+            recipient_id=user_id,
+            plan_id=plan_id,
+            url=_plan_url(plan_uuid),
         )
+        for lineage, due, user_id, plan_id, plan_uuid in actions
+    ]
+    return _insert(rows)
 
-    # 2. Agreed plans whose review is due within 7 days, to the responsible worker.
-    plans = ServicePlan.objects.filter(
-        status=ServicePlan.Status.AGREED,
-        next_review_date__lte=today + datetime.timedelta(days=REVIEW_DAYS),
-        network__status__in=["forming", "active"],
-    ).values_list("pk", "uuid", "network_id", "network__uuid", "next_review_date")
-    plans = list(plans)
+
+def collect_review_reminders(today: datetime.date) -> int:
+    """Agreed plans whose review is due within 7 days, to the network's responsible
+    worker (or its coordinator when it has none)."""
+    plans = list(
+        ServicePlan.objects.filter(
+            status=ServicePlan.Status.AGREED,
+            next_review_date__lte=today + datetime.timedelta(days=REVIEW_DAYS),
+            network__status__in=["forming", "active"],
+        ).values_list("pk", "uuid", "network_id", "network__uuid", "next_review_date")
+    )
     workers = dict(
         NetworkMember.objects.filter(
             network_id__in=[p[2] for p in plans],
@@ -203,37 +204,46 @@ def collect_plan_reminders(today: datetime.date | None = None) -> int:
             "pk", "network__coordinator_id"
         )
     )
-    for pk, uuid, network_id, network_uuid, due in plans:
-        rows.append(
-            PlanReminder(
-                kind=PlanReminder.Kind.REVIEW_DUE,
-                subject=f"review:{network_uuid}",
-                due_date=due,
-                recipient_id=workers.get(network_id) or coordinators_of[pk],
-                plan_id=pk,
-                url=_plan_url(uuid),
-            )
+    rows = [
+        PlanReminder(
+            kind=PlanReminder.Kind.REVIEW_DUE,
+            subject=f"review:{network_uuid}",
+            due_date=due,
+            recipient_id=workers.get(network_id) or coordinators_of[pk],
+            plan_id=pk,
+            url=_plan_url(uuid),
         )
+        for pk, uuid, network_id, network_uuid, due in plans
+    ]
+    return _insert(rows)
 
-    # 3. and 4. To the hub: consents that expire within 14 days, and consultation
-    # requests that have waited over the target without a first response.
+
+def collect_consent_reminders(today: datetime.date) -> int:
+    """Consents that expire within 14 days, to the hub's coordinators."""
     hub = _hub_coordinators()
     consents = Consent.objects.filter(
         withdrawn_at__isnull=True,
         valid_until__gte=today,
         valid_until__lte=today + datetime.timedelta(days=CONSENT_DAYS),
     ).values_list("uuid", "valid_until", "client__uuid")
-    for uuid, valid_until, client_uuid in consents:
-        for user_id in hub:
-            rows.append(
-                PlanReminder(
-                    kind=PlanReminder.Kind.CONSENT_EXPIRING,
-                    subject=f"consent:{uuid}",
-                    due_date=valid_until,
-                    recipient_id=user_id,
-                    url=reverse("clients:client_detail", args=[client_uuid]),
-                )
-            )
+    rows = [
+        PlanReminder(
+            kind=PlanReminder.Kind.CONSENT_EXPIRING,
+            subject=f"consent:{uuid}",
+            due_date=valid_until,
+            recipient_id=user_id,
+            url=reverse("clients:client_detail", args=[client_uuid]),
+        )
+        for uuid, valid_until, client_uuid in consents
+        for user_id in hub
+    ]
+    return _insert(rows)
+
+
+def collect_consultation_reminders(today: datetime.date) -> int:
+    """Consultation requests that have waited over the target without a first response,
+    to the hub's coordinators."""
+    hub = _hub_coordinators()
     target = settings.CONSULTATION_TARGET_WORKING_DAYS
     # `target` working days are at least `target` calendar days: a cheap first bound on
     # the open queue (small), then the exact working-day count in Python.
@@ -242,65 +252,104 @@ def collect_plan_reminders(today: datetime.date | None = None) -> int:
         first_response_at__isnull=True,
         submitted_at__lt=timezone.now() - datetime.timedelta(days=target),
     ).values_list("uuid", "submitted_at")
+    rows = []
     for uuid, submitted_at in waiting:
         passed = _target_passed_on(timezone.localdate(submitted_at), target)
         if passed > today:
             continue
-        for user_id in hub:
-            rows.append(
-                PlanReminder(
-                    kind=PlanReminder.Kind.CONSULTATION_WAITING,
-                    subject=f"consultation:{uuid}",
-                    due_date=passed,
-                    recipient_id=user_id,
-                    url=reverse("consultation_detail", args=[uuid]),
-                )
+        rows.extend(
+            PlanReminder(
+                kind=PlanReminder.Kind.CONSULTATION_WAITING,
+                subject=f"consultation:{uuid}",
+                due_date=passed,
+                recipient_id=user_id,
+                url=reverse("consultation_detail", args=[uuid]),
             )
+            for user_id in hub
+        )
+    return _insert(rows)
 
-    # One INSERT … ON CONFLICT DO NOTHING for all of them (PostgreSQL has no parameter
-    # limit that would make Django split it), so the query count stays constant.
+
+def _insert(rows: list[PlanReminder]) -> int:
+    # One INSERT … ON CONFLICT DO NOTHING (PostgreSQL has no parameter limit that would
+    # make Django split it): the unique row is what makes a reminder go out once.
     PlanReminder.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
 
-def _send(reminder: PlanReminder) -> None:
+def collect_plan_reminders(today: datetime.date | None = None) -> int:
+    """Create the reminder rows due today, of the four kinds, in a constant number of
+    queries whatever the number of things due. Returns how many rows were proposed."""
+    today = today or timezone.localdate()
+    return (
+        collect_action_reminders(today)
+        + collect_review_reminders(today)
+        + collect_consent_reminders(today)
+        + collect_consultation_reminders(today)
+    )
+
+
+def _email(reminder: PlanReminder) -> outbox.Email:
     recipient = reminder.recipient
     context = {
         "reminder": reminder,
         "recipient": recipient,
         "url": settings.SITE_URL.rstrip("/") + (reminder.url or reverse("serviceplans:my_actions")),
     }
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+    language = recipient.language or settings.LANGUAGE_CODE
+    with translation.override(language):
         subject = render_to_string("emails/plan_reminder_subject.txt", context).strip()
         body = render_to_string("emails/plan_reminder.txt", context)
-    send_mail(subject, body, None, [recipient.email])
+    return outbox.Email(
+        key=f"plan-reminder:{reminder.pk}",
+        to=recipient.email,
+        subject=subject,
+        body=body,
+        language=language,
+    )
 
 
-def deliver_plan_reminders() -> int:
-    """E-mail the reminder rows not yet e-mailed, each once: a batch is claimed with
-    `select_for_update(skip_locked=True)`, sent and marked in one transaction."""
-    sent = 0
+def queue_plan_reminders() -> int:
+    """Write the e-mail of every reminder row not yet written to the outbox. A batch is
+    claimed with `select_for_update(skip_locked=True)`; its e-mails and its `emailed_at`
+    are written in one transaction, so a sweep killed half-way leaves nothing half done
+    and two sweeps at once write each once. Returns how many e-mails were queued."""
+    queued = 0
     while True:
         with transaction.atomic():
             batch = list(
                 PlanReminder.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(emailed_at__isnull=True)
                 .select_related("recipient")
-                .order_by("pk")[:100]
+                .order_by("pk")[:BATCH]
             )
             if not batch:
-                return sent
-            now = timezone.now()
-            for reminder in batch:
-                if reminder.recipient.email and reminder.recipient.is_active:
-                    _send(reminder)
-                    sent += 1
-            PlanReminder.objects.filter(pk__in=[r.pk for r in batch]).update(emailed_at=now)
+                return queued
+            emails = [
+                _email(reminder)
+                for reminder in batch
+                if reminder.recipient.email and reminder.recipient.is_active
+            ]
+            outbox.queue_messages(emails)
+            # When the e-mail was written to the outbox; its delivery is the outbox's.
+            PlanReminder.objects.filter(pk__in=[r.pk for r in batch]).update(
+                emailed_at=timezone.now()
+            )
+            queued += len(emails)
 
 
-@shared_task(name="serviceplans.send_plan_reminders")
+@shared_task(
+    name="serviceplans.send_plan_reminders",
+    # A lost database connection is retried here, not left to the next day: each row is
+    # written once, so the run again continues where this one stopped.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=1,
+    retry_backoff_max=10,
+    retry_jitter=False,
+    max_retries=10,
+)
 def send_plan_reminders() -> int:
-    """Daily (config/celery.py, Europe/Helsinki): collect today's reminders and e-mail
-    them. Returns how many e-mails this run sent."""
+    """Daily (config/celery.py, Europe/Helsinki): collect today's reminders and queue
+    their e-mails. Returns how many e-mails this run queued."""
     collect_plan_reminders()
-    return deliver_plan_reminders()
+    return queue_plan_reminders()

@@ -1,14 +1,19 @@
 """The consultation's life: every transition, legal and illegal, through the services."""
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 
 from clients.models import AccessLog, Client, Consent
 from coordination import services
 from coordination.models import ConsultationRequest, Feedback, Notification
 from coordination.services import InvalidTransition
 from coordination.tests.factories import ConsultationFactory, UserFactory
+from outbox import tasks as outbox_tasks
+from outbox.delivery import deliver_due
+from outbox.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 S = ConsultationRequest.Status
@@ -282,20 +287,22 @@ def test_answer_notifies_the_requester_once_on_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
     assert len(callbacks) == 1
-    # The inbox row is part of the answer's transaction; the e-mail waits for the commit.
+    # The inbox row and the e-mail's outbox row are part of the answer's transaction; the
+    # delivery waits for the commit.
     notification = Notification.objects.get()
     assert notification.recipient == alice and notification.kind == "answered"
-    assert notification.emailed_at is None and mail.outbox == []
+    message = OutboxMessage.objects.get()
+    assert message.recipient == alice.email and message.state == OutboxMessage.State.QUEUED
+    assert mail.outbox == []
     callbacks[0]()
-    notification.refresh_from_db()
-    assert notification.emailed_at is not None
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.SENT
     assert len(mail.outbox) == 1
     assert consultation.reference in mail.outbox[0].subject
+    assert mail.outbox[0].extra_headers["Message-ID"] == message.message_id
     assert "Matti" not in mail.outbox[0].body and "131052" not in mail.outbox[0].body
-    # The task delivered again (a redelivery) sends nothing more.
-    from coordination.tasks import send_notification_email
-
-    assert send_notification_email(notification.pk) is False
+    # The delivery run again (a redelivered task, the periodic sweep) sends nothing more.
+    assert deliver_due() == 0
     assert Notification.objects.count() == 1 and len(mail.outbox) == 1
 
 
@@ -307,41 +314,43 @@ def test_nothing_is_sent_when_the_answer_fails(alice, kaisa, django_capture_on_c
     ):
         services.answer_consultation(consultation, by=kaisa, advice="")
     assert callbacks == [] and not Notification.objects.exists() and mail.outbox == []
+    assert not OutboxMessage.objects.exists()
 
 
-def test_a_failed_send_gives_the_claim_back(alice, kaisa, monkeypatch):
-    from coordination import tasks
-
+def test_a_failed_send_is_retried_later(alice, kaisa, monkeypatch):
     consultation = submit(alice)
-    notification = Notification.objects.create(
-        recipient=alice, kind="answered", consultation=consultation
-    )
+    services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
 
     def broken(*args, **kwargs):
         raise ConnectionError("smtp down")
 
-    monkeypatch.setattr(tasks, "send_mail", broken)
-    with pytest.raises(ConnectionError):
-        tasks.send_notification_email.run(notification.pk)
-    notification.refresh_from_db()
-    assert notification.emailed_at is None
+    monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
+    assert deliver_due() == 0
+    message = OutboxMessage.objects.get()
+    assert message.state == OutboxMessage.State.QUEUED and message.attempts == 1
+    assert "smtp down" in message.last_error
+    monkeypatch.undo()
+    with time_machine.travel(message.next_attempt_at):
+        assert deliver_due() == 1
+    assert [m.to for m in mail.outbox] == [[alice.email]]
 
 
 def test_broker_down_does_not_break_the_answer(
     alice, kaisa, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from coordination import tasks
-
     def no_broker(*args, **kwargs):
         raise OSError("connection refused")
 
-    monkeypatch.setattr(tasks.send_notification_email, "delay", no_broker)
+    monkeypatch.setattr(outbox_tasks.deliver_due, "delay", no_broker)
     consultation = submit(alice)
     with django_capture_on_commit_callbacks(execute=True):
         services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
     consultation.refresh_from_db()
     assert consultation.status == S.ANSWERED
-    assert Notification.objects.get().emailed_at is None  # pending, in the inbox already
+    assert Notification.objects.exists()  # in the inbox already
+    assert OutboxMessage.objects.get().state == OutboxMessage.State.QUEUED and mail.outbox == []
+    # The periodic sweep delivers it.
+    assert deliver_due() == 1 and len(mail.outbox) == 1
 
 
 def test_urgent_request_notifies_the_hubs_coordinators(

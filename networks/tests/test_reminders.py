@@ -12,6 +12,8 @@ from django.utils import timezone
 from networks import services, tasks
 from networks.models import MeetingReminder, NetworkMember
 from networks.tests.factories import MeetingFactory
+from outbox.delivery import deliver_due
+from outbox.tests.waiting import wait_for_delivery
 
 Role = NetworkMember.Role
 
@@ -44,6 +46,7 @@ def test_a_real_worker_sends_each_reminder_once_when_beat_runs_twice(
     first = tasks.send_meeting_reminders.delay()
     second = tasks.send_meeting_reminders.delay()
     assert first.get(timeout=30) + second.get(timeout=30) == 3
+    wait_for_delivery()
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         ["alice@example.invalid", "teemu@example.invalid", "maija@example.invalid"]
     )
@@ -54,6 +57,7 @@ def test_a_real_worker_sends_each_reminder_once_when_beat_runs_twice(
     assert not rows.filter(sent_at__isnull=True).exists()
     # A third run, a quarter of an hour later: nothing new.
     assert tasks.send_meeting_reminders.delay().get(timeout=30) == 0
+    wait_for_delivery()
     assert len(mailoutbox) == 3
 
 
@@ -93,6 +97,7 @@ def test_no_reminder_for_a_cancelled_meeting_or_a_member_who_left(
 ):
     services.remove_network_member(soon_meeting.network.members.get(user=alice), by=kaisa)
     assert tasks.send_meeting_reminders() == 2
+    assert deliver_due() == 2
     assert "alice@example.invalid" not in [m.to[0] for m in mailoutbox]
     services.cancel_meeting(soon_meeting, by=kaisa)
     MeetingReminder.objects.all().delete()
@@ -106,3 +111,20 @@ def test_the_reminder_task_is_in_the_beat_schedule():
         e for e in app.conf.beat_schedule.values() if e["task"] == tasks.send_meeting_reminders.name
     ]
     assert entries and entries[0]["schedule"] == 15 * 60
+
+
+@pytest.mark.django_db
+def test_a_reminder_not_yet_sent_is_withdrawn_when_the_meeting_moves_or_is_cancelled(
+    soon_meeting, kaisa, mailoutbox
+):
+    assert tasks.send_meeting_reminders() == 3  # written to the outbox, not yet delivered
+    services.update_meeting(
+        soon_meeting, by=kaisa, starts_at=soon_meeting.starts_at + datetime.timedelta(hours=1)
+    )
+    assert tasks.send_meeting_reminders() == 3  # for the new time
+    services.cancel_meeting(soon_meeting, by=kaisa)
+    deliver_due()
+    # Only the cancellations went out (the update they replace was withdrawn too): no
+    # reminder of the old time, none of the new.
+    assert len(mailoutbox) == 3
+    assert all("method=CANCEL" in m.attachments[0][2] for m in mailoutbox)

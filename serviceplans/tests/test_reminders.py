@@ -14,6 +14,8 @@ from clients.models import Consent
 from clients.tests.factories import ConsentFactory
 from coordination.models import ConsultationRequest
 from coordination.tests.factories import ConsultationFactory
+from outbox.delivery import deliver_due
+from outbox.tests.waiting import wait_for_delivery
 from serviceplans import services, tasks
 from serviceplans.models import PlanAction, PlanReminder
 from serviceplans.tests.conftest import agree
@@ -98,6 +100,7 @@ def test_a_real_worker_sends_each_reminder_once_when_the_sweep_runs_twice(
     second = tasks.send_plan_reminders.delay()
     assert first.get(timeout=60) + second.get(timeout=60) == len(EXPECTED)
     assert _sent() == EXPECTED
+    wait_for_delivery()
     assert len(mailoutbox) == len(EXPECTED)
     assert not PlanReminder.objects.filter(emailed_at__isnull=True).exists()
     # No client names in e-mail.
@@ -105,6 +108,7 @@ def test_a_real_worker_sends_each_reminder_once_when_the_sweep_runs_twice(
     # The next day the same things are still due: nothing is sent again.
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
         assert tasks.send_plan_reminders.delay().get(timeout=60) == 0
+    wait_for_delivery()
     assert len(mailoutbox) == len(EXPECTED)
 
 
@@ -132,10 +136,12 @@ def test_two_sweeps_at_the_same_moment_send_each_reminder_once(due_things, mailo
 @pytest.mark.django_db
 def test_a_changed_due_date_is_reminded_again(due_things, teemu, mailoutbox, today):
     tasks.send_plan_reminders()
+    assert deliver_due() == len(EXPECTED)
     PlanAction.objects.filter(responsible_user=teemu).update(
         due_date=today + datetime.timedelta(days=1)
     )
     assert tasks.send_plan_reminders() == 1
+    assert deliver_due() == 1
     assert mailoutbox[-1].to == [teemu.email]
 
 
@@ -166,6 +172,7 @@ def test_a_member_who_left_gets_no_reminders(due_things, network, kaisa, teemu, 
 
     network_services.remove_network_member(network.members.get(user=teemu), by=kaisa)
     tasks.send_plan_reminders()
+    deliver_due()
     assert not PlanReminder.objects.filter(recipient=teemu).exists()
     assert teemu.email not in [m.to[0] for m in mailoutbox]
 
