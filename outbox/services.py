@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from common.text import neutralise_bidi
 from outbox.models import OutboxMessage
 from outbox.tasks import deliver_due
 
@@ -39,14 +40,14 @@ def _message_id_domain() -> str:
 def _row(email: Email, domain: str) -> OutboxMessage:
     # Every outgoing text passes here: the one place to neutralise bidirectional control
     # characters in the subject and the bodies before they are stored and sent.
-    subject = " ".join(email.subject.split())  # a header is one line
+    subject = " ".join(neutralise_bidi(email.subject).split())  # a header is one line
     return OutboxMessage(
         dedupe_key=email.key,
         message_id=make_msgid(domain=domain),
         recipient=email.to,
         subject=subject,
-        body=email.body,
-        html_body=email.html,
+        body=neutralise_bidi(email.body),
+        html_body=neutralise_bidi(email.html),
         attachments=[
             {
                 "filename": filename,

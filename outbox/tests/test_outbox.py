@@ -222,3 +222,20 @@ def test_the_admin_list_takes_the_same_queries_for_few_and_many(
     # (a savepoint, the update, its release).
     with django_assert_num_queries(12):
         assert admin_client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_bidirectional_controls_are_taken_out_of_subject_and_bodies():
+    rlo, lri = "\u202e", "\u2066"
+    with transaction.atomic():
+        services.queue_message(
+            key="bidi-1",
+            to="anna@example.org",
+            subject=f"Kokous {rlo}ylihuomenna",
+            body=f"Matti {lri}Meikäläinen",
+            html=f"<p>{rlo}Teksti</p>",
+        )
+    message = OutboxMessage.objects.get(dedupe_key="bidi-1")
+    assert message.subject == "Kokous ylihuomenna"
+    assert message.body == "Matti Meikäläinen"
+    assert message.html_body == "<p>Teksti</p>"
