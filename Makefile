@@ -33,9 +33,13 @@ test: install messages
 bench: install messages
 	scripts/test -m benchmark -s tests/benchmarks
 
+# Style, types (mypy: pyproject's [tool.mypy]) and the apps' layers (import-linter:
+# [tool.importlinter]), then migrations in step with the models.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 
 format: install

@@ -61,8 +61,7 @@ def client_search(request):
         client = services.find_client_by_identity_code(
             code_form.cleaned_data["personal_identity_code"]
         )
-        visible = client and clients_visible_to(request.user).filter(pk=client.pk).exists()
-        if visible:
+        if client is not None and clients_visible_to(request.user).filter(pk=client.pk).exists():
             return redirect("clients:client_detail", client.uuid)
         code_form.add_error(
             "personal_identity_code", _("No client with this personal identity code.")

@@ -76,7 +76,7 @@ def readyz(request):
             results[name] = "ok"
     failing = [name for name, state in results.items() if state != "ok"]
     status = 503 if failing else 200
-    body = {"status": "failing" if failing else "ok", "checks": results}
+    body: dict[str, object] = {"status": "failing" if failing else "ok", "checks": results}
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=status)
