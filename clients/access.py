@@ -2,11 +2,12 @@
 raising 404 for missing and forbidden alike. Views and the API call these; never filter by
 hand."""
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from clients.models import AccessLog, Client, Consent
+from clients.models import AccessLog, AccessLogReview, Client, Consent
 
 
 def _active(user) -> bool:
@@ -26,8 +27,6 @@ def clients_visible_to(user) -> QuerySet[Client]:
     if user.is_professional:
         # By model name, so that clients does not import networks; leaving a network
         # ends the access at once.
-        from django.apps import apps
-
         member = (
             apps.get_model("networks", "NetworkMember")
             .objects.with_consent()
@@ -91,8 +90,6 @@ def access_logs_visible_to(user) -> QuerySet[AccessLog]:
 
 
 def access_log_reviews_visible_to(user) -> QuerySet:
-    from clients.models import AccessLogReview
-
     if not can_review_access_log(user):
         return AccessLogReview.objects.none()
     return AccessLogReview.objects.all()

@@ -1,6 +1,7 @@
 """The clients API: serializers and viewsets calling the same access rules and services as
 the pages. Lists show the identity code masked; every read is in the access log."""
 
+from django.apps import apps
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -195,8 +196,6 @@ class PlanActionField(serializers.SlugRelatedField):
         self.error_messages["invalid"] = self.error_messages["does_not_exist"]
 
     def get_queryset(self):
-        from django.apps import apps
-
         return apps.get_model("serviceplans", "PlanAction").objects.select_related("plan")
 
 

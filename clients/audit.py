@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from rest_framework.response import Response
 
 from clients.access import access_bases
-from clients.models import AccessLog, Client
+from clients.models import AccessLog, AccessLogReview, Client
 from common.ratelimit import client_address
 
 
@@ -100,8 +100,6 @@ def log_access_log_review(
     """An administrator's reading of the access log, in the append-only
     review trail (`AccessLogReview`) – one INSERT. `filters` holds uuids, dates and choice
     values only; the caller never passes a searched name or an identity code."""
-    from clients.models import AccessLogReview
-
     AccessLogReview.objects.create(
         user=request.user,
         action=action,

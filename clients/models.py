@@ -14,6 +14,7 @@ from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fi import hetu
 
+from clients.dates import birth_date_error
 from common.municipalities import municipality_choices
 
 
@@ -213,8 +214,6 @@ class Client(models.Model):
         return f"{code[:7]}***{code[-1]}"
 
     def clean(self):
-        from clients.dates import birth_date_error
-
         self.personal_identity_code = normalize_identity_code(self.personal_identity_code)
         errors = {}
         if self.personal_identity_code:

@@ -18,7 +18,7 @@ from clients.access import (
     can_withdraw_consent,
 )
 from clients.dates import past_date_error, planned_date_error
-from clients.models import Client, Consent, normalize_identity_code
+from clients.models import Client, Consent, WorkAbilityAssessment, normalize_identity_code
 from common.locking import StaleEdit, claim_version
 
 CLIENT_FIELDS = (
@@ -239,8 +239,6 @@ ASSESSMENT_FIELDS = (
 def record_assessment(client: Client, *, by, **data):
     """A work-ability assessment of the client. Scores outside 0–10, an unknown kind and
     a date in the future are refused with a message per field; nothing is saved then."""
-    from clients.models import WorkAbilityAssessment
-
     errors = {}
     score = data.get("score")
     if score is None or not 0 <= int(score) <= 10:

@@ -5,6 +5,8 @@ plans add theirs here, also by relation name."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -87,8 +89,6 @@ def client_timeline(client, user) -> list[Event]:
 # --- The client's networks, by relation name (clients does not import
 # networks). A professional sees the events of the networks they are an active member of.
 def _network_events(client, user) -> list[Event]:
-    from django.urls import reverse
-
     networks = client.networks.all()
     if not user.is_coordinator:
         networks = networks.filter(members__user=user, members__left_at__isnull=True)
@@ -112,8 +112,6 @@ def _network_events(client, user) -> list[Event]:
 # --- Assessments, and the agreed plan versions and reviews of the
 # networks the user sees (by relation name: clients does not import serviceplans).
 def _plan_events(client, user) -> list[Event]:
-    from django.urls import reverse
-
     events = []
     for assessment in client.assessments.all():
         events.append(
@@ -144,8 +142,6 @@ def _plan_events(client, user) -> list[Event]:
 
 # --- Health checks for the unemployed, one event per offer with its result.
 def _health_check_events(client) -> list[Event]:
-    from django.utils.formats import date_format
-
     events = []
     for check in client.health_checks.all():
         if check.done_on:

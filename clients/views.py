@@ -1,5 +1,6 @@
 """Pages of the clients app: parse, access, service, render."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,8 +26,9 @@ from clients.access import (
 )
 from clients.audit import log_access_log_review, log_client_access
 from clients.filters import AccessLogClientSearchForm, AccessLogFilterSet
-from clients.forms import ClientCodeSearchForm, ClientSearchForm, ConsentForm
+from clients.forms import AssessmentForm, ClientCodeSearchForm, ClientSearchForm, ConsentForm
 from clients.models import AccessLog, AccessLogReview, looks_like_identity_code
+from clients.services import record_assessment
 from clients.timeline import client_timeline
 from common.csvexport import streaming_csv_response
 from common.locking import StaleEdit, carry_current_version
@@ -149,9 +151,6 @@ def consent_withdraw(request, client_id, consent_id):
 @role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL, User.Role.JOB_COACH)
 def assessment_create(request, client_id):
     """Record a work-ability assessment; the client page draws the score over time."""
-    from clients.forms import AssessmentForm
-    from clients.services import record_assessment
-
     client = access_client(request.user, client_id)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -265,6 +264,7 @@ def access_report(request, client_id):
     report = access_review.client_report(client)
     if not as_pdf:
         return render(request, "clients/access_report.html", report)
+    # WeasyPrint takes over a second to import; only a PDF needs it, not every process.
     from weasyprint import HTML
 
     language = client.language if client.language in dict(settings.LANGUAGES) else None
@@ -289,7 +289,6 @@ def _plan_action_for(client, action_id):
     serviceplans), or None. Another client's action is simply not found."""
     if not action_id:
         return None
-    from django.apps import apps
 
     model = apps.get_model("serviceplans", "PlanAction")
     try:

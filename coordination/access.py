@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.views.decorators.debug import sensitive_variables
 
+from clients.services import find_client_by_identity_code
 from coordination.models import ConsultationRequest, Organization, User
 
 
@@ -75,7 +76,6 @@ def identity_match(user, consultation: ConsultationRequest):
     is linked or anonymous."""
     if not (user.is_active and user.is_coordinator) or not consultation.awaiting_identification:
         return None
-    from clients.services import find_client_by_identity_code
 
     code = (consultation.client_snapshot or {}).get("personal_identity_code")
     return find_client_by_identity_code(code) if code else None

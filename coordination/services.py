@@ -35,6 +35,7 @@ from coordination.models import (
     client_snapshot,
     format_reference,
 )
+from coordination.tasks import send_notification_email
 
 Status = ConsultationRequest.Status
 logger = logging.getLogger(__name__)
@@ -588,8 +589,6 @@ def _notify(recipient: User, kind: str, consultation: ConsultationRequest) -> No
 
 
 def _enqueue_email(notification_id: int) -> None:
-    from coordination.tasks import send_notification_email
-
     try:
         send_notification_email.delay(notification_id)
     except Exception:

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
@@ -29,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from coordination.models import SecurityEvent
 from coordination.security import record_security_event
+from coordination.tasks import send_security_notice
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "authenticator"
@@ -75,8 +76,6 @@ def may_change_second_factor(request) -> bool:
 def _record_and_tell(request, kind: str) -> None:
     """Write the change to the security log and e-mail the person about it (after the
     commit, so that a rolled-back change sends nothing)."""
-    from coordination.tasks import send_security_notice
-
     user = request.user
     record_security_event(kind, user=user, request=request)
     if user.email:
@@ -224,8 +223,6 @@ class TwoFactorMiddleware:
 
     @staticmethod
     def _is_exempt(request) -> bool:
-        from django.urls import Resolver404, resolve
-
         try:
             name = resolve(request.path_info).url_name
         except Resolver404:

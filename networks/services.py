@@ -31,6 +31,7 @@ from networks.models import (
     NetworkMeeting,
     NetworkMember,
 )
+from networks.tasks import send_meeting_invitations
 
 __all__ = ["ConsentMissing", "InvalidTransition", "StaleEdit"]
 
@@ -437,8 +438,6 @@ def schedule_meeting(
 
 
 def _send_invitations(meeting: NetworkMeeting) -> None:
-    from networks.tasks import send_meeting_invitations
-
     send_meeting_invitations.delay_on_commit(meeting.pk, meeting.sequence)
 
 

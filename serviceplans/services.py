@@ -23,6 +23,7 @@ from coordination.models import Organization, User
 from coordination.services import InvalidTransition
 from networks.access import network_basis
 from networks.models import ClientNetwork, MeetingDecision, NetworkMember
+from serviceplans import tasks
 from serviceplans.access import can_edit_plan
 from serviceplans.models import (
     GoalProgress,
@@ -477,8 +478,6 @@ def request_plan_pdf(plan: ServicePlan, *, by: User) -> PlanDocument:
     """A row first (queued); the task claims it after the commit. When the broker is
     down the row stays queued and the periodic `retry_queued_documents` sends it when
     the broker is back."""
-    from serviceplans import tasks
-
     document = PlanDocument.objects.filter(
         plan=plan,
         lock_version=plan.lock_version,
