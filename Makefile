@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test bench install messages lint format lock worker beat clean
+.PHONY: run test test-fast bench install messages lint format lock worker beat clean
 
 # The virtual environment is rebuilt when the lock file changes.
 $(VENV)/.installed: requirements.txt
@@ -28,6 +28,11 @@ run: install messages
 
 test: install messages
 	scripts/test
+
+# The quick part for a developer: everything but the schema fuzzer, the browser tests and
+# the benchmarks (`make test` runs the first two as well; CI runs `make test`).
+test-fast: install messages
+	scripts/test -m "not fuzz and not e2e and not benchmark"
 
 # Speed benchmarks (tests/benchmarks/): ratios measured in one run, printed; not in `make test`.
 bench: install messages
