@@ -30,7 +30,9 @@ test: install messages
 	scripts/test
 
 # The quick part for a developer: everything but the schema fuzzer, the browser tests and
-# the benchmarks (`make test` runs the first two as well; CI runs `make test`).
+# the benchmarks (`make test` runs the first two as well; CI runs `make test`). Serial on
+# purpose: on two cores pytest-xdist's `-n 2` took 11 and 18 minutes where one process
+# took 8.5 (the access matrix's module-wide world keeps one worker busy to the end).
 test-fast: install messages
 	scripts/test -m "not fuzz and not e2e and not benchmark"
 
