@@ -12,8 +12,8 @@ import shutil
 import pytest
 from django.conf import settings
 
-from coordination.models import Organization, User
-from coordination.tests.factories import TEST_PASSWORD, OrganizationFactory, UserFactory
+from coordination.tests import factories as personas
+from coordination.tests.factories import TEST_PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -41,6 +41,16 @@ def pytest_configure(config):
     app.conf.task_always_eager = True
 
 
+def pytest_runtest_setup(item):
+    # Two threads racing for one row show SQLite's database-wide write lock, not the row
+    # locks (select_for_update) that PostgreSQL takes and the code relies on.
+    if (
+        item.get_closest_marker("postgresql")
+        and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+    ):
+        pytest.skip("needs PostgreSQL's row locks; SQLite locks the whole database")
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -63,81 +73,52 @@ def password():
 
 @pytest.fixture
 def health_centre(db):
-    return OrganizationFactory(name="Oulun sote-keskus Tuira", kind=Organization.Kind.HEALTH_CENTRE)
+    return personas.make_health_centre()
 
 
 @pytest.fixture
 def hub(db):
-    return OrganizationFactory(
-        name="Työikäisten koordinaatio", kind=Organization.Kind.SOCIAL_SERVICES, is_hub=True
-    )
+    return personas.make_hub()
 
 
 @pytest.fixture
 def kela(db):
-    return OrganizationFactory(name="Kela, Oulun palvelupiste", kind=Organization.Kind.KELA)
+    return personas.make_kela()
 
 
 @pytest.fixture
 def alice(health_centre):
-    return UserFactory(
-        username="alice", first_name="Alice", organization=health_centre, title="sairaanhoitaja"
-    )
+    return personas.make_alice(health_centre)
 
 
 @pytest.fixture
 def olli(kela):
-    return UserFactory(username="olli", first_name="Olli", organization=kela)
+    return personas.make_olli(kela)
 
 
 @pytest.fixture
 def kaisa(hub):
-    return UserFactory(
-        username="kaisa", first_name="Kaisa", organization=hub, role=User.Role.COORDINATOR
-    )
+    return personas.make_kaisa(hub)
 
 
 @pytest.fixture
 def eero(hub):
-    return UserFactory(username="eero", first_name="Eero", organization=hub, role=User.Role.MANAGER)
+    return personas.make_eero(hub)
 
 
 @pytest.fixture
 def coaching_team(db):
-    """The IPS job coaching team (an organisation of social services)."""
-    return OrganizationFactory(name="IPS-työhönvalmennus", kind=Organization.Kind.SOCIAL_SERVICES)
+    return personas.make_coaching_team()
 
 
 @pytest.fixture
 def tuula(coaching_team):
-    return UserFactory(
-        username="tuula",
-        first_name="Tuula",
-        organization=coaching_team,
-        role=User.Role.JOB_COACH,
-        title="työhönvalmentaja",
-    )
+    return personas.make_tuula(coaching_team)
 
 
 @pytest.fixture
 def ylva(hub):
-    from django.contrib.auth.models import Permission
-
-    from coordination.access import ADMINISTRATOR_PERMISSIONS
-
-    user = UserFactory(
-        username="ylva",
-        first_name="Ylva",
-        organization=hub,
-        role=User.Role.ADMINISTRATOR,
-        is_staff=True,
-    )
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="coordination", codename__in=ADMINISTRATOR_PERMISSIONS
-        )
-    )
-    return user
+    return personas.make_ylva(hub)
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def csv_header() -> list[str]:
     ]
 
 
-def csv_row(entry: AccessLog) -> list[str]:
+def csv_row(entry: AccessLog) -> list[object]:
     user = entry.user
     return [
         timezone.localtime(entry.at),

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 class Event:
     at: datetime
     kind: str
-    title: str
+    title: str | Promise  # a lazy translation until the page renders it
     detail: str = ""
     consultation: object = None
     url: str = ""  # a link for events that are not consultations

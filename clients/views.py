@@ -60,8 +60,7 @@ def client_search(request):
         client = services.find_client_by_identity_code(
             code_form.cleaned_data["personal_identity_code"]
         )
-        visible = client and clients_visible_to(request.user).filter(pk=client.pk).exists()
-        if visible:
+        if client is not None and clients_visible_to(request.user).filter(pk=client.pk).exists():
             return redirect("clients:client_detail", client.uuid)
         code_form.add_error(
             "personal_identity_code", _("No client with this personal identity code.")
@@ -262,6 +261,7 @@ def access_report(request, client_id):
     report = access_review.client_report(client)
     if not as_pdf:
         return render(request, "clients/access_report.html", report)
+    # WeasyPrint takes over a second to import; only a PDF needs it, not every process.
     from weasyprint import HTML
 
     language = client.language if client.language in dict(settings.LANGUAGES) else None

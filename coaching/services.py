@@ -44,6 +44,7 @@ from common.locking import StaleEdit, save_locked
 from common.municipalities import validate_municipality
 from coordination.models import ConsultationRequest, Organization, User
 from coordination.services import InvalidTransition
+from networks.models import ClientNetwork
 from serviceplans.models import PlanAction, PlanReminder
 
 __all__ = ["InvalidTransition", "StaleEdit"]
@@ -396,8 +397,6 @@ def turning_point_prompt(referral: Referral, job: JobStart) -> dict | None:
     (seed 003). The network's responsible coordinator gets a reminder in the inbox; the
     page says the same with a link to schedule the meeting. Returns what the page needs,
     or None when the client has no open network."""
-    from networks.models import ClientNetwork
-
     network = (
         ClientNetwork.objects.filter(client_id=referral.client_id)
         .exclude(status=ClientNetwork.Status.CLOSED)

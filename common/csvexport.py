@@ -20,6 +20,7 @@ import csv
 import datetime
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import Any, Protocol, TypeVar
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -33,8 +34,15 @@ CONTENT_TYPE = "text/csv; charset=utf-8"
 # follow them once the spreadsheet trims the cell).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
+Row = Iterable[Any]
+_Response = TypeVar("_Response", HttpResponse, StreamingHttpResponse)
 
-def safe_cell(value) -> object:
+
+class _Writable(Protocol):
+    def write(self, value: str, /) -> Any: ...
+
+
+def safe_cell(value: object) -> object:
     """One cell as the CSV should hold it: numbers as they are, dates as ISO text, None
     empty, and any other value as text that cannot start a formula."""
     if value is None:
@@ -64,18 +72,18 @@ class _Echo:
 class SafeWriter:
     """`csv.writer` with our delimiter whose every row goes through `safe_cell`."""
 
-    def __init__(self, file) -> None:
+    def __init__(self, file: _Writable) -> None:
         self._writer = csv.writer(file, delimiter=DELIMITER)
 
-    def writerow(self, row: Iterable):
+    def writerow(self, row: Row) -> Any:
         return self._writer.writerow([safe_cell(value) for value in row])
 
-    def writerows(self, rows: Iterable[Iterable]) -> None:
+    def writerows(self, rows: Iterable[Row]) -> None:
         for row in rows:
             self.writerow(row)
 
 
-def csv_lines(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
+def csv_lines(header: Row, rows: Iterable[Row]) -> Iterator[str]:
     """The byte-order mark with the header, then one line per row, produced lazily: the
     rows may be a database iterator of any length."""
     writer = SafeWriter(_Echo())
@@ -84,13 +92,13 @@ def csv_lines(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
         yield writer.writerow(row)
 
 
-def _attachment(response, filename: str):
+def _attachment(response: _Response, filename: str) -> _Response:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 def streaming_csv_response(
-    filename: str, header: Iterable, rows: Iterable[Iterable]
+    filename: str, header: Row, rows: Iterable[Row]
 ) -> StreamingHttpResponse:
     """A download written while the rows are read (a year of access log never sits in
     memory)."""
@@ -98,7 +106,7 @@ def streaming_csv_response(
     return _attachment(response, filename)
 
 
-def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable]) -> HttpResponse:
+def csv_response(filename: str, header: Row, rows: Iterable[Row]) -> HttpResponse:
     """A download of a small table, written at once."""
     response = HttpResponse(content_type=CONTENT_TYPE)
     response.write(BOM)

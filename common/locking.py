@@ -5,6 +5,8 @@ WHERE lock_version = n that must hit exactly one row. A second save from the sam
 starting version hits none and is refused with `StaleEdit`; the page keeps the user's
 text and shows the message, the API answers 409 (`stale_response`)."""
 
+from typing import Any
+
 from django import forms
 from django.db.models import F, Model
 from django.utils.translation import gettext_lazy
@@ -24,12 +26,18 @@ class StaleEdit(InvalidTransition):
         "compare it with the saved version, then save again."
     )
 
-    def __init__(self, message=None, *, current_version: int | None = None):
+    def __init__(self, message: object = None, *, current_version: int | None = None) -> None:
         super().__init__(message or self.default_message)
         self.current_version = current_version
 
 
-def save_locked(instance: Model, lock_version: int | None, *, stale=StaleEdit, **values) -> None:
+def save_locked(
+    instance: Model,
+    lock_version: int | None,
+    *,
+    stale: type[StaleEdit] = StaleEdit,
+    **values: Any,
+) -> None:
     """Write `values` to `instance`'s row and raise its lock_version by one, if the row is
     still at `lock_version` (None: a write made by the system, from a version it has just
     read, is not checked). Otherwise `stale` (a StaleEdit) is raised and nothing is
@@ -44,7 +52,9 @@ def save_locked(instance: Model, lock_version: int | None, *, stale=StaleEdit, *
     instance.refresh_from_db(fields=["lock_version", *values])
 
 
-def claim_version(instance: Model, lock_version: int | None, *, stale=StaleEdit) -> None:
+def claim_version(
+    instance: Model, lock_version: int | None, *, stale: type[StaleEdit] = StaleEdit
+) -> None:
     """For a record written with its own `save()` (one that normalises fields on save):
     lock its row for the rest of the transaction, refuse a stale `lock_version` with
     `stale`, and raise the instance's lock_version by one for the save that follows in the
@@ -58,7 +68,7 @@ def claim_version(instance: Model, lock_version: int | None, *, stale=StaleEdit)
     )
     if lock_version is not None and current != lock_version:
         raise stale(current_version=current)
-    instance.lock_version = current + 1
+    instance.lock_version = current + 1  # type: ignore[attr-defined]
 
 
 class LockedForm(forms.Form):
@@ -67,14 +77,15 @@ class LockedForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-def carry_current_version(form, error: StaleEdit) -> None:
+def carry_current_version(form: forms.BaseForm, error: StaleEdit) -> None:
     """After a refused stale save: the form keeps the user's text and its message, and now
     carries the record's current lock_version, so that saving again after comparing is a
     deliberate choice that goes through."""
     form.add_error(None, str(error))
     if error.current_version is None or "lock_version" not in form.fields:
         return
-    data = form.data.copy()
+    # A bound form's data is a QueryDict (or a dict); both copy.
+    data = form.data.copy()  # type: ignore[attr-defined]
     data[form.add_prefix("lock_version")] = str(error.current_version)
     form.data = data
 
@@ -97,6 +108,6 @@ def stale_conflict(error: StaleEdit) -> Conflict:
     return Conflict({"non_field_errors": [str(error)], "code": "stale"})
 
 
-def required_lock_version():
+def required_lock_version() -> ValidationError:
     """The 400 of a change sent without the lock_version it was read at."""
     return ValidationError({"lock_version": [serializers.Field.default_error_messages["required"]]})

@@ -1,8 +1,9 @@
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
@@ -18,7 +19,7 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     in the language cookie.
     """
 
-    def process_request(self, request):
+    def process_request(self, request: HttpRequest) -> None:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if chosen not in dict(settings.LANGUAGES):
             chosen = settings.LANGUAGE_CODE
@@ -32,10 +33,10 @@ class NoStoreMiddleware:
     Cache-Control (never_cache's, or a file's) keeps it. Static files never get here:
     WhiteNoise answers them before."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
@@ -104,7 +105,7 @@ CODE_SCHEMA = {
 }
 
 
-def codes_as_pattern(result, generator, request, public):
+def codes_as_pattern(result: Any, generator: Any, request: Any, public: Any) -> Any:
     """drf-spectacular postprocessing hook: the 308 municipality codes become one string
     pattern in the API schema, in components and query parameters alike. The list is a
     code system, not an enumeration a client should copy; as enums it made the schema
@@ -112,7 +113,7 @@ def codes_as_pattern(result, generator, request, public):
     codes = set(municipalities())
     listed = re.compile(r"\n*^\* `[0-9]{3}` - .*$", re.MULTILINE)
 
-    def rewrite(node):
+    def rewrite(node: Any) -> None:
         if isinstance(node, dict):
             description = node.get("description")
             if isinstance(description, str) and len(listed.findall(description)) == len(codes):

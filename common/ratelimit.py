@@ -4,9 +4,11 @@ they, django-axes and the access log count by."""
 
 import ipaddress
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 from rest_framework import throttling
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -36,12 +38,12 @@ def _valid(address: str) -> bool:
     return True
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The address of whoever sent the request. X-Forwarded-For is anyone's to write, so
     it counts only when the request came from one of our TRUSTED_PROXIES, and then only
     its right-most address that no trusted proxy wrote: everything to the left of that
     came from the client and may be made up."""
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote: str = request.META.get("REMOTE_ADDR", "")
     if not _is_trusted_proxy(remote):
         return remote
     address = remote
@@ -61,7 +63,8 @@ def count_hit(key: str, window_seconds: int) -> int:
     cache_key = f"ratelimit:{key}"
     cache.add(cache_key, 0, timeout=window_seconds)
     try:
-        return cache.incr(cache_key)
+        hits: int = cache.incr(cache_key)
+        return hits
     except ValueError:  # expired between add() and incr()
         cache.set(cache_key, 1, timeout=window_seconds)
         return 1
@@ -72,19 +75,19 @@ def over_limit(key: str, limit: int, window_seconds: int) -> bool:
     return count_hit(key, window_seconds) > limit
 
 
-def _login_failures_key(request) -> str:
+def _login_failures_key(request: HttpRequest) -> str:
     return f"login-failures:{client_address(request)}"
 
 
-def login_over_limit(request) -> bool:
+def login_over_limit(request: HttpRequest) -> bool:
     """Failed logins from one address, whatever the usernames: a wider net than
     django-axes' username-and-address lock, against guessing across many accounts. Only
     failures count, so that a shared office logs in freely at shift change."""
-    failures = cache.get(f"ratelimit:{_login_failures_key(request)}", 0)
+    failures: int = cache.get(f"ratelimit:{_login_failures_key(request)}", 0)
     return failures >= settings.LOGIN_RATE_LIMIT_PER_ADDRESS
 
 
-def count_failed_login(request) -> None:
+def count_failed_login(request: HttpRequest) -> None:
     count_hit(_login_failures_key(request), settings.LOGIN_RATE_LIMIT_WINDOW_SECONDS)
 
 
@@ -92,7 +95,7 @@ class ClientAddressMixin:
     """DRF's own get_ident trusts X-Forwarded-For from anyone (or counts proxies by
     NUM_PROXIES); ours asks the one function that knows which proxies are ours."""
 
-    def get_ident(self, request):
+    def get_ident(self, request: HttpRequest) -> str:
         return client_address(request)
 
 
@@ -109,5 +112,5 @@ class AddressRateThrottle(ClientAddressMixin, throttling.SimpleRateThrottle):
 
     scope = "address"
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: HttpRequest, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

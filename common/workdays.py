@@ -9,7 +9,7 @@ import holidays
 
 @lru_cache(maxsize=32)
 def _finnish_holidays(year: int) -> frozenset[datetime.date]:
-    return frozenset(holidays.Finland(years=year))
+    return frozenset(holidays.Finland(years=year))  # type: ignore[no-untyped-call]
 
 
 def is_working_day(day: datetime.date) -> bool:

@@ -73,7 +73,8 @@ def can_see_client_as_sent(user, consultation: ConsultationRequest) -> bool:
         return True
     if consultation.requester_id != user.pk:
         return False
-    return consultation.consent_id is None or consultation.consent.is_valid
+    consent = consultation.consent  # None without a query when consent_id is None
+    return consent is None or consent.is_valid
 
 
 @sensitive_variables()

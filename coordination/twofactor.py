@@ -21,7 +21,7 @@ from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user, match_token
@@ -250,8 +250,6 @@ class TwoFactorMiddleware:
 
     @staticmethod
     def _is_exempt(request) -> bool:
-        from django.urls import Resolver404, resolve
-
         try:
             name = resolve(request.path_info).url_name
         except Resolver404:

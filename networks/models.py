@@ -11,6 +11,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients.models import Consent
+
 
 class ClientNetwork(models.Model):
     """A multi-agency network assembled around one client by the hub's coordinator.
@@ -110,8 +112,6 @@ class NetworkMemberQuerySet(models.QuerySet):
         """Active members whose organisation the client's valid network consent covers
         (or the hub's own staff): only these see the network and its client. A consent
         withdrawn or expired closes the door at once, as leaving does."""
-        from clients.models import Consent
-
         consent = Consent.objects.valid().filter(
             client=OuterRef("network__client"),
             scope=Consent.Scope.NETWORK,

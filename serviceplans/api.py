@@ -17,6 +17,8 @@ A plan the user may not see is 404; one they see but may not change is 403; a st
 is in the access log.
 """
 
+import uuid
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
@@ -449,8 +451,6 @@ class PlanViewSet(
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:

@@ -5,6 +5,7 @@ version and the reminder rows that make each reminder go out exactly once."""
 from uuid import uuid4
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -345,8 +346,6 @@ def document_path(document: "PlanDocument", filename: str) -> str:
 def document_storage():
     """Where rendered documents are kept: STORAGES["documents"], the database by default
     (see StoredFile). A callable, so that the migration does not freeze the choice."""
-    from django.core.files.storage import storages
-
     return storages["documents"]
 
 

@@ -58,7 +58,8 @@ def plan_html(plan: ServicePlan, language: str) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    # WeasyPrint takes over a second to import; only a PDF needs it, not every process.
+    from weasyprint import HTML  # noqa: PLC0415
 
     return HTML(
         string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=_no_fetch

@@ -23,6 +23,7 @@ from coordination.models import Organization, User
 from coordination.services import InvalidTransition
 from networks.access import network_basis
 from networks.models import ClientNetwork, MeetingDecision, NetworkMember
+from serviceplans import tasks
 from serviceplans.access import can_edit_plan
 from serviceplans.models import (
     GoalProgress,
@@ -479,7 +480,6 @@ def request_plan_pdf(plan: ServicePlan, *, by: User) -> PlanDocument:
     down the row stays queued and the periodic `retry_queued_documents` sends it when
     the broker is back. A plan larger than the renderer can print in its time limit is
     refused here, before anything is queued."""
-    from serviceplans import tasks
 
     actions = plan.actions.count()
     if actions > MAX_PDF_ACTIONS:

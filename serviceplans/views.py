@@ -365,9 +365,10 @@ def plan_compare(request, plan_id):
     if request.GET.get("from"):
         old = access_plan(request.user, request.GET["from"], queryset=others)
     else:
-        old = others.filter(version__lt=plan.version).first()
-        if old is None:
+        previous = others.filter(version__lt=plan.version).first()
+        if previous is None:
             raise Http404
+        old = previous
     _log(request, plan)
     return render(
         request,

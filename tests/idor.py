@@ -66,6 +66,7 @@ from coordination.tests.factories import (
     ConsultationFactory,
     OrganizationFactory,
     UserFactory,
+    make_personas,
 )
 from healthchecks import services as health_check_services
 from healthchecks.access import health_checks_visible_to
@@ -220,46 +221,6 @@ class World:
     named: dict[str, Model]  # a few objects by name, for the tests that need one
 
 
-def _personas() -> dict[str, User]:
-    """The personas of /work/main/conftest.py, made once for the whole module."""
-    from django.contrib.auth.models import Permission
-
-    from coordination.access import ADMINISTRATOR_PERMISSIONS
-
-    hub = OrganizationFactory(
-        name="Työikäisten koordinaatio", kind=Organization.Kind.SOCIAL_SERVICES, is_hub=True
-    )
-    health_centre = OrganizationFactory(
-        name="Oulun sote-keskus Tuira", kind=Organization.Kind.HEALTH_CENTRE
-    )
-    kela = OrganizationFactory(name="Kela, Oulun palvelupiste", kind=Organization.Kind.KELA)
-    users = {
-        "alice": UserFactory(
-            username="alice", first_name="Alice", organization=health_centre, title="sairaanhoitaja"
-        ),
-        "olli": UserFactory(username="olli", first_name="Olli", organization=kela),
-        "kaisa": UserFactory(
-            username="kaisa", first_name="Kaisa", organization=hub, role=User.Role.COORDINATOR
-        ),
-        "eero": UserFactory(
-            username="eero", first_name="Eero", organization=hub, role=User.Role.MANAGER
-        ),
-        "ylva": UserFactory(
-            username="ylva",
-            first_name="Ylva",
-            organization=hub,
-            role=User.Role.ADMINISTRATOR,
-            is_staff=True,
-        ),
-    }
-    users["ylva"].user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="coordination", codename__in=ADMINISTRATOR_PERMISSIONS
-        )
-    )
-    return users
-
-
 def _plan(network, by, responsible, today) -> ServicePlan:
     plan = plan_services.create_plan(network, by=by)
     goal = plan_services.add_goal(
@@ -397,7 +358,7 @@ def build_world() -> World:
     network A and has left it; olli, eero and ylva are in nothing (olli has sent a request
     naming niko, which opens nothing of niko's); kaisa, the coordinator, sees all client
     data."""
-    users = _personas()
+    users = make_personas()
     alice, kaisa = users["alice"], users["kaisa"]
     today = timezone.localdate()
     te_office = OrganizationFactory(name="Oulun työllisyysalue", kind="te_office")

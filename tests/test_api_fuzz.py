@@ -19,6 +19,8 @@ from schemathesis.checks import (
 
 from config.wsgi import application
 
+pytestmark = pytest.mark.fuzz
+
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
 REPORT = Path("var/schemathesis-report.json")
 TRIED: Counter = Counter()

@@ -4,14 +4,14 @@ coaching)."""
 
 from django import template
 
+from coaching.access import coaching_notices, referrals_visible_to
+
 register = template.Library()
 
 
 @register.simple_tag
 def client_referrals(user, client):
     """The client's job coaching referrals `user` may see, newest first (one query)."""
-    from coaching.access import referrals_visible_to
-
     return list(
         referrals_visible_to(user)
         .filter(client=client)
@@ -23,6 +23,4 @@ def client_referrals(user, client):
 @register.simple_tag
 def client_coaching_notices(user, client):
     """The client's open coaching `user` may not read: whom to ask, no content."""
-    from coaching.access import coaching_notices
-
     return coaching_notices(user, client)

@@ -38,7 +38,8 @@ def test_dates_stay_dates():
 
 
 def test_streaming_lines_carry_the_byte_order_mark_and_semicolons():
-    lines = list(csv_lines(["Nimi", "Määrä"], iter([["=cmd", -4], [None, 1.5]])))
+    rows: list[list[object]] = [["=cmd", -4], [None, 1.5]]
+    lines = list(csv_lines(["Nimi", "Määrä"], iter(rows)))
     text = "".join(lines)
     assert text.startswith("\ufeffNimi;Määrä\r\n")
     assert list(csv.reader(io.StringIO(text[1:]), delimiter=";")) == [
@@ -53,5 +54,5 @@ def test_both_responses_are_downloads_of_the_same_text():
     streaming = streaming_csv_response("a.csv", ["x"], [["@x"]])
     assert plain["Content-Type"] == streaming["Content-Type"] == "text/csv; charset=utf-8"
     assert plain["Content-Disposition"] == 'attachment; filename="a.csv"'
-    assert plain.content == b"".join(streaming.streaming_content)
+    assert plain.content == b"".join(streaming)
     assert plain.content.decode() == "\ufeffx\r\n'@x\r\n"

@@ -3,7 +3,7 @@ page's forms in one list, each linking to its field, so that a keyboard or scree
 user hears what went wrong and can move straight to the field."""
 
 from django import template
-from django.forms.forms import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS
 
 register = template.Library()
 

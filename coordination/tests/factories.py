@@ -1,5 +1,7 @@
 import factory
+from django.contrib.auth.models import Permission
 
+from coordination.access import ADMINISTRATOR_PERMISSIONS
 from coordination.models import Organization, User
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -74,3 +76,85 @@ class AnonymousConsultationFactory(ConsultationFactory):
     consent = None
     age_band = "30_39"
     municipality = "564"
+
+
+# --- The personas of the tests (see the root conftest.py), built in one place: the
+# conftest's fixtures call these, and so does the access matrix's module-wide world.
+
+
+def make_hub() -> Organization:
+    return OrganizationFactory(
+        name="Työikäisten koordinaatio", kind=Organization.Kind.SOCIAL_SERVICES, is_hub=True
+    )
+
+
+def make_health_centre() -> Organization:
+    return OrganizationFactory(name="Oulun sote-keskus Tuira", kind=Organization.Kind.HEALTH_CENTRE)
+
+
+def make_kela() -> Organization:
+    return OrganizationFactory(name="Kela, Oulun palvelupiste", kind=Organization.Kind.KELA)
+
+
+def make_coaching_team() -> Organization:
+    """The IPS job coaching team (an organisation of social services)."""
+    return OrganizationFactory(name="IPS-työhönvalmennus", kind=Organization.Kind.SOCIAL_SERVICES)
+
+
+def make_alice(health_centre: Organization) -> User:
+    return UserFactory(
+        username="alice", first_name="Alice", organization=health_centre, title="sairaanhoitaja"
+    )
+
+
+def make_olli(kela: Organization) -> User:
+    return UserFactory(username="olli", first_name="Olli", organization=kela)
+
+
+def make_kaisa(hub: Organization) -> User:
+    return UserFactory(
+        username="kaisa", first_name="Kaisa", organization=hub, role=User.Role.COORDINATOR
+    )
+
+
+def make_eero(hub: Organization) -> User:
+    return UserFactory(username="eero", first_name="Eero", organization=hub, role=User.Role.MANAGER)
+
+
+def make_tuula(coaching_team: Organization) -> User:
+    return UserFactory(
+        username="tuula",
+        first_name="Tuula",
+        organization=coaching_team,
+        role=User.Role.JOB_COACH,
+        title="työhönvalmentaja",
+    )
+
+
+def make_ylva(hub: Organization) -> User:
+    """The administrator, with the permissions the demo gives the role."""
+    user = UserFactory(
+        username="ylva",
+        first_name="Ylva",
+        organization=hub,
+        role=User.Role.ADMINISTRATOR,
+        is_staff=True,
+    )
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="coordination", codename__in=ADMINISTRATOR_PERMISSIONS
+        )
+    )
+    return user
+
+
+def make_personas() -> dict[str, User]:
+    """alice, olli, kaisa, eero and ylva with their organisations, at once."""
+    hub, health_centre, kela = make_hub(), make_health_centre(), make_kela()
+    return {
+        "alice": make_alice(health_centre),
+        "olli": make_olli(kela),
+        "kaisa": make_kaisa(hub),
+        "eero": make_eero(hub),
+        "ylva": make_ylva(hub),
+    }

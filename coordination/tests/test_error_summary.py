@@ -15,7 +15,9 @@ def test_an_empty_request_lists_every_error_with_a_link_to_its_field(client, ali
     assert response.status_code == 200
     assert not ConsultationRequest.objects.exists()
     page = response.content.decode()
-    summary = re.search(r'<div[^>]*id="form-errors".*?</div>', page, re.S).group(0)
+    found = re.search(r'<div[^>]*id="form-errors".*?</div>', page, re.S)
+    assert found
+    summary = found.group(0)
     assert 'role="alert"' in summary and 'tabindex="-1"' in summary
     links = re.findall(r'<a href="#([\w-]+)" data-field="([\w-]+)">', summary)
     fields = [anchor for anchor, field in links if anchor == field]
@@ -37,8 +39,10 @@ def test_an_empty_request_lists_every_error_with_a_link_to_its_field(client, ali
     for field in fields:
         # The field says it is invalid; its message is what describes it (a group of
         # boxes: the fieldset around it).
-        tag = re.search(rf'<input[^>]*id="{field}"[^>]*>|<select[^>]*id="{field}"[^>]*>'
-                        rf'|<textarea[^>]*id="{field}"[^>]*>', page).group(0)  # fmt: skip
+        found = re.search(rf'<input[^>]*id="{field}"[^>]*>|<select[^>]*id="{field}"[^>]*>'
+                          rf'|<textarea[^>]*id="{field}"[^>]*>', page)  # fmt: skip
+        assert found
+        tag = found.group(0)
         assert 'aria-invalid="true"' in tag, field
         name = field.removesuffix("_0")
         assert f'aria-describedby="{name}_error"' in page or f'{name}_error"' in tag, field

@@ -61,6 +61,7 @@ def test_a_real_worker_sends_each_reminder_once_when_beat_runs_twice(
     assert len(mailoutbox) == 3
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_the_same_moment_send_each_reminder_once(soon_meeting, mailoutbox):
     start = threading.Barrier(2)

@@ -225,7 +225,15 @@ def test_leaving_keeps_history_and_rejoining_is_a_new_row(network, kaisa, teemu)
 def test_the_responsible_worker_can_be_replaced_after_leaving(network, kaisa, alice, teemu):
     current = network.members.get(user=alice)
     services.remove_network_member(current, by=kaisa)
-    services.add_network_member(network, by=kaisa, user=teemu, role=Role.RESPONSIBLE_WORKER)
+    successor = services.add_network_member(
+        network, by=kaisa, user=teemu, role=Role.RESPONSIBLE_WORKER
+    )
+    responsible = network.members.active().filter(role=Role.RESPONSIBLE_WORKER)
+    assert list(responsible) == [successor]
+    assert successor.user == teemu
+    # The one who left stays in the history, no longer responsible.
+    current.refresh_from_db()
+    assert current.left_at is not None
 
 
 def test_members_cannot_be_added_to_a_closed_network(network, kaisa, teemu):

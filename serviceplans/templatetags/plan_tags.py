@@ -3,7 +3,7 @@ knowing about it (dependencies point one way: networks does not import servicepl
 
 from django import template
 
-from serviceplans.models import PlanAction
+from serviceplans.models import PlanAction, PlanReminder
 
 register = template.Library()
 
@@ -17,8 +17,6 @@ def service_type_choices():
 def unread_plan_reminders(user, limit=20):
     """The user's unread reminders (actions, reviews, consents, waiting requests) for
     the in-app inbox: one indexed query (recipient, read_at)."""
-    from serviceplans.models import PlanReminder
-
     return list(
         PlanReminder.objects.filter(recipient=user, read_at__isnull=True).order_by(
             "-created_at", "-pk"

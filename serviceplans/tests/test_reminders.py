@@ -112,6 +112,7 @@ def test_a_real_worker_sends_each_reminder_once_when_the_sweep_runs_twice(
     assert len(mailoutbox) == len(EXPECTED)
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_the_same_moment_send_each_reminder_once(due_things, mailoutbox):
     start = threading.Barrier(2)

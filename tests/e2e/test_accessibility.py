@@ -8,6 +8,7 @@ the pages that take an object id are opened on a small world of real objects
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -231,7 +232,7 @@ def test_no_serious_violations_on_the_pages_of_objects(
     world = build_world(alice=alice, kaisa=kaisa, health_centre=health_centre, tuula=tuula)
     pages = object_pages(world)
     axe = Axe()
-    seen = {route: set() for route, _key, _url in pages}
+    seen: dict[Any, set[Any]] = {route: set() for route, _key, _url in pages}
     checked = {}
     for persona in (alice, kaisa, eero, ylva, tuula):
         page.context.clear_cookies()

@@ -32,7 +32,7 @@ from serviceplans import services as plan_services
 from serviceplans.models import PlanAction, PlanGoal, PlanReminder
 
 
-def build_world(*, alice, kaisa, health_centre, tuula=None) -> dict:
+def build_world(*, alice, kaisa, health_centre, tuula) -> dict:
     today = timezone.localdate()
     te_office = OrganizationFactory(name="Oulun työllisyysalue", kind=Organization.Kind.TE_OFFICE)
     teemu = UserFactory(
@@ -223,15 +223,8 @@ def build_world(*, alice, kaisa, health_centre, tuula=None) -> dict:
 
 def _coaching(today, *, alice, kaisa, tuula, matti) -> dict:
     """tuula's coaching of Matti (referred by alice), an employer, a waiting referral and
-    the team's fidelity reviews. Without tuula, a job coach of the team is made."""
+    the team's fidelity reviews (tuula and her team: the conftest's fixtures)."""
     days = datetime.timedelta
-    if tuula is None:
-        team = Organization.objects.create(
-            name="IPS-työhönvalmennus", kind=Organization.Kind.SOCIAL_SERVICES
-        )
-        tuula = UserFactory(
-            username="tuula", first_name="Tuula", organization=team, role="job_coach"
-        )
     team = tuula.organization
     referral = coaching_services.refer(
         by=alice,
