@@ -1,7 +1,6 @@
 """The clients API: serializers and viewsets calling the same access rules and services as
 the pages. Lists show the identity code masked; every read is in the access log."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -20,15 +19,8 @@ from clients.models import (
     WorkAbilityAssessment,
     normalize_identity_code,
 )
-from common.locking import StaleEdit, required_lock_version, stale_conflict
+from common.locking import required_lock_version
 from coordination.models import Organization
-
-
-def as_drf_error(error: DjangoValidationError) -> ValidationError:
-    """A service's field errors as DRF's 400 body: {"field": ["message", ...]}."""
-    if hasattr(error, "error_dict"):
-        return ValidationError({field: list(msgs) for field, msgs in error.message_dict.items()})
-    return ValidationError({"non_field_errors": error.messages})
 
 
 class ClientListSerializer(serializers.ModelSerializer):
@@ -103,26 +95,18 @@ class ClientSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         validated_data.pop("lock_version", None)
-        try:
-            return services.create_client(by=self.context["request"].user, **validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        return services.create_client(by=self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
         lock_version = validated_data.pop("lock_version", None)
         if lock_version is None:
             raise required_lock_version()
-        try:
-            return services.update_client(
-                instance,
-                by=self.context["request"].user,
-                lock_version=lock_version,
-                **validated_data,
-            )
-        except StaleEdit as error:
-            raise stale_conflict(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        return services.update_client(
+            instance,
+            by=self.context["request"].user,
+            lock_version=lock_version,
+            **validated_data,
+        )
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -301,10 +285,7 @@ class HealthCheckAPIMixin:
         serializer = HealthCheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.service_data(request.user, with_offer=True)
-        try:
-            check = services.record_health_check(client, by=request.user, **data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        check = services.record_health_check(client, by=request.user, **data)
         log_client_access(request, client, action=AccessLog.Action.CREATE, kind="health_check")
         return Response(HealthCheckSerializer(check).data, status=status.HTTP_201_CREATED)
 
@@ -329,12 +310,7 @@ class HealthCheckAPIMixin:
         if "lock_version" not in request.data:
             raise required_lock_version()
         data = serializer.service_data(request.user, with_offer=False)
-        try:
-            check = services.record_health_check_result(check, by=request.user, **data)
-        except StaleEdit as error:
-            raise stale_conflict(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        check = services.record_health_check_result(check, by=request.user, **data)
         log_client_access(request, client, action=AccessLog.Action.UPDATE, kind="health_check")
         return Response(HealthCheckSerializer(check).data)
 
@@ -417,17 +393,14 @@ class ClientViewSet(
         serializer = ConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            consent = services.record_consent(
-                client,
-                by=request.user,
-                scope=data["scope"],
-                method=data["method"],
-                organizations=data.get("organizations", []),
-                valid_until=data.get("valid_until"),
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        consent = services.record_consent(
+            client,
+            by=request.user,
+            scope=data["scope"],
+            method=data["method"],
+            organizations=data.get("organizations", []),
+            valid_until=data.get("valid_until"),
+        )
         log_client_access(request, client, action=AccessLog.Action.CREATE, kind="consent")
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
@@ -448,11 +421,8 @@ class ClientViewSet(
         # The ranges are the service's to check, so that the API and the page say the same.
         serializer.fields["score"].validators = []
         serializer.is_valid(raise_exception=True)
-        try:
-            assessment = services.record_assessment(
-                client, by=request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        assessment = services.record_assessment(
+            client, by=request.user, **serializer.validated_data
+        )
         log_client_access(request, client, action=AccessLog.Action.CREATE, kind="assessment")
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)

@@ -23,7 +23,6 @@ access log.
 import uuid as uuid_module
 from collections import Counter
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -39,7 +38,6 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clients.access import access_client
-from clients.api import as_drf_error
 from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import AccessLog
 from coaching import services
@@ -74,10 +72,6 @@ from coordination.access import access_consultation, can_see_client_of
 extend_schema_field_date = extend_schema_field(serializers.DateField(allow_null=True))
 
 NOT_IN_CASELOAD = "This client is not in your caseload: choose one of your clients."
-
-
-def _refused(error: services.InvalidTransition) -> ValidationError:
-    return ValidationError({"non_field_errors": [str(error)]})
 
 
 def _last_contact():
@@ -286,20 +280,15 @@ class ReferralViewSet(
         team = coaching_teams().filter(uuid=data["team"]).first()
         if team is None:
             raise ValidationError({"team": ["Choose one of the job coaching teams."]})
-        try:
-            referral = services.refer(
-                by=user,
-                client=client,
-                team=team,
-                source=data["source"],
-                plan_action=plan_action,
-                consultation=consultation,
-                notes=data.get("notes", ""),
-            )
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        referral = services.refer(
+            by=user,
+            client=client,
+            team=team,
+            source=data["source"],
+            plan_action=plan_action,
+            consultation=consultation,
+            notes=data.get("notes", ""),
+        )
         return self._out(referral, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ReferralSerializer)
@@ -308,10 +297,7 @@ class ReferralViewSet(
         referral = self.get_object()
         if not request.user.is_job_coach:
             raise PermissionDenied
-        try:
-            services.take_referral(referral, by=request.user)
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
+        services.take_referral(referral, by=request.user)
         return self._out(referral)
 
     @extend_schema(request=ReferralTransitionSerializer, responses=ReferralSerializer)
@@ -323,17 +309,12 @@ class ReferralViewSet(
         serializer = ReferralTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            services.end_referral(
-                referral,
-                by=request.user,
-                reason=data["end_reason"],
-                ended_on=data.get("ended_on"),
-            )
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        services.end_referral(
+            referral,
+            by=request.user,
+            reason=data["end_reason"],
+            ended_on=data.get("ended_on"),
+        )
         return self._out(referral)
 
 
@@ -461,22 +442,17 @@ class EmployerContactViewSet(
                 raise ValidationError(
                     {"contact_person": ["Choose a contact person of this employer."]}
                 )
-        try:
-            contact = services.record_employer_contact(
-                referral,
-                by=request.user,
-                employer=employer,
-                contact_person=person,
-                contacted_on=data.get("contacted_on"),
-                kind=data["kind"],
-                outcome=data["outcome"],
-                hidden_job=data.get("hidden_job", False),
-                notes=data.get("notes", ""),
-            )
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        contact = services.record_employer_contact(
+            referral,
+            by=request.user,
+            employer=employer,
+            contact_person=person,
+            contacted_on=data.get("contacted_on"),
+            kind=data["kind"],
+            outcome=data["outcome"],
+            hidden_job=data.get("hidden_job", False),
+            notes=data.get("notes", ""),
+        )
         contact = self.get_queryset().get(pk=contact.pk)
         return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
 
@@ -555,12 +531,7 @@ class JobStartViewSet(
         employer = employers_visible_to(request.user).filter(uuid=data.pop("employer")).first()
         if employer is None:
             raise ValidationError({"employer": ["Choose an employer."]})
-        try:
-            job = services.record_job_start(referral, by=request.user, employer=employer, **data)
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        job = services.record_job_start(referral, by=request.user, employer=employer, **data)
         job = self.get_queryset().get(pk=job.pk)
         return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)
 
@@ -572,12 +543,7 @@ class JobStartViewSet(
             raise PermissionDenied
         serializer = JobEndSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.end_job(job, by=request.user, **serializer.validated_data)
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        services.end_job(job, by=request.user, **serializer.validated_data)
         job = self.get_queryset().get(pk=job.pk)
         return Response(self.get_serializer(job).data)
 
@@ -632,18 +598,13 @@ class FollowAlongNoteViewSet(
             job = referral.job_starts.filter(uuid=data["job_start"]).first()
             if job is None:
                 raise ValidationError({"job_start": ["The job is not this client's."]})
-        try:
-            note = services.add_follow_along_note(
-                referral,
-                by=request.user,
-                text=data["text"],
-                written_on=data.get("written_on"),
-                job_start=job,
-            )
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        note = services.add_follow_along_note(
+            referral,
+            by=request.user,
+            text=data["text"],
+            written_on=data.get("written_on"),
+            job_start=job,
+        )
         note = self.get_queryset().get(pk=note.pk)
         return Response(self.get_serializer(note).data, status=status.HTTP_201_CREATED)
 
@@ -715,6 +676,18 @@ class FidelityReviewViewSet(
     http_method_names = ["get", "post", "head", "options"]
     permission_classes = [permissions.IsAuthenticated]
 
+    def reshape_field_errors(self, errors: dict) -> dict:
+        """The service's errors of one item (`item_3`) are the API's `scores` errors."""
+        scores = {k: v for k, v in errors.items() if k.startswith("item_") or k == "scores"}
+        other = {k: v for k, v in errors.items() if k not in scores}
+        if scores:
+            other["scores"] = [
+                message if key == "scores" else f"Item {key.removeprefix('item_')}: {message}"
+                for key, messages in sorted(scores.items())
+                for message in messages
+            ]
+        return other
+
     def get_queryset(self):
         return (
             fidelity_reviews_visible_to(self.request.user)
@@ -744,27 +717,13 @@ class FidelityReviewViewSet(
             raise ValidationError(
                 {"scores": [f"Item {item} is scored more than once." for item in twice]}
             )
-        try:
-            review = services.save_fidelity_review(
-                by=user,
-                team=team,
-                reviewed_on=data["reviewed_on"],
-                scores={row["item"]: row["score"] for row in data["scores"]},
-                notes=data.get("notes", ""),
-            )
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            errors = error.message_dict
-            scores = {k: v for k, v in errors.items() if k.startswith("item_") or k == "scores"}
-            other = {k: v for k, v in errors.items() if k not in scores}
-            if scores:
-                other["scores"] = [
-                    message if key == "scores" else f"Item {key.removeprefix('item_')}: {message}"
-                    for key, messages in sorted(scores.items())
-                    for message in messages
-                ]
-            raise ValidationError(other) from None
+        review = services.save_fidelity_review(
+            by=user,
+            team=team,
+            reviewed_on=data["reviewed_on"],
+            scores={row["item"]: row["score"] for row in data["scores"]},
+            notes=data.get("notes", ""),
+        )
         review = self.get_queryset().get(pk=review.pk)
         return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
 
