@@ -29,7 +29,7 @@ from clients.forms import ClientCodeSearchForm, ClientSearchForm, ConsentForm
 from clients.models import AccessLog, AccessLogReview, looks_like_identity_code
 from clients.timeline import client_timeline
 from common.csvexport import streaming_csv_response
-from common.locking import StaleEdit, carry_current_version
+from common.formerrors import errors_onto
 from common.roles import role_required
 from coordination.models import User
 
@@ -115,13 +115,9 @@ def consent_create(request, client_id):
         raise PermissionDenied
     form = ConsentForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             services.record_consent(client, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
+        if saved.ok:
             log_client_access(request, client, action=AccessLog.Action.CREATE, kind="consent")
             messages.success(request, _("The consent has been recorded."))
             return redirect("clients:client_detail", client.uuid)
@@ -156,13 +152,9 @@ def assessment_create(request, client_id):
     client = access_client(request.user, client_id)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             record_assessment(client, by=request.user, **form.cleaned_data)
-        except ValidationError as invalid:
-            for field, field_messages in invalid.message_dict.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
+        if saved.ok:
             log_client_access(request, client, action=AccessLog.Action.CREATE, kind="assessment")
             messages.success(request, _("The work-ability assessment has been recorded."))
             return redirect(reverse("clients:client_detail", args=[client.uuid]) + "#h-assessments")
@@ -303,12 +295,6 @@ def _plan_action_for(client, action_id):
         raise Http404 from None
 
 
-def _errors_to_form(form, invalid: ValidationError) -> None:
-    for field, field_messages in invalid.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
 @role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL)
 def health_check_create(request, client_id):
     """Offer a health check for the unemployed, or record one already done or declined.
@@ -332,16 +318,14 @@ def health_check_create(request, client_id):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             services.record_health_check(
                 client,
                 by=request.user,
                 plan_action=plan_action,
                 **form.service_data(request.user),
             )
-        except ValidationError as invalid:
-            _errors_to_form(form, invalid)
-        else:
+        if saved.ok:
             log_client_access(request, client, action=AccessLog.Action.CREATE, kind="health_check")
             messages.success(request, _("The health check has been recorded."))
             return redirect(
@@ -376,22 +360,19 @@ def health_check_result(request, client_id, check_id):
     )
     stale = False
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             services.record_health_check_result(
                 check, by=request.user, **form.service_data(request.user)
             )
-        except StaleEdit as error:
-            carry_current_version(form, error)
-            stale = True
-            check.refresh_from_db()
-        except ValidationError as invalid:
-            _errors_to_form(form, invalid)
-        else:
+        if saved.ok:
             log_client_access(request, client, action=AccessLog.Action.UPDATE, kind="health_check")
             messages.success(request, _("The health check has been recorded."))
             return redirect(
                 reverse("clients:client_detail", args=[client.uuid]) + "#h-health-checks"
             )
+        stale = saved.stale
+        if stale:
+            check.refresh_from_db()
     log_client_access(request, client, action=AccessLog.Action.VIEW, kind="health_check")
     return render(
         request,

@@ -305,17 +305,7 @@ class ConsultationUpdateSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    ACTIONS = [
-        "assign",
-        "triage",
-        "answer",
-        "mark_network_needed",
-        "link_client",
-        "close",
-        "withdraw",
-    ]
-
-    action = serializers.ChoiceField(choices=ACTIONS)
+    action = serializers.ChoiceField(choices=services.TRANSITIONS)
     assignee = serializers.SlugRelatedField(
         slug_field="uuid",
         queryset=User.objects.filter(role=User.Role.COORDINATOR, is_active=True),
@@ -339,33 +329,6 @@ class TransitionSerializer(serializers.Serializer):
 class FeedbackSerializer(serializers.Serializer):
     usefulness = serializers.IntegerField(min_value=1, max_value=5)
     text = serializers.CharField(max_length=5_000, required=False, allow_blank=True)
-
-
-def run_transition(consultation, user, data):
-    name = data["action"]
-    if name == "assign":
-        return services.assign_consultation(consultation, by=user, to=data["assignee"])
-    if name == "triage":
-        return services.triage_consultation(consultation, by=user, urgency=data.get("urgency"))
-    if name == "answer":
-        return services.answer_consultation(
-            consultation,
-            by=user,
-            advice=data["advice"],
-            recommended_services=data.get("recommended_services", ""),
-            next_step=data.get("next_step", ""),
-        )
-    if name == "mark_network_needed":
-        return services.mark_network_needed(consultation, by=user)
-    if name == "link_client":
-        return services.link_consultation_client(consultation, by=user)
-    if name == "close":
-        return services.close_consultation(
-            consultation, by=user, outcome=data["outcome"], note=data.get("note", "")
-        )
-    if name == "withdraw":
-        return services.withdraw_consultation(consultation, by=user)
-    raise ValueError(name)
 
 
 class ConsultationViewSet(
@@ -453,7 +416,7 @@ class ConsultationViewSet(
         consultation = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        run_transition(consultation, request.user, serializer.validated_data)
+        services.transition_consultation(consultation, by=request.user, **serializer.validated_data)
         consultation = self._fresh(consultation)
         return Response(ConsultationSerializer(consultation, context={"request": request}).data)
 
