@@ -403,7 +403,7 @@ def consultation_action(request, consultation_id, action):
     if action not in ACTIONS:
         raise Http404
     consultation = _load(request, consultation_id)
-    form_class, form_name, _move = ACTIONS[action]
+    form_class, form_name = ACTIONS[action][:2]
     form = form_class(request.POST) if form_class else None
     if form is None or form.is_valid():
         try:
