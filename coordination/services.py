@@ -406,12 +406,12 @@ def answer_consultation(
 ):
     """The coordinator's answer; the requester is told in the app and by e-mail. Two
     coordinators answering at once are serialised by the row lock: the second finds the
-    request answered and is refused (`AnsweredMeanwhile`), unless it is the same answer
-    sent again (a retried submission), which returns quietly."""
+    request answered by the first and is refused (`AnsweredMeanwhile`); the answering
+    coordinator's own submission repeated (a retry, a double click) returns quietly."""
     _require_coordinator(by)
     request = _locked(request)
     if request.status == Status.ANSWERED:
-        if _is_the_answer(request, by, advice, recommended_services, next_step):
+        if _answered_by(request) == by.pk:
             return request
         raise AnsweredMeanwhile(current_version=request.lock_version)
     if request.status not in (Status.SUBMITTED, Status.TRIAGED):
@@ -449,14 +449,12 @@ def answer_consultation(
     return request
 
 
-def _is_the_answer(request, by, advice, recommended_services, next_step) -> bool:
-    answer = ConsultationAnswer.objects.filter(request=request).first()
-    return answer is not None and (
-        answer.answered_by_id,
-        answer.advice,
-        answer.recommended_services,
-        answer.next_step,
-    ) == (by.pk, advice, recommended_services or "", next_step or "")
+def _answered_by(request: ConsultationRequest) -> int | None:
+    return (
+        ConsultationAnswer.objects.filter(request=request)
+        .values_list("answered_by", flat=True)
+        .first()
+    )
 
 
 @transaction.atomic
