@@ -1,11 +1,10 @@
 """The clients API: serializers and viewsets calling the same access rules and services as
 the pages. Lists show the identity code masked; every read is in the access log."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from clients import services
@@ -18,15 +17,8 @@ from clients.models import (
     WorkAbilityAssessment,
     normalize_identity_code,
 )
-from common.locking import StaleEdit, required_lock_version, stale_conflict
+from common.locking import required_lock_version
 from coordination.models import Organization
-
-
-def as_drf_error(error: DjangoValidationError) -> ValidationError:
-    """A service's field errors as DRF's 400 body: {"field": ["message", ...]}."""
-    if hasattr(error, "error_dict"):
-        return ValidationError({field: list(msgs) for field, msgs in error.message_dict.items()})
-    return ValidationError({"non_field_errors": error.messages})
 
 
 class ClientListSerializer(serializers.ModelSerializer):
@@ -101,26 +93,18 @@ class ClientSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         validated_data.pop("lock_version", None)
-        try:
-            return services.create_client(by=self.context["request"].user, **validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        return services.create_client(by=self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
         lock_version = validated_data.pop("lock_version", None)
         if lock_version is None:
             raise required_lock_version()
-        try:
-            return services.update_client(
-                instance,
-                by=self.context["request"].user,
-                lock_version=lock_version,
-                **validated_data,
-            )
-        except StaleEdit as error:
-            raise stale_conflict(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        return services.update_client(
+            instance,
+            by=self.context["request"].user,
+            lock_version=lock_version,
+            **validated_data,
+        )
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -255,17 +239,14 @@ class ClientViewSet(
         serializer = ConsentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            consent = services.record_consent(
-                client,
-                by=request.user,
-                scope=data["scope"],
-                method=data["method"],
-                organizations=data.get("organizations", []),
-                valid_until=data.get("valid_until"),
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        consent = services.record_consent(
+            client,
+            by=request.user,
+            scope=data["scope"],
+            method=data["method"],
+            organizations=data.get("organizations", []),
+            valid_until=data.get("valid_until"),
+        )
         log_client_access(request, client, action=AccessLog.Action.CREATE, kind="consent")
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
@@ -286,11 +267,8 @@ class ClientViewSet(
         # The ranges are the service's to check, so that the API and the page say the same.
         serializer.fields["score"].validators = []
         serializer.is_valid(raise_exception=True)
-        try:
-            assessment = services.record_assessment(
-                client, by=request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        assessment = services.record_assessment(
+            client, by=request.user, **serializer.validated_data
+        )
         log_client_access(request, client, action=AccessLog.Action.CREATE, kind="assessment")
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)

@@ -226,12 +226,16 @@ def _open_work() -> Q:
     network = _model("networks", "ClientNetwork")
     if network is not None:
         condition |= Q(
-            Exists(network.objects.filter(client=OuterRef("pk")).exclude(status="closed"))
+            Exists(
+                network.objects.filter(client=OuterRef("pk")).exclude(status=network.Status.CLOSED)
+            )
         )
     referral = _model("coaching", "Referral")
     if referral is not None:
         condition |= Q(
-            Exists(referral.objects.filter(client=OuterRef("pk")).exclude(status="ended"))
+            Exists(
+                referral.objects.filter(client=OuterRef("pk")).exclude(status=referral.Status.ENDED)
+            )
         )
     return condition
 
@@ -285,7 +289,7 @@ def _delete_plan_documents(client_pk: int) -> None:
         storage, name = row.file.storage, row.file.name
         # After the commit: a rolled-back anonymisation must not have lost the file.
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
-    documents.update(file="", sha256="", status="failed", error=ANONYMISED)
+    documents.update(file="", sha256="", status=document.Status.FAILED, error=ANONYMISED)
 
 
 def _blank_unlinked_requests(now: datetime.datetime) -> int:

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -29,6 +29,7 @@ from clients.forms import AssessmentForm, ClientCodeSearchForm, ClientSearchForm
 from clients.models import AccessLog, AccessLogReview, looks_like_identity_code
 from clients.timeline import client_timeline
 from common.csvexport import streaming_csv_response
+from common.formerrors import errors_onto
 from common.roles import role_required
 from coordination.models import User
 
@@ -113,13 +114,9 @@ def consent_create(request, client_id):
         raise PermissionDenied
     form = ConsentForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             services.record_consent(client, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
+        if saved.ok:
             log_client_access(request, client, action=AccessLog.Action.CREATE, kind="consent")
             messages.success(request, _("The consent has been recorded."))
             return redirect("clients:client_detail", client.uuid)
@@ -151,13 +148,9 @@ def assessment_create(request, client_id):
     client = access_client(request.user, client_id)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             services.record_assessment(client, by=request.user, **form.cleaned_data)
-        except ValidationError as invalid:
-            for field, field_messages in invalid.message_dict.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
+        if saved.ok:
             log_client_access(request, client, action=AccessLog.Action.CREATE, kind="assessment")
             messages.success(request, _("The work-ability assessment has been recorded."))
             return redirect(reverse("clients:client_detail", args=[client.uuid]) + "#h-assessments")

@@ -20,9 +20,10 @@ coaches and coordinators. Fidelity reviews carry no client data: job coaches,
 coordinators and managers see them."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
+from clients.access import access_client
 from clients.models import AccessLog, Consent
 from coaching.models import (
     EmployerContact,
@@ -31,8 +32,10 @@ from coaching.models import (
     JobStart,
     Referral,
 )
+from coordination.access import access_consultation, can_see_client_of
 from coordination.models import Organization, User
 from networks.access import active_memberships
+from serviceplans.access import access_action
 
 
 def _active(user) -> bool:
@@ -304,3 +307,30 @@ def coaching_teams() -> QuerySet[Organization]:
         organization=OuterRef("pk"), role=User.Role.JOB_COACH, is_active=True
     )
     return Organization.objects.filter(Exists(coaches), active=True)
+
+
+def referral_subject(user, *, plan_action=None, consultation=None, client=None):
+    """What a referral is made from, as the page's query or the API's body names it: an
+    IPS plan action, a consultation that asked for job coaching, or the client (the first
+    one given). Returns (client, plan action or None, consultation or None); 404 when the
+    user may not see it, or not the consultation's client, or nothing is given."""
+    if plan_action:
+        action = access_action(user, plan_action)
+        return action.plan.client, action, None
+    if consultation:
+        request = access_consultation(user, consultation)
+        if not can_see_client_of(user, request):
+            raise Http404
+        return request.client, None, request
+    if client:
+        return access_client(user, client), None, None
+    raise Http404
+
+
+def last_contact_on() -> Subquery:
+    """A referral's latest employer contact date, to annotate referrals with."""
+    return Subquery(
+        EmployerContact.objects.filter(referral=OuterRef("pk"))
+        .order_by("-contacted_on")
+        .values("contacted_on")[:1]
+    )

@@ -3,7 +3,7 @@ minutes, a vocational profile...): the record's `lock_version` when the form was
 travels with the form (or the API request), and the save is one conditional UPDATE ...
 WHERE lock_version = n that must hit exactly one row. A second save from the same
 starting version hits none and is refused with `StaleEdit`; the page keeps the user's
-text and shows the message, the API answers 409 (`stale_response`)."""
+text and shows the message, the API answers 409 (`stale_conflict`)."""
 
 from typing import Any
 
@@ -12,7 +12,6 @@ from django.db.models import F, Model
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.response import Response
 
 from common.errors import InvalidTransition
 
@@ -90,21 +89,13 @@ def carry_current_version(form: forms.BaseForm, error: StaleEdit) -> None:
     form.data = data
 
 
-def stale_response(error: StaleEdit) -> Response:
-    """The API's answer to a stale save, the plans' shape: 409 with the message."""
-    return Response(
-        {"non_field_errors": [str(error)], "code": "stale"}, status=status.HTTP_409_CONFLICT
-    )
-
-
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "stale"
 
 
 def stale_conflict(error: StaleEdit) -> Conflict:
-    """The same answer as `stale_response`, to raise where a Response cannot be returned
-    (a serializer's `update`)."""
+    """The API's answer to a stale save (common.apierrors): 409 with the message."""
     return Conflict({"non_field_errors": [str(error)], "code": "stale"})
 
 

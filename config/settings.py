@@ -358,7 +358,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+    "EXCEPTION_HANDLER": "common.apierrors.exception_handler",
     # Per user and per address; a throttled request gets 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
         "common.ratelimit.AnonRateThrottle",

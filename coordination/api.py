@@ -1,7 +1,6 @@
 """The hub's API: serializers and viewsets that call the same access rules and service
 functions as the pages. A refused transition is a 400 with a readable message."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,7 +9,6 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clients.access import access_client
-from clients.api import as_drf_error
 from clients.audit import AccessLoggingMixin
 from clients.models import (
     AccessLog,
@@ -19,7 +17,7 @@ from clients.models import (
     normalize_identity_code,
     validate_identity_code,
 )
-from common.locking import StaleEdit, required_lock_version, stale_response
+from common.locking import required_lock_version
 from common.municipalities import municipality_choices
 from coordination import services
 from coordination.access import (
@@ -211,11 +209,9 @@ class ClientInputSerializer(serializers.Serializer):
         self.fields["target_groups"].allow_empty = True
 
     def validate_personal_identity_code(self, value):
+        # A Django ValidationError here is the field's error (DRF's to_internal_value).
         value = normalize_identity_code(value)
-        try:
-            validate_identity_code(value)
-        except DjangoValidationError as error:
-            raise ValidationError(error.messages) from None
+        validate_identity_code(value)
         return value
 
 
@@ -272,19 +268,14 @@ class ConsultationCreateSerializer(serializers.Serializer):
         if client_data is not None:
             client_data = dict(client_data)
             client_data.setdefault("personal_identity_code", None)
-        try:
-            return services.submit_consultation(
-                requester=request.user,
-                client=client,
-                client_data=client_data,
-                consent_method=consent.get("method"),
-                consent_valid_until=consent.get("valid_until"),
-                **data,
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
-        except services.InvalidTransition as error:
-            raise ValidationError({"non_field_errors": [str(error.message)]}) from None
+        return services.submit_consultation(
+            requester=request.user,
+            client=client,
+            client_data=client_data,
+            consent_method=consent.get("method"),
+            consent_valid_until=consent.get("valid_until"),
+            **data,
+        )
 
 
 def _msg_anonymous():
@@ -314,17 +305,7 @@ class ConsultationUpdateSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    ACTIONS = [
-        "assign",
-        "triage",
-        "answer",
-        "mark_network_needed",
-        "link_client",
-        "close",
-        "withdraw",
-    ]
-
-    action = serializers.ChoiceField(choices=ACTIONS)
+    action = serializers.ChoiceField(choices=services.TRANSITIONS)
     assignee = serializers.SlugRelatedField(
         slug_field="uuid",
         queryset=User.objects.filter(role=User.Role.COORDINATOR, is_active=True),
@@ -350,33 +331,6 @@ class FeedbackSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5_000, required=False, allow_blank=True)
 
 
-def run_transition(consultation, user, data):
-    name = data["action"]
-    if name == "assign":
-        return services.assign_consultation(consultation, by=user, to=data["assignee"])
-    if name == "triage":
-        return services.triage_consultation(consultation, by=user, urgency=data.get("urgency"))
-    if name == "answer":
-        return services.answer_consultation(
-            consultation,
-            by=user,
-            advice=data["advice"],
-            recommended_services=data.get("recommended_services", ""),
-            next_step=data.get("next_step", ""),
-        )
-    if name == "mark_network_needed":
-        return services.mark_network_needed(consultation, by=user)
-    if name == "link_client":
-        return services.link_consultation_client(consultation, by=user)
-    if name == "close":
-        return services.close_consultation(
-            consultation, by=user, outcome=data["outcome"], note=data.get("note", "")
-        )
-    if name == "withdraw":
-        return services.withdraw_consultation(consultation, by=user)
-    raise ValueError(name)
-
-
 class ConsultationViewSet(
     AccessLoggingMixin,
     mixins.ListModelMixin,
@@ -390,6 +344,8 @@ class ConsultationViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = ConsultationFilterSet
     access_log_kind = "consultation"
+    # Where a refused move is reported (common.apierrors); `transition` names `action`.
+    refusal_field = None
 
     def get_queryset(self):
         return (
@@ -449,29 +405,18 @@ class ConsultationViewSet(
         serializer.is_valid(raise_exception=True)
         if "lock_version" not in serializer.validated_data:
             raise required_lock_version()
-        try:
-            services.update_consultation(consultation, by=request.user, **serializer.validated_data)
-        except StaleEdit as error:
-            return stale_response(error)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
-        except services.InvalidTransition as error:
-            raise ValidationError({"non_field_errors": [str(error.message)]}) from None
+        services.update_consultation(consultation, by=request.user, **serializer.validated_data)
         consultation = self._fresh(consultation)
         return Response(ConsultationSerializer(consultation, context={"request": request}).data)
 
     @extend_schema(request=TransitionSerializer, responses=ConsultationSerializer)
-    @action(detail=True, methods=["post"])
+    # A refused transition is an error of the `action` asked for.
+    @action(detail=True, methods=["post"], refusal_field="action")
     def transition(self, request, id=None):
         consultation = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            run_transition(consultation, request.user, serializer.validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
-        except services.InvalidTransition as error:
-            raise ValidationError({"action": [str(error.message)]}) from None
+        services.transition_consultation(consultation, by=request.user, **serializer.validated_data)
         consultation = self._fresh(consultation)
         return Response(ConsultationSerializer(consultation, context={"request": request}).data)
 
@@ -481,12 +426,7 @@ class ConsultationViewSet(
         consultation = self.get_object()
         serializer = FeedbackSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            feedback = services.give_feedback(
-                consultation, by=request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
-        except services.InvalidTransition as error:
-            raise ValidationError({"non_field_errors": [str(error.message)]}) from None
+        feedback = services.give_feedback(
+            consultation, by=request.user, **serializer.validated_data
+        )
         return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)

@@ -47,6 +47,16 @@ class InvalidChoice(ValueError):
     """A value outside the allowed set, with a message a person can read."""
 
 
+class AnsweredMeanwhile(StaleEdit):
+    """Another coordinator's answer went first: theirs is kept and sent, this one is not
+    (the page says so, the API answers 409)."""
+
+    default_message = gettext_lazy(
+        "Another coordinator answered this request while you were writing. Their answer "
+        "has been sent to the requester; yours has not been saved."
+    )
+
+
 @transaction.atomic
 def set_user_language(user: User, language: str) -> None:
     """Remember the language a user chose, so it follows them to their next login."""
@@ -397,11 +407,16 @@ def answer_consultation(
     recommended_services: str = "",
     next_step: str = "",
 ):
-    """The coordinator's answer; the requester is told in the app and by e-mail."""
+    """The coordinator's answer; the requester is told in the app and by e-mail. Two
+    coordinators answering at once are serialised by the row lock: the second finds the
+    request answered by the first and is refused (`AnsweredMeanwhile`); the answering
+    coordinator's own submission repeated (a retry, a double click) returns quietly."""
     _require_coordinator(by)
     request = _locked(request)
     if request.status == Status.ANSWERED:
-        return request
+        if _answered_by(request) == by.pk:
+            return request
+        raise AnsweredMeanwhile(current_version=request.lock_version)
     if request.status not in (Status.SUBMITTED, Status.TRIAGED):
         _refuse(request, gettext_lazy("answered"))
     errors = {}
@@ -435,6 +450,14 @@ def answer_consultation(
 
     _notify(request.requester, Notification.Kind.ANSWERED, request)
     return request
+
+
+def _answered_by(request: ConsultationRequest) -> int | None:
+    return (
+        ConsultationAnswer.objects.filter(request=request)
+        .values_list("answered_by", flat=True)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -538,6 +561,46 @@ def withdraw_consultation(request: ConsultationRequest, *, by: User):
 
 
 FEEDBACK_STATUSES = (Status.ANSWERED, Status.NETWORK_NEEDED, Status.NETWORK_FORMED, Status.CLOSED)
+
+
+# The moves a page or the API names: one dispatch for both.
+TRANSITIONS = (
+    "assign",
+    "triage",
+    "answer",
+    "mark_network_needed",
+    "link_client",
+    "close",
+    "withdraw",
+)
+
+
+def transition_consultation(request: ConsultationRequest, *, by: User, action: str, **data):
+    """The move `action` (one of TRANSITIONS) with its input `data`, as the page's forms and
+    the API's transition body give it."""
+    if action == "assign":
+        return assign_consultation(request, by=by, to=data["assignee"])
+    if action == "triage":
+        return triage_consultation(request, by=by, urgency=data.get("urgency"))
+    if action == "answer":
+        return answer_consultation(
+            request,
+            by=by,
+            advice=data["advice"],
+            recommended_services=data.get("recommended_services", ""),
+            next_step=data.get("next_step", ""),
+        )
+    if action == "mark_network_needed":
+        return mark_network_needed(request, by=by)
+    if action == "link_client":
+        return link_consultation_client(request, by=by)
+    if action == "close":
+        return close_consultation(
+            request, by=by, outcome=data["outcome"], note=data.get("note", "")
+        )
+    if action == "withdraw":
+        return withdraw_consultation(request, by=by)
+    raise ValueError(action)
 
 
 def can_give_feedback(request: ConsultationRequest, user: User) -> bool:

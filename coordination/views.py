@@ -21,6 +21,7 @@ from clients.audit import log_client_access
 from clients.forms import ClientIdentityForm
 from clients.models import AccessLog
 from common import ratelimit
+from common.formerrors import apply_errors, errors_onto
 from common.roles import role_required
 from common.workdays import working_days_between
 from coordination import services
@@ -153,18 +154,6 @@ def home(request):
 # --- Consultation requests -------------------------------------------------------------
 
 
-def _apply_errors(error: ValidationError, forms_by_field: dict, fallback, aliases=None) -> None:
-    """Put a service's field errors on the form that has the field (`aliases` maps a
-    service's argument name to the form's field name)."""
-    aliases = aliases or {}
-    for field, messages_ in error.message_dict.items():
-        form = forms_by_field.get(field, fallback)
-        name = aliases.get(field, field)
-        target = name if name in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
-
-
 # Error reports (to logs or e-mail) must never carry an identity code.
 @sensitive_variables()
 @sensitive_post_parameters("client-personal_identity_code")
@@ -190,7 +179,9 @@ def consultation_create(request):
         valid = [form.is_valid() for form in parts]
         if all(valid):
             fields = dict(consultation_form.cleaned_data)
-            try:
+            # The consent's fields are the service's consent_method and consent_valid_until.
+            aliases = {"consent_method": "method", "consent_valid_until": "valid_until"}
+            with errors_onto(*parts, mapping=aliases) as saved:
                 if anonymous:
                     consultation = services.submit_consultation(
                         requester=request.user,
@@ -207,16 +198,7 @@ def consultation_create(request):
                         consent_valid_until=consent_form.cleaned_data["valid_until"],
                         **fields,
                     )
-            except ValidationError as error:
-                by_field = dict.fromkeys(client_form.fields, client_form)
-                by_field.update(dict.fromkeys(consultation_form.fields, consultation_form))
-                by_field["consent_method"] = consent_form
-                by_field["consent_valid_until"] = consent_form
-                aliases = {"consent_method": "method", "consent_valid_until": "valid_until"}
-                _apply_errors(error, by_field, consultation_form, aliases)
-            except services.InvalidTransition as error:
-                consultation_form.add_error(None, str(error.message))
-            else:
+            if saved.ok:
                 return redirect("consultation_confirmation", consultation.uuid)
     return render(
         request,
@@ -383,36 +365,23 @@ def consultation_detail(request, consultation_id):
 
 
 ACTIONS = {
-    # action in the URL: (form class or None, context name of the form)
-    "assign": (AssignForm, "assign_form"),
-    "triage": (TriageForm, "triage_form"),
-    "answer": (AnswerForm, "answer_form"),
-    "close": (CloseForm, "close_form"),
-    "network-needed": (None, None),
-    "link-client": (None, None),
-    "withdraw": (None, None),
-    "feedback": (FeedbackForm, "feedback_form"),
+    # action in the URL: (form class or None, context name of the form, the service's move)
+    "assign": (AssignForm, "assign_form", "assign"),
+    "triage": (TriageForm, "triage_form", "triage"),
+    "answer": (AnswerForm, "answer_form", "answer"),
+    "close": (CloseForm, "close_form", "close"),
+    "network-needed": (None, None, "mark_network_needed"),
+    "link-client": (None, None, "link_client"),
+    "withdraw": (None, None, "withdraw"),
+    "feedback": (FeedbackForm, "feedback_form", None),
 }
 
 
 def _run(action, consultation, user, data):
-    if action == "assign":
-        return services.assign_consultation(consultation, by=user, to=data["assignee"])
-    if action == "triage":
-        return services.triage_consultation(consultation, by=user, urgency=data["urgency"])
-    if action == "answer":
-        return services.answer_consultation(consultation, by=user, **data)
-    if action == "close":
-        return services.close_consultation(consultation, by=user, **data)
-    if action == "network-needed":
-        return services.mark_network_needed(consultation, by=user)
-    if action == "link-client":
-        return services.link_consultation_client(consultation, by=user)
-    if action == "withdraw":
-        return services.withdraw_consultation(consultation, by=user)
-    if action == "feedback":
+    move = ACTIONS[action][2]
+    if move is None:
         return services.give_feedback(consultation, by=user, **data)
-    raise ValueError(action)
+    return services.transition_consultation(consultation, by=user, action=move, **data)
 
 
 DONE_MESSAGES = {
@@ -434,18 +403,20 @@ def consultation_action(request, consultation_id, action):
     if action not in ACTIONS:
         raise Http404
     consultation = _load(request, consultation_id)
-    form_class, form_name = ACTIONS[action]
+    form_class, form_name = ACTIONS[action][:2]
     form = form_class(request.POST) if form_class else None
     if form is None or form.is_valid():
         try:
             _run(action, consultation, request.user, form.cleaned_data if form else {})
-        except services.InvalidTransition as error:
-            messages.error(request, str(error.message))
-        except ValidationError as error:
+        except services.InvalidTransition as refusal:
+            # A refused move (another coordinator's answer went first, say) is told above
+            # the request as it is now, not on the form.
+            messages.error(request, str(refusal))
+        except ValidationError as invalid:
             if form is None:
-                messages.error(request, " ".join(error.messages))
+                messages.error(request, " ".join(invalid.messages))
             else:
-                _apply_errors(error, dict.fromkeys(form.fields, form), form)
+                apply_errors(invalid, form)
         else:
             messages.success(request, str(DONE_MESSAGES[action]))
             if action == "feedback":

@@ -1,7 +1,6 @@
 """The health-check API: the serializer and the client's health-check actions, calling the
 same access rules and services as the pages."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status, viewsets
@@ -10,10 +9,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clients.access import clients_visible_to
-from clients.api import as_drf_error
 from clients.audit import log_client_access
 from clients.models import AccessLog, Client
-from common.locking import StaleEdit, required_lock_version, stale_conflict
+from common.locking import required_lock_version
 from coordination.models import Organization
 from healthchecks import services
 from healthchecks.access import access_health_check, can_record_health_check
@@ -162,10 +160,7 @@ class HealthCheckViewSet(viewsets.GenericViewSet):
         serializer = HealthCheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.service_data(request.user, with_offer=True)
-        try:
-            check = services.record_health_check(client, by=request.user, **data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        check = services.record_health_check(client, by=request.user, **data)
         log_client_access(request, client, action=AccessLog.Action.CREATE, kind="health_check")
         return Response(HealthCheckSerializer(check).data, status=status.HTTP_201_CREATED)
 
@@ -189,11 +184,6 @@ class HealthCheckViewSet(viewsets.GenericViewSet):
         if "lock_version" not in request.data:
             raise required_lock_version()
         data = serializer.service_data(request.user, with_offer=False)
-        try:
-            check = services.record_health_check_result(check, by=request.user, **data)
-        except StaleEdit as error:
-            raise stale_conflict(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        check = services.record_health_check_result(check, by=request.user, **data)
         log_client_access(request, client, action=AccessLog.Action.UPDATE, kind="health_check")
         return Response(HealthCheckSerializer(check).data)

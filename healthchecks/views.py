@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from clients.access import access_client
 from clients.audit import log_client_access
 from clients.models import AccessLog
-from common.formerrors import apply_errors
-from common.locking import StaleEdit, carry_current_version
+from common.formerrors import errors_onto
 from common.roles import role_required
 from coordination.models import User
 from healthchecks import services
@@ -60,16 +59,14 @@ def health_check_create(request, client_id):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             services.record_health_check(
                 client,
                 by=request.user,
                 plan_action=plan_action,
                 **form.service_data(request.user),
             )
-        except ValidationError as invalid:
-            apply_errors(invalid, form)
-        else:
+        if saved.ok:
             log_client_access(request, client, action=AccessLog.Action.CREATE, kind="health_check")
             messages.success(request, _("The health check has been recorded."))
             return redirect(
@@ -101,22 +98,19 @@ def health_check_result(request, client_id, check_id):
     )
     stale = False
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             services.record_health_check_result(
                 check, by=request.user, **form.service_data(request.user)
             )
-        except StaleEdit as error:
-            carry_current_version(form, error)
-            stale = True
-            check.refresh_from_db()
-        except ValidationError as invalid:
-            apply_errors(invalid, form)
-        else:
+        if saved.ok:
             log_client_access(request, client, action=AccessLog.Action.UPDATE, kind="health_check")
             messages.success(request, _("The health check has been recorded."))
             return redirect(
                 reverse("clients:client_detail", args=[client.uuid]) + "#h-health-checks"
             )
+        stale = saved.stale
+        if stale:
+            check.refresh_from_db()
     log_client_access(request, client, action=AccessLog.Action.VIEW, kind="health_check")
     return render(
         request,

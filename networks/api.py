@@ -12,7 +12,6 @@ A network the user may not see is 404; one they see but may not change is 403; r
 moves and bad input are 400 with field errors. Every read is in the access log.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
@@ -22,10 +21,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clients.access import access_client
-from clients.api import as_drf_error
 from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import AccessLog, Consent
-from common.locking import required_lock_version, stale_response
+from common.locking import required_lock_version
 from coordination.access import access_consultation
 from coordination.models import Organization, User
 from networks import services
@@ -36,10 +34,6 @@ from networks.access import (
     networks_visible_to,
 )
 from networks.models import ClientNetwork, MeetingDecision, NetworkMeeting, NetworkMember
-
-
-def _refused(error: services.InvalidTransition) -> ValidationError:
-    return ValidationError({"non_field_errors": [str(error)]})
 
 
 class NetworkClientSerializer(serializers.Serializer):
@@ -234,6 +228,11 @@ class NetworkViewSet(
     def access_log_clients(self, objects):
         return [network.client for network in objects]
 
+    def reshape_field_errors(self, errors: dict) -> dict:
+        """close_network's `reason` and `note` are the API's closure fields."""
+        renamed = {"reason": "closure_reason", "note": "closure_note"}
+        return {renamed.get(field, field): messages for field, messages in errors.items()}
+
     def access_log_basis(self):
         return network_basis(self.request.user)
 
@@ -265,14 +264,9 @@ class NetworkViewSet(
         consent = data.get("consent")
         if consent:
             consent = {**consent, "organizations": [o.pk for o in consent["organizations"]]}
-        try:
-            network = services.form_network(
-                by=request.user, consultation=consultation, client=client, consent=consent
-            )
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        network = services.form_network(
+            by=request.user, consultation=consultation, client=client, consent=consent
+        )
         self._log(network, action=AccessLog.Action.CREATE)
         return Response(NetworkSerializer(network).data, status=status.HTTP_201_CREATED)
 
@@ -284,20 +278,12 @@ class NetworkViewSet(
         serializer = NetworkCloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            network = services.close_network(
-                network,
-                by=request.user,
-                reason=data["closure_reason"],
-                note=data.get("closure_note", ""),
-            )
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            renamed = {"reason": "closure_reason", "note": "closure_note"}
-            raise ValidationError(
-                {renamed.get(k, k): v for k, v in error.message_dict.items()}
-            ) from None
+        network = services.close_network(
+            network,
+            by=request.user,
+            reason=data["closure_reason"],
+            note=data.get("closure_note", ""),
+        )
         self._log(network, action=AccessLog.Action.UPDATE)
         return Response(NetworkSerializer(network).data)
 
@@ -319,14 +305,7 @@ class NetworkViewSet(
         serializer = MemberSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        try:
-            member = services.add_network_member(network, by=request.user, **data)
-        except services.ConsentMissing as error:
-            raise ValidationError({"user": [str(error)]}) from None
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        member = services.add_network_member(network, by=request.user, **data)
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MemberUpdateSerializer, responses=MemberSerializer)
@@ -346,10 +325,7 @@ class NetworkViewSet(
                     {"active": ["A member who has left rejoins as a new member (POST)."]}
                 )
         else:
-            try:
-                member = services.remove_network_member(member, by=request.user)
-            except services.InvalidTransition as error:
-                raise _refused(error) from None
+            member = services.remove_network_member(member, by=request.user)
         return Response(MemberSerializer(member).data)
 
     # --- Meetings ------------------------------------------------------------------------
@@ -377,14 +353,7 @@ class NetworkViewSet(
             raise PermissionDenied
         serializer = MeetingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            meeting = services.schedule_meeting(
-                network, by=request.user, **serializer.validated_data
-            )
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        meeting = services.schedule_meeting(network, by=request.user, **serializer.validated_data)
         meeting = self._meetings(network).get(pk=meeting.pk)
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
@@ -413,31 +382,24 @@ class NetworkViewSet(
                     ]
                 }
             )
-        try:
-            if cancel:
-                services.cancel_meeting(meeting, by=request.user)
-            elif record:
-                attendees = list(network.members.filter(uuid__in=record.get("attendees", [])))
-                if len(attendees) != len(set(record.get("attendees", []))):
-                    raise ValidationError(
-                        {"attendees": ["Choose the attendees from the network's members."]}
-                    )
-                services.record_meeting_minutes(
-                    meeting,
-                    by=request.user,
-                    attendees=attendees,
-                    client_present=record.get("client_present", meeting.client_present),
-                    minutes=record.get("minutes", meeting.minutes),
-                    decisions=record.get("decisions", []),
-                    lock_version=lock_version,
+        if cancel:
+            services.cancel_meeting(meeting, by=request.user)
+        elif record:
+            attendees = list(network.members.filter(uuid__in=record.get("attendees", [])))
+            if len(attendees) != len(set(record.get("attendees", []))):
+                raise ValidationError(
+                    {"attendees": ["Choose the attendees from the network's members."]}
                 )
-            if data and not (cancel or record):
-                services.update_meeting(meeting, by=request.user, lock_version=lock_version, **data)
-        except services.StaleEdit as error:
-            return stale_response(error)
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+            services.record_meeting_minutes(
+                meeting,
+                by=request.user,
+                attendees=attendees,
+                client_present=record.get("client_present", meeting.client_present),
+                minutes=record.get("minutes", meeting.minutes),
+                decisions=record.get("decisions", []),
+                lock_version=lock_version,
+            )
+        elif data:
+            services.update_meeting(meeting, by=request.user, lock_version=lock_version, **data)
         meeting = self._meetings(network).get(pk=meeting.pk)
         return Response(MeetingSerializer(meeting).data)

@@ -44,6 +44,8 @@ class ConsentMissing(InvalidTransition):
     """The client's network consent does not cover the organisation: the page offers to
     record (extend) the consent."""
 
+    field = "user"
+
     def __init__(self, message, organization: Organization):
         super().__init__(message)
         self.organization = organization

@@ -14,7 +14,6 @@ from clients.access import access_client
 from clients.audit import log_client_access
 from clients.models import AccessLog
 from common.formerrors import apply_errors, errors_onto
-from common.locking import carry_current_version
 from common.roles import role_required
 from coordination.access import access_consultation
 from coordination.models import User
@@ -338,13 +337,9 @@ def meeting_create(request, network_id):
         raise Http404
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form, mapping=form.service_errors()) as saved:
             meeting = services.schedule_meeting(network, by=request.user, **form.service_data())
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            apply_errors(invalid, form, form.service_errors())
-        else:
+        if saved.ok:
             messages.success(
                 request, _("The meeting has been scheduled and the invitations are being sent.")
             )
@@ -371,18 +366,12 @@ def meeting_edit(request, meeting_id):
     form = MeetingForm.for_meeting(meeting, request.POST or None)
     stale = False
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form, mapping=form.service_errors()) as saved:
             services.update_meeting(meeting, by=request.user, **form.service_data())
-        except services.StaleEdit as error:
-            carry_current_version(form, error)
-            stale = True
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            apply_errors(invalid, form, form.service_errors())
-        else:
+        if saved.ok:
             messages.success(request, _("The meeting has been updated."))
             return redirect("networks:meeting_detail", meeting.uuid)
+        stale = saved.stale
     _log(request, network.client, kind="network_meeting")
     return render(
         request,

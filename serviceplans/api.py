@@ -19,7 +19,6 @@ is in the access log.
 
 import uuid
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -27,10 +26,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from clients.api import as_drf_error
 from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import AccessLog
-from common.locking import stale_response
 from coordination.models import Organization, User
 from networks.access import access_network, network_basis
 from serviceplans import services
@@ -43,10 +40,6 @@ from serviceplans.models import (
     PlanReview,
     ServicePlan,
 )
-
-
-def _refused(error) -> ValidationError:
-    return ValidationError({"non_field_errors": [str(error)]})
 
 
 class GoalSerializer(serializers.ModelSerializer):
@@ -197,9 +190,6 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-_stale = stale_response
-
-
 class PlanViewSet(
     AccessLoggingMixin,
     mixins.ListModelMixin,
@@ -266,12 +256,11 @@ class PlanViewSet(
             network = access_network(request.user, serializer.validated_data["network"])
         except Http404:
             raise ValidationError({"network": ["Not found."]}) from None
-        try:
-            plan = services.create_plan(network, by=request.user)
-        except services.InvalidTransition as error:
-            if not can_edit_plan(request.user, ServicePlan(network=network)):
-                raise PermissionDenied from None
-            raise _refused(error) from None
+        # Someone who may not write the network's plan (or any, the network being closed)
+        # is refused before the service is asked.
+        if not can_edit_plan(request.user, ServicePlan(network=network)):
+            raise PermissionDenied
+        plan = services.create_plan(network, by=request.user)
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanUpdateSerializer, responses=PlanSerializer)
@@ -281,27 +270,18 @@ class PlanViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lock_version = data.pop("lock_version")
-        try:
-            if data.pop("status", None) == ServicePlan.Status.AGREED:
-                plan = services.agree_plan(
-                    plan,
-                    by=request.user,
-                    lock_version=lock_version,
-                    method=data.get("agreement_method", ""),
-                    note=data.get("agreement_note", ""),
-                )
-            else:
-                data.pop("agreement_method", None)
-                data.pop("agreement_note", None)
-                plan = services.update_plan(
-                    plan, by=request.user, lock_version=lock_version, **data
-                )
-        except services.StaleEdit as error:
-            return _stale(error)
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        if data.pop("status", None) == ServicePlan.Status.AGREED:
+            plan = services.agree_plan(
+                plan,
+                by=request.user,
+                lock_version=lock_version,
+                method=data.get("agreement_method", ""),
+                note=data.get("agreement_note", ""),
+            )
+        else:
+            data.pop("agreement_method", None)
+            data.pop("agreement_note", None)
+            plan = services.update_plan(plan, by=request.user, lock_version=lock_version, **data)
         plan.refresh_from_db()
         return Response(PlanSerializer(plan).data)
 
@@ -309,10 +289,7 @@ class PlanViewSet(
     @action(detail=True, methods=["post"])
     def revise(self, request, id=None):
         plan = self._editable()
-        try:
-            draft = services.start_plan_revision(plan, by=request.user)
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
+        draft = services.start_plan_revision(plan, by=request.user)
         return Response(PlanSerializer(draft).data, status=status.HTTP_201_CREATED)
 
     # --- Goals, actions, reviews -------------------------------------------------------
@@ -328,12 +305,7 @@ class PlanViewSet(
         plan = self._editable()
         serializer = GoalSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            goal = services.add_goal(plan, by=request.user, **serializer.validated_data)
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        goal = services.add_goal(plan, by=request.user, **serializer.validated_data)
         return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=ActionSerializer(many=True), request=None)
@@ -350,30 +322,22 @@ class PlanViewSet(
         plan = self._editable()
         serializer = ActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            created = services.add_action(plan, by=request.user, **serializer.validated_data)
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        created = services.add_action(plan, by=request.user, **serializer.validated_data)
         return Response(ActionSerializer(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ActionStatusSerializer, responses=ActionSerializer)
     @action(detail=True, methods=["patch"], url_path=r"actions/(?P<action_id>[0-9a-f-]{36})")
     def action_status(self, request, id=None, action_id=None):
         plan = self._editable()
-        try:
-            row = plan.actions.get(uuid=action_id)
-        except (PlanAction.DoesNotExist, DjangoValidationError):
-            raise Http404 from None
+        # A malformed id (the URL takes any 36 of hex digits and dashes) is not found too.
+        row = plan.actions.filter(uuid=action_id).first() if _is_uuid(action_id) else None
+        if row is None:
+            raise Http404
         serializer = ActionStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            row = services.set_action_status(
-                row, by=request.user, status=serializer.validated_data["status"]
-            )
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
+        row = services.set_action_status(
+            row, by=request.user, status=serializer.validated_data["status"]
+        )
         return Response(ActionSerializer(row).data)
 
     @extend_schema(methods=["GET"], responses=ReviewSerializer(many=True), request=None)
@@ -402,19 +366,14 @@ class PlanViewSet(
             if goal is None:
                 raise ValidationError({"goals": ["Give goals of this plan version."]})
             progress[goal] = (item["progress"], item.get("note", ""))
-        try:
-            review, draft = services.record_review(
-                plan,
-                by=request.user,
-                summary=data["summary"],
-                next_review_date=data.get("next_review_date"),
-                reviewed_on=data.get("reviewed_on"),
-                progress=progress,
-            )
-        except services.InvalidTransition as error:
-            raise _refused(error) from None
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        review, draft = services.record_review(
+            plan,
+            by=request.user,
+            summary=data["summary"],
+            next_review_date=data.get("next_review_date"),
+            reviewed_on=data.get("reviewed_on"),
+            progress=progress,
+        )
         body = ReviewSerializer(review).data
         body["next_version"] = str(draft.uuid)
         return Response(body, status=status.HTTP_201_CREATED)
@@ -431,10 +390,7 @@ class PlanViewSet(
     def pdf(self, request, id=None):
         plan = self.get_object()
         if request.method == "POST":
-            try:
-                document = services.request_plan_pdf(plan, by=request.user)
-            except services.InvalidTransition as error:
-                raise _refused(error) from None
+            document = services.request_plan_pdf(plan, by=request.user)
             return Response(DocumentSerializer(document).data, status=status.HTTP_202_ACCEPTED)
         document = plan.documents.first()
         if document is None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from clients.audit import log_client_access
 from clients.models import AccessLog
+from common.formerrors import errors_onto
 from common.roles import role_required
 from coordination.models import User
 from networks.access import access_meeting, access_network, network_basis
@@ -46,13 +47,6 @@ def _log(request, plan, action=AccessLog.Action.VIEW, kind="service_plan"):
     log_client_access(
         request, plan.client, action=action, kind=kind, basis=network_basis(request.user)
     )
-
-
-def _apply_errors(error: ValidationError, form) -> None:
-    for field, field_messages in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
 
 
 def _plan_initial(plan: ServicePlan) -> dict:
@@ -138,14 +132,6 @@ def _render(request, plan, status=200, **forms):
     )
 
 
-def _with_current_lock(request, plan, form_class, prefix):
-    data = request.POST.copy()
-    data[f"{prefix}-lock_version"] = str(plan.lock_version)
-    form = form_class(data, prefix=prefix)
-    form.is_valid()
-    return form
-
-
 def _editable(request, plan_id) -> ServicePlan:
     plan = access_plan(request.user, plan_id)
     if not can_edit_plan(request.user, plan):
@@ -188,23 +174,16 @@ def plan_edit(request, plan_id):
     if form.is_valid():
         data = dict(form.cleaned_data)
         lock_version = data.pop("lock_version")
-        try:
+        with errors_onto(form) as saved:
             services.update_plan(plan, by=request.user, lock_version=lock_version, **data)
-        except services.StaleEdit as stale:
-            # The user's text stays in the form and the saved plan is shown beside it;
-            # the form now carries the current lock_version, so that saving again after
-            # comparing is a deliberate choice that succeeds.
-            plan.refresh_from_db()
-            form = _with_current_lock(request, plan, PlanForm, "plan")
-            form.add_error(None, str(stale))
-            return _render(request, plan, status=409, plan_form=form, stale=True)
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The plan has been saved."))
             return redirect("serviceplans:plan_detail", plan.uuid)
+        if saved.stale:
+            # The user's text stays in the form (now carrying the current lock_version) and
+            # the saved plan is shown beside it.
+            plan.refresh_from_db()
+            return _render(request, plan, status=409, plan_form=form, stale=True)
     return _render(request, plan, status=400, plan_form=form)
 
 
@@ -214,13 +193,9 @@ def goal_add(request, plan_id):
     plan = _editable(request, plan_id)
     form = GoalForm(request.POST, prefix="goal")
     if form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             services.add_goal(plan, by=request.user, **form.cleaned_data)
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The goal has been added."))
             return redirect(f"{plan_url(plan)}#h-goals")
     return _render(request, plan, status=400, goal_form=form)
@@ -236,13 +211,9 @@ def action_add(request, plan_id):
     plan = _editable(request, plan_id)
     form = ActionForm(request.POST, plan=plan, prefix="action")
     if form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             services.add_action(plan, by=request.user, **form.cleaned_data)
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(request, _("The action has been added."))
             return redirect(f"{plan_url(plan)}#h-actions")
     return _render(request, plan, status=400, action_form=form)
@@ -283,7 +254,7 @@ def plan_agree(request, plan_id):
     plan = _editable(request, plan_id)
     form = AgreeForm(request.POST, prefix="agree")
     if form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             services.agree_plan(
                 plan,
                 by=request.user,
@@ -291,16 +262,10 @@ def plan_agree(request, plan_id):
                 method=form.cleaned_data["agreement_method"],
                 note=form.cleaned_data["agreement_note"],
             )
-        except services.StaleEdit as stale:
+        if saved.stale:
             plan.refresh_from_db()
-            form = _with_current_lock(request, plan, AgreeForm, "agree")
-            form.add_error(None, str(stale))
             return _render(request, plan, status=409, agree_form=form)
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(
                 request,
                 _("Version %(version)d of the plan has been agreed with the client.")
@@ -331,7 +296,7 @@ def review_add(request, plan_id):
     plan = _editable(request, plan_id)
     form = ReviewForm(request.POST, goals=plan.goals.all(), prefix="review")
     if form.is_valid():
-        try:
+        with errors_onto(form) as saved:
             _review, draft = services.record_review(
                 plan,
                 by=request.user,
@@ -340,11 +305,7 @@ def review_add(request, plan_id):
                 next_review_date=form.cleaned_data["next_review_date"],
                 progress=form.progress(),
             )
-        except services.InvalidTransition as refusal:
-            form.add_error(None, str(refusal))
-        except ValidationError as invalid:
-            _apply_errors(invalid, form)
-        else:
+        if saved.ok:
             messages.success(
                 request,
                 _(
