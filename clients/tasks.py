@@ -2,13 +2,13 @@
 
 from celery import shared_task
 
+from clients.retention import purge_expired
+
 
 # Retention. Monthly from the beat schedule (config/celery.py); the same code
 # as `manage.py purge_expired`. Idempotent: a second run finds nothing to do. A client is
 # anonymised in its own transaction, so a lost worker leaves no half-anonymised client.
 @shared_task(name="clients.purge_expired_clients", time_limit=3600, soft_time_limit=3500)
 def purge_expired_clients() -> dict:
-    from clients.retention import purge_expired
-
     result = purge_expired()
     return {"expired": result.expired, "anonymised": result.anonymised}

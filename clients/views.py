@@ -255,7 +255,7 @@ def access_report(request, client_id):
     if not as_pdf:
         return render(request, "clients/access_report.html", report)
     # WeasyPrint takes over a second to import; only a PDF needs it, not every process.
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415
 
     language = client.language if client.language in dict(settings.LANGUAGES) else None
     with translation.override(language or translation.get_language()):

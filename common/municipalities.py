@@ -125,6 +125,15 @@ def codes_as_pattern(result: Any, generator: Any, request: Any, public: Any) -> 
                 if blank:
                     node["pattern"] = "^([0-9]{3})?$"
                 return
+            if node.get("readOnly") and node.get("allOf") == [
+                {"$ref": "#/components/schemas/MunicipalityEnum"}
+            ]:
+                # A code as the API writes it: the model field may be blank (an anonymous
+                # request, a client whose municipality is not known), which the read-only
+                # reference to the enum would not admit.
+                del node["allOf"]
+                node.update(type="string", pattern="^([0-9]{3})?$")
+                return
             for value in node.values():
                 rewrite(value)
         elif isinstance(node, list):

@@ -30,6 +30,7 @@ from coordination.models import ConsultationRequest, User
 from networks.models import NetworkMember
 from outbox import services as outbox
 from serviceplans.models import PlanAction, PlanDocument, PlanReminder, ServicePlan
+from serviceplans.pdf import render_plan_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,6 @@ def enqueue_document(document_id: int) -> None:
     time_limit=120,
 )
 def render_plan_document(document_id: int) -> str:
-    from serviceplans.pdf import render_plan_pdf
 
     # Claim: only one run moves the row from queued to running.
     claimed = PlanDocument.objects.filter(pk=document_id, status=PlanDocument.Status.QUEUED).update(

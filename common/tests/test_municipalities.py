@@ -4,6 +4,7 @@ the free text of old records mapped to codes by the data migration."""
 
 import importlib
 import json
+import re
 
 import pytest
 from django.apps import apps
@@ -150,3 +151,12 @@ def test_the_api_schema_gives_municipality_codes_as_a_pattern(client, alice):
     assert schema["components"]["schemas"]["MunicipalityEnum"]["pattern"] == "^[0-9]{3}$"
     text = json.dumps(schema)
     assert '"091"' not in text and "Helsinki` " not in text
+
+
+def test_a_municipality_the_api_writes_may_be_blank_in_the_schema(client, alice):
+    """An anonymous request carries no municipality: the response must still match."""
+    client.force_login(alice)
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    written = schema["components"]["schemas"]["Consultation"]["properties"]["municipality"]
+    assert written["readOnly"] is True
+    assert re.fullmatch(written["pattern"], "") and re.fullmatch(written["pattern"], "564")
