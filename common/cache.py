@@ -20,6 +20,8 @@ request pays the (short) connect timeout at most once per interval, not per call
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import redis
@@ -37,15 +39,15 @@ _down_until: dict[str, float] = {}
 _lock = threading.Lock()
 
 
-def _where(server) -> str:
+def _where(server: str | list[str] | tuple[str, ...]) -> str:
     """host:port/db of the first server, without a password that the URL may carry."""
     location = server[0] if isinstance(server, list | tuple) else str(server).split(",")[0]
     parts = urlsplit(location)
     return f"{parts.hostname}:{parts.port or 6379}{parts.path}"
 
 
-def _degradable(name: str):
-    def method(self, *args, **kwargs):
+def _degradable(name: str) -> Callable[..., Any]:
+    def method(self: "RedisCacheWithLocalFallback", *args: Any, **kwargs: Any) -> Any:
         if self._redis_resting():
             return getattr(self._fallback, name)(*args, **kwargs)
         try:
@@ -64,7 +66,7 @@ def _degradable(name: str):
 class RedisCacheWithLocalFallback(RedisCache):
     """Django's RedisCache; while Redis is unreachable, a LocMemCache per process."""
 
-    def __init__(self, server, params):
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._where = _where(server)
         fallback_params = {

@@ -1,9 +1,9 @@
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
@@ -53,7 +53,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def _wants_json(request) -> bool:
+def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/") or "application/json" in request.headers.get(
         "Accept", ""
     )
@@ -75,10 +75,10 @@ class RequestInputMiddleware:
       page naming the limit instead of Django's bare 400, and the API a JSON message.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         for name, values in request.GET.lists():
             if _CONTROL.search(name) or any(_CONTROL.search(value) for value in values):
                 return self._bad_parameter(request, _CONTROL.sub("", name))
@@ -88,7 +88,7 @@ class RequestInputMiddleware:
                 return refused
         return self.get_response(request)
 
-    def _clean_post(self, request):
+    def _clean_post(self, request: HttpRequest) -> HttpResponse | None:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         length = request.META.get("CONTENT_LENGTH") or "0"
         too_big = (
@@ -110,7 +110,8 @@ class RequestInputMiddleware:
                             name, [value.replace("\x00", "") for value in cleaned.getlist(name)]
                         )
                     cleaned._mutable = False
-                    request._post = cleaned
+                    # The parsed form Django's request keeps (the stubs do not declare it).
+                    request._post = cleaned  # type: ignore[attr-defined]
         if not too_big:
             return None
         message = _(
@@ -126,13 +127,13 @@ class RequestInputMiddleware:
             status=413,
         )
 
-    def _bad_parameter(self, request, name: str):
+    def _bad_parameter(self, request: HttpRequest, name: str) -> HttpResponse:
         message = _("The parameter %(name)s contains a control character.") % {"name": name}
         if _wants_json(request):
             return JsonResponse({name: [message]}, status=400)
         return render(request, "400_parameter.html", {"message": message}, status=400)
 
 
-def _values(post):
+def _values(post: QueryDict) -> Iterator[str]:
     for _name, values in post.lists():
         yield from values

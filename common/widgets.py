@@ -1,5 +1,7 @@
 """Form widgets every app's forms share."""
 
+from typing import Any
+
 from django import forms
 
 
@@ -8,5 +10,5 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")

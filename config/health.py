@@ -77,7 +77,7 @@ def readyz(request):
             {"status": "failing", "checks": checks, "failing": ["database"]}, status=503
         )
     degraded = [name for name, state in checks.items() if state == "degraded"]
-    body = {"status": "degraded" if degraded else "ok", "checks": checks}
+    body: dict[str, object] = {"status": "degraded" if degraded else "ok", "checks": checks}
     if degraded:
         body["degraded"] = degraded
     return JsonResponse(body)

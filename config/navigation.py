@@ -3,12 +3,14 @@ pages of every app (and counts the plan reminders with the notifications), so it
 in config, which wires the apps together, not in one of them."""
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from coordination.models import User
 
-NAVIGATION = {
+# A link's label; None for the notifications link, whose label carries the unread count.
+NAVIGATION: dict[str, list[tuple[str, str | Promise | None]]] = {
     User.Role.PROFESSIONAL: [
         ("consultation_create", _("Request a consultation")),
         ("my_requests", _("My requests")),

@@ -88,6 +88,8 @@ def _security_notice(event: SecurityEvent) -> dict:
     """The message names what happened and when, never a secret or code: a person who
     did not do it should contact their administrator."""
     user = event.user
+    if user is None:  # recorded for the signed-in user, who is told
+        raise ValueError("A security notice needs the event's user.")
     context = {
         "recipient": user,
         "what": SecurityEvent.Kind(event.kind).label,

@@ -12,7 +12,7 @@ from clients.access import clients_visible_to
 from clients.audit import log_client_access
 from clients.models import AccessLog, Client
 from common.locking import required_lock_version
-from coordination.models import Organization
+from coordination.models import Organization, User
 from healthchecks import services
 from healthchecks.access import access_health_check, can_record_health_check
 from healthchecks.models import HealthCheck
@@ -46,8 +46,10 @@ class HealthCheckSerializer(serializers.ModelSerializer):
         allow_null=True,
     )
     plan_action = PlanActionField(required=False, allow_null=True)
-    offered_by = serializers.StringRelatedField(read_only=True)
-    done_by = serializers.StringRelatedField(read_only=True)
+    offered_by: "serializers.StringRelatedField[User]" = serializers.StringRelatedField(
+        read_only=True
+    )
+    done_by: "serializers.StringRelatedField[User]" = serializers.StringRelatedField(read_only=True)
     done_by_me = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="The caller did it."
     )
@@ -81,7 +83,7 @@ class HealthCheckSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "offered_by", "done_by", "created_at"]
         extra_kwargs = {"offered_on": {"required": False}}
         # The service checks dates and combinations, once, for the page and the API alike.
-        validators = []
+        validators: list[object] = []
 
     def service_data(self, user, *, with_offer: bool) -> dict:
         data = dict(self.validated_data)

@@ -1,5 +1,7 @@
 """Forms of the health checks. Labels on every field; errors are shown next to the field."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,11 @@ from coordination.models import Organization
 from healthchecks.models import HealthCheck
 
 YES_NO_UNKNOWN = [("", _("Not known yet")), ("yes", _("Yes")), ("no", _("No"))]
+RESULTS = [
+    (HealthCheck.Status.OFFERED, _("Offered, not done yet")),
+    (HealthCheck.Status.DONE, _("Done")),
+    (HealthCheck.Status.DECLINED, _("Declined by the client")),
+]
 
 
 def _yes_no(value):
@@ -27,11 +34,7 @@ class HealthCheckForm(forms.Form):
     )
     status = forms.ChoiceField(
         label=_("Result"),
-        choices=[
-            (HealthCheck.Status.OFFERED, _("Offered, not done yet")),
-            (HealthCheck.Status.DONE, _("Done")),
-            (HealthCheck.Status.DECLINED, _("Declined by the client")),
-        ],
+        choices=RESULTS,
         initial=HealthCheck.Status.OFFERED,
         widget=forms.RadioSelect,
     )
@@ -65,8 +68,9 @@ class HealthCheckForm(forms.Form):
         self.with_offer = with_offer
         if not with_offer:
             del self.fields["offered_on"]
-            self.fields["status"].choices = self.fields["status"].choices[1:]
-            self.fields["status"].initial = HealthCheck.Status.DONE
+            status = cast(forms.ChoiceField, self.fields["status"])  # declared above
+            status.choices = RESULTS[1:]
+            status.initial = HealthCheck.Status.DONE
             # The result form of an existing check carries its version (the record is
             # written by several people: common.locking).
             self.fields["lock_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

@@ -49,8 +49,8 @@ def _result_errors(check, *, outcome, done_on, done_by, done_by_name, led, furth
             errors["done_on"] = [_("Give the date the health check was done.")]
         elif done_on > today:
             errors["done_on"] = [_("The health check cannot be done in the future.")]
-        elif past_date_error(done_on):
-            errors["done_on"] = [past_date_error(done_on)]
+        elif too_early := past_date_error(done_on):
+            errors["done_on"] = [too_early]
         elif done_on < check.offered_on:
             errors["done_on"] = [_("The health check cannot be done before it was offered.")]
         if done_by is None and not done_by_name:
@@ -89,8 +89,8 @@ def offer_health_check(
     errors = {}
     if offered_on > timezone.localdate():
         errors["offered_on"] = [_("The offer cannot be in the future.")]
-    elif past_date_error(offered_on):
-        errors["offered_on"] = [past_date_error(offered_on)]
+    elif too_early := past_date_error(offered_on):
+        errors["offered_on"] = [too_early]
     try:
         plan_action = _plan_action_of(client, plan_action)
     except ValidationError as error:

@@ -54,7 +54,7 @@ def health_check_create(request, client_id):
         initial={
             "offered_on": timezone.localdate(),
             "organization": plan_action.responsible_organization.uuid
-            if plan_action and plan_action.responsible_organization_id
+            if plan_action and plan_action.responsible_organization is not None
             else None,
         },
     )
@@ -92,7 +92,7 @@ def health_check_result(request, client_id, check_id):
         with_offer=False,
         initial={
             "done_on": timezone.localdate(),
-            "organization": check.organization.uuid if check.organization_id else None,
+            "organization": check.organization.uuid if check.organization is not None else None,
             "lock_version": check.lock_version,
         },
     )

@@ -82,6 +82,7 @@ class RedisServer:
             return False
 
     def start(self) -> None:
+        assert REDIS_SERVER is not None  # the fixture skips without it
         self.process = subprocess.Popen(
             [
                 REDIS_SERVER,
@@ -162,6 +163,7 @@ class Worker:
         _wait_for(lambda: b" ready." in self.log.read_bytes()[started_at:], 60, "the worker")
 
     def pool_children(self) -> list[int]:
+        assert self.process is not None, "the worker was started"
         pid = self.process.pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         return [int(child) for child in children]

@@ -9,6 +9,7 @@ import socket
 import time
 
 import pytest
+from django.core.cache.backends.redis import RedisCache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -152,7 +153,7 @@ def test_one_warning_per_outage_and_redis_rests_between_tries(redis_refused, cap
 
     # While resting, Redis is not even tried.
     tried = []
-    monkeypatch.setattr(resilient_cache.RedisCache, "get", lambda *args, **kwargs: tried.append(1))
+    monkeypatch.setattr(RedisCache, "get", lambda *args, **kwargs: tried.append(1))
     from django.core.cache import cache
 
     cache.get("anything")

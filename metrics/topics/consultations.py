@@ -4,6 +4,7 @@ reasons for the requests and what was asked, and the monthly trend's numbers."""
 
 import datetime
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import holidays
@@ -301,7 +302,7 @@ class _Kinds:
     table that breaks each kind down."""
 
     counts: dict[str, dict]  # kind → requests, organisations, silent ones
-    shown: dict[str, object]  # kind → its requests as shown (perhaps hidden)
+    shown: Mapping[str, object]  # kind → its requests as shown (perhaps hidden)
     total: object  # the requests received as shown
 
 

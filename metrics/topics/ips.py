@@ -64,7 +64,7 @@ MAX_QUARTERS = 40
 def quarters(filters: Filters) -> list[Quarter]:
     """The calendar quarters the period touches, the first and last cut to the period;
     the last `MAX_QUARTERS` of them."""
-    result = []
+    result: list[Quarter] = []
     year, number = filters.start.year, (filters.start.month - 1) // 3 + 1
     earliest = filters.end.year - MAX_QUARTERS // 4 - 1
     if year < earliest:  # not a loop over centuries for the quarters that are dropped

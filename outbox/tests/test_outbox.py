@@ -67,6 +67,7 @@ def test_the_commit_asks_for_delivery_and_the_mail_goes_out():
     message = OutboxMessage.objects.get()
     assert message.state == State.SENT and message.attempts == 1 and message.sent_at
     [sent] = mail.outbox
+    assert isinstance(sent, EmailMultiAlternatives)
     assert sent.to == ["alice@example.invalid"] and sent.subject == "Aihe test:1"
     assert sent.extra_headers["Message-ID"] == message.message_id
     assert sent.alternatives[0][0] == "<p>Teksti</p>"
@@ -108,6 +109,7 @@ def test_a_message_left_sending_by_a_dead_worker_goes_again_with_the_same_messag
     settings.OUTBOX_STALE_SENDING_SECONDS = 300
     queue()
     claimed = claim_next(timezone.now())  # the worker dies here, before the send
+    assert claimed is not None
     assert OutboxMessage.objects.get().state == State.SENDING
     assert deliver_due() == 0  # not stale yet: it may still be on its way
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=301)):
@@ -134,6 +136,7 @@ def test_one_message_per_claim():
     first = claim_next(timezone.now())
     assert OutboxMessage.objects.filter(state=State.SENDING).count() == 1
     second = claim_next(timezone.now())
+    assert first is not None and second is not None
     assert first.pk != second.pk
 
 

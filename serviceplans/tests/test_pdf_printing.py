@@ -6,6 +6,7 @@ import pathlib
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from serviceplans import pdf, services
 from serviceplans.models import PlanDocument
@@ -18,11 +19,14 @@ RLO, PDF_MARK = "\u202e", "\u202c"
 
 def _fonts(data: bytes) -> set[str]:
     reader = PdfReader(io.BytesIO(data))
-    return {
-        str(font.get_object()["/BaseFont"])
-        for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()
-    }
+    fonts = set()
+    for page in reader.pages:
+        resources = page["/Resources"]
+        assert isinstance(resources, DictionaryObject)
+        page_fonts = resources["/Font"]
+        assert isinstance(page_fonts, DictionaryObject)
+        fonts |= {str(font.get_object()["/BaseFont"]) for font in page_fonts.values()}
+    return fonts
 
 
 def _text(data: bytes) -> str:

@@ -99,7 +99,7 @@ def seed_demo() -> int:
     admin_permissions = Permission.objects.filter(
         content_type__app_label="coordination", codename__in=ADMINISTRATOR_PERMISSIONS
     )
-    for username, first, last, role, organization, title, language in USERS:
+    for username, first, last, role, organization_name, title, language in USERS:
         if User.objects.filter(username=username).exists():
             continue
         user = User(
@@ -108,7 +108,7 @@ def seed_demo() -> int:
             last_name=last,
             email=f"{username}@demo.invalid",
             role=role,
-            organization=organizations[organization],
+            organization=organizations[organization_name],
             title=title,
             language=language,
             is_staff=role == User.Role.ADMINISTRATOR,
