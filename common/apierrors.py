@@ -9,10 +9,13 @@ EXCEPTION_HANDLER: a view calls its service and lets the error rise.
 - a row that does not exist is 404, as one the user may not see.
 """
 
+from typing import Any
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.errors import InvalidTransition
@@ -28,12 +31,12 @@ def field_errors(error: DjangoValidationError) -> dict[str, list[str]]:
     return {NON_FIELD_ERRORS: error.messages}
 
 
-def refusal_errors(error: InvalidTransition, view) -> dict[str, list[str]]:
+def refusal_errors(error: InvalidTransition, view: Any) -> dict[str, list[str]]:
     field = error.field or getattr(view, "refusal_field", None) or NON_FIELD_ERRORS
     return {field: [str(error)]}
 
 
-def as_api_exception(exc: Exception, view) -> Exception:
+def as_api_exception(exc: Exception, view: Any) -> Exception:
     """The DRF exception a domain error answers as; any other exception unchanged."""
     if isinstance(exc, StaleEdit):
         return stale_conflict(exc)
@@ -48,5 +51,5 @@ def as_api_exception(exc: Exception, view) -> Exception:
     return exc
 
 
-def exception_handler(exc: Exception, context: dict):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     return drf_exception_handler(as_api_exception(exc, context.get("view")), context)

@@ -1,16 +1,23 @@
 """A service's refusals and field errors, put back onto the form that asked for the change:
 the views of every app use these so that bad input always ends next to its field."""
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from common.errors import InvalidTransition
 from common.locking import StaleEdit, carry_current_version
 
 
-def apply_errors(error: ValidationError, form, mapping: dict | None = None, others=()) -> None:
+def apply_errors(
+    error: ValidationError,
+    form: forms.BaseForm,
+    mapping: dict[str, str] | None = None,
+    others: Sequence[forms.BaseForm] = (),
+) -> None:
     """Put a service's field errors next to the form's fields (`mapping`: a service's
     argument name → the form's field name); errors of no field go on the form as a whole.
     A page of several forms names the `others`: an error goes to the first form that has
@@ -28,7 +35,9 @@ def apply_errors(error: ValidationError, form, mapping: dict | None = None, othe
 
 
 @contextmanager
-def errors_onto(form, *others, mapping: dict | None = None):
+def errors_onto(
+    form: forms.BaseForm, *others: forms.BaseForm, mapping: dict[str, str] | None = None
+) -> Iterator[SimpleNamespace]:
     """`with errors_onto(form) as saved:` around one service call: a refusal
     (`InvalidTransition`) goes onto the form as a whole, the service's field errors next
     to their fields (on `form` or one of the `others`; see `apply_errors`), and `saved.ok`

@@ -12,6 +12,7 @@ from common.locking import StaleEdit
 
 def answer(exc, view=None):
     response = exception_handler(exc, {"view": view or SimpleNamespace()})
+    assert response is not None, "the handler answers every error it knows"
     return response.status_code, response.data
 
 
