@@ -3,21 +3,31 @@
 Refusals are 404, never 403, so that a page's existence does not leak (DESIGN.md §5).
 """
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.views.decorators.debug import sensitive_variables
 
 from clients.services import find_client_by_identity_code
 from coordination.models import ConsultationRequest, Organization, User
 
-# Administrators manage users and organisations in the Django admin, and nothing else:
-# the model permissions an administrator's account is given.
+# Administrators manage users and organisations in the Django admin, and watch the
+# outgoing e-mail (a failed delivery ends there, to be retried): the model permissions an
+# administrator's account is given, as (app label, codename).
 ADMINISTRATOR_PERMISSIONS = [
-    f"{action}_{model}"
+    ("coordination", f"{action}_{model}")
     for model in ("user", "organization")
     for action in ("view", "add", "change")
-]
+] + [("outbox", "view_outboxmessage"), ("outbox", "change_outboxmessage")]
+
+
+def administrator_permissions() -> QuerySet[Permission]:
+    """The Permission rows of ADMINISTRATOR_PERMISSIONS."""
+    wanted = Q()
+    for app_label, codename in ADMINISTRATOR_PERMISSIONS:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(wanted)
 
 
 def organizations_visible_to_programs() -> QuerySet[Organization]:

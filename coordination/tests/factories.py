@@ -1,7 +1,6 @@
 import factory
-from django.contrib.auth.models import Permission
 
-from coordination.access import ADMINISTRATOR_PERMISSIONS
+from coordination.access import administrator_permissions
 from coordination.models import Organization, User
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -140,11 +139,7 @@ def make_ylva(hub: Organization) -> User:
         role=User.Role.ADMINISTRATOR,
         is_staff=True,
     )
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="coordination", codename__in=ADMINISTRATOR_PERMISSIONS
-        )
-    )
+    user.user_permissions.set(administrator_permissions())
     return user
 
 

@@ -9,14 +9,13 @@ an educational institution. Running the command again changes nothing.
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client
 from coaching.models import EmployerContact, Referral
-from coordination.access import ADMINISTRATOR_PERMISSIONS
+from coordination.access import administrator_permissions
 from coordination.models import Organization, User
 
 Kind = Organization.Kind
@@ -96,9 +95,7 @@ def seed_demo() -> int:
         )
         organizations[name] = organization
         created += new
-    admin_permissions = Permission.objects.filter(
-        content_type__app_label="coordination", codename__in=ADMINISTRATOR_PERMISSIONS
-    )
+    admin_permissions = administrator_permissions()
     for username, first, last, role, organization_name, title, language in USERS:
         if User.objects.filter(username=username).exists():
             continue
