@@ -85,5 +85,6 @@ app.autodiscover_tasks()
 
 @app.task(name="tyokyky.ping")
 def ping() -> str:
-    """The round trip /readyz makes through the broker and a worker."""
+    """A round trip through the broker and a worker, for tests and for an operator asking
+    by hand (`celery -A config call tyokyky.ping`)."""
     return "pong"

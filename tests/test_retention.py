@@ -20,7 +20,7 @@ from coaching.models import Referral
 from coordination import services as consultation_services
 from coordination.models import ConsultationAnswer, ConsultationRequest, Feedback
 from coordination.tests.factories import ConsultationFactory
-from metrics.queries import HELSINKI, Filters
+from metrics.filters import HELSINKI, Filters
 from metrics.summary import build_summary
 from metrics.tests.dataset import build_dataset
 from metrics.tests.ips_dataset import build_ips_dataset, contact, health_check, ips_people

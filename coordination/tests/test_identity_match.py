@@ -322,7 +322,8 @@ def test_a_consent_expired_before_the_link_is_refused(olli, kaisa, known):
 
 
 def test_a_waiting_request_is_not_counted_as_a_client(olli, known):
-    from metrics.queries import Filters, distinct_clients
+    from metrics.filters import Filters
+    from metrics.topics.participation import distinct_clients
 
     services.submit_consultation(
         requester=olli,
