@@ -57,6 +57,20 @@ def consultations_visible_to(user) -> QuerySet[ConsultationRequest]:
     return ConsultationRequest.objects.none()
 
 
+def consultations_with_details(user) -> QuerySet[ConsultationRequest]:
+    """The requests `user` may see, with what a request's page and its API body show of
+    them (requester, client, consent, assignee, answer) joined in the same query."""
+    return consultations_visible_to(user).select_related(
+        "requester",
+        "requesting_organization",
+        "client",
+        "consent",
+        "assigned_to",
+        "answer",
+        "answer__answered_by",
+    )
+
+
 def access_consultation(user, consultation_id, queryset=None) -> ConsultationRequest:
     """The request with this uuid if `user` may see it; 404 for missing and forbidden."""
     queryset = consultations_visible_to(user) if queryset is None else queryset

@@ -23,7 +23,7 @@ from coordination import services
 from coordination.access import (
     can_see_client_as_sent,
     can_see_client_of,
-    consultations_visible_to,
+    consultations_with_details,
     identity_match,
     organizations_visible_to,
     organizations_visible_to_programs,
@@ -349,16 +349,7 @@ class ConsultationViewSet(
 
     def get_queryset(self):
         return (
-            consultations_visible_to(self.request.user)
-            .select_related(
-                "requester",
-                "requesting_organization",
-                "client",
-                "consent",
-                "assigned_to",
-                "answer",
-                "answer__answered_by",
-            )
+            consultations_with_details(self.request.user)
             .prefetch_related("feedback")
             .order_by("submitted_at", "pk")
         )

@@ -30,6 +30,7 @@ from coordination.access import (
     can_see_client_as_sent,
     can_see_client_of,
     consultations_visible_to,
+    consultations_with_details,
     identity_match,
 )
 from coordination.filters import OPEN, ConsultationFilterSet
@@ -322,15 +323,7 @@ def _detail_context(request, consultation, **forms):
 
 
 def _load(request, consultation_id):
-    queryset = consultations_visible_to(request.user).select_related(
-        "requester",
-        "requesting_organization",
-        "client",
-        "consent",
-        "assigned_to",
-        "answer",
-        "answer__answered_by",
-    )
+    queryset = consultations_with_details(request.user)
     return access_consultation(request.user, consultation_id, queryset)
 
 
