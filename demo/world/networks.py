@@ -155,8 +155,8 @@ def agreed_plan(network: ClientNetwork, users: dict[str, User]) -> ServicePlan:
     for description, service, who, goal, due in (
         ("Työkyvyn arviointi lääkärillä", PlanAction.ServiceType.MEDICAL_ASSESSMENT,
          "ammattilainen", health, 10),
-        ("Ammatillisen kuntoutuksen hakemus Kelaan", PlanAction.ServiceType.VOCATIONAL_REHABILITATION,
-         "kela", work, 20),
+        ("Ammatillisen kuntoutuksen hakemus Kelaan",
+         PlanAction.ServiceType.VOCATIONAL_REHABILITATION, "kela", work, 20),
         ("Työkokeilupaikan etsiminen", PlanAction.ServiceType.WORK_TRIAL, "tyollisyys", work, 45),
     ):  # fmt: skip
         plans.add_action(

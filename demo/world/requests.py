@@ -77,7 +77,7 @@ TODAY = [
     Spec("sosiaalityo", 20, "closed", "Terveystarkastus työttömälle.",
          (Reason.LONG_UNEMPLOYMENT,), (Asked.HEALTH_CHECK,), outcome=Outcome.HEALTH_CHECK),
     Spec("jarjesto", 22, "closed", "Kysymys kuntouttavasta työtoiminnasta.",
-         outcome=Outcome.NO_ACTION, feedback=3),
+         outcome=Outcome.NO_ACTION, feedback=4),
     Spec("tyollisyys", 25, "closed", "Tuetun työllistymisen mahdollisuus.",
          (Reason.LONG_UNEMPLOYMENT,), (Asked.JOB_COACHING,), outcome=Outcome.JOB_COACHING,
          feedback=5),

@@ -9,6 +9,13 @@ from coordination.models import User
 from demo.world import seed_world
 from demo.world.people import DEMO_PASSWORD, USERS
 
+__all__ = ["DEMO_PASSWORD", "Command", "seed_demo"]
+
+
+def seed_demo() -> int:
+    """The demo county (what is missing of it); how many objects were new."""
+    return seed_world()
+
 
 class Command(BaseCommand):
     help = "Create the demo county and one user per role (only when DEBUG is on)."
@@ -16,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo creates users with known passwords: DEBUG must be on.")
-        created = seed_world()
+        created = seed_demo()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} new objects). Log in at {settings.SITE_URL}/ with:"
