@@ -19,6 +19,7 @@ from metrics.filters import Filters
 from metrics.privacy import SUPPRESSED
 from metrics.summary import build_summary
 from networks.models import ClientNetwork, NetworkMeeting, NetworkMember
+from outbox.models import OutboxMessage
 from serviceplans.models import PlanAction, ServicePlan
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,10 @@ def test_the_dashboard_shows_real_numbers(world, client):
     summary = build_summary(Filters.default())
     headline = {item["key"]: item["value"] for item in summary["headline"]}
     assert headline["received"] >= 40
-    for key in ("answered", "closed", "feedback_count", "distinct_clients"):
+    for key in (
+        "answered", "closed", "feedback_count", "distinct_clients", "networks_formed",
+        "health_checks_done",
+    ):  # fmt: skip
         assert headline[key] != SUPPRESSED, key
     assert headline["median_working_days"] is not None
     assert headline["feedback_mean"] is not None
@@ -126,14 +130,21 @@ def test_a_network_has_members_from_three_organisations(world):
         network.pk: set(network.members.values_list("organization", flat=True))
         for network in ClientNetwork.objects.all()
     }
-    assert len(organisations) == 2
-    assert all(len(orgs) >= 3 for orgs in organisations.values())
+    assert len(organisations) == 7
+    assert sum(len(orgs) >= 3 for orgs in organisations.values()) == 2
+    assert ClientNetwork.objects.filter(status=ClientNetwork.Status.CLOSED).count() == 5
     meetings = NetworkMeeting.objects
     assert meetings.filter(status=NetworkMeeting.Status.HELD).exclude(minutes="").count() >= 2
     assert meetings.filter(status=NetworkMeeting.Status.SCHEDULED).count() == 1
-    plan = ServicePlan.objects.get(status=ServicePlan.Status.AGREED)
+    plan = ServicePlan.objects.get(
+        status=ServicePlan.Status.AGREED, network__status=ClientNetwork.Status.ACTIVE
+    )
     assert plan.actions.count() == 3
     assert plan.next_review_date is not None
+
+
+def test_the_history_sends_no_email(world):
+    assert not OutboxMessage.objects.filter(recipient__endswith="@demo.invalid").exists()
 
 
 def test_the_job_coach_has_a_caseload(world):

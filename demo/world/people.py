@@ -61,6 +61,12 @@ CLIENTS = {
     "coached": ("Emilia", "Esimerkkilä", datetime.date(1988, 4, 12), 162),
     "job_start": ("Jari", "Harjoitus", datetime.date(1983, 9, 14), 371),
     "waiting": ("Juho", "Demokki", datetime.date(1979, 9, 3), 213),
+    # Clients of networks that have done their work and closed.
+    "past_1": ("Leena", "Menneinen", datetime.date(1976, 6, 8), 142),
+    "past_2": ("Markus", "Aiempi", datetime.date(1986, 10, 19), 263),
+    "past_3": ("Heidi", "Entinen", datetime.date(1993, 12, 1), 374),
+    "past_4": ("Tapio", "Vanhanen", datetime.date(1969, 2, 27), 485),
+    "past_5": ("Noora", "Eilinen", datetime.date(1997, 8, 16), 596),
 }
 
 # The first client the world makes: when it exists, the world is there.
