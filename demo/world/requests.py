@@ -89,25 +89,18 @@ TODAY = [
 
 def send(spec: Spec, users: dict[str, User]) -> ConsultationRequest:
     """The request as its requester sends it, with the client's consent when identified."""
-    common = {
-        "requester": users[spec.requester],
-        "reasons": list(spec.reasons),
-        "asked": list(spec.asked),
-        "description": spec.description,
-        "urgency": spec.urgency,
-    }
-    if spec.client:
-        return consultations.submit_consultation(
-            anonymous=False,
-            client_data=client_data(spec.client),
-            consent_method=Consent.Method.WRITTEN,
-            **common,
-        )
+    identified = bool(spec.client)
     return consultations.submit_consultation(
-        anonymous=True,
-        age_band=ConsultationRequest.AgeBand.FROM_30,
-        municipality="564",
-        **common,
+        requester=users[spec.requester],
+        anonymous=not identified,
+        reasons=list(spec.reasons),
+        asked=list(spec.asked),
+        description=spec.description,
+        urgency=spec.urgency,
+        age_band="" if identified else ConsultationRequest.AgeBand.FROM_30,
+        municipality="" if identified else "564",
+        client_data=client_data(spec.client) if identified else None,
+        consent_method=Consent.Method.WRITTEN if identified else None,
     )
 
 
