@@ -24,13 +24,21 @@ def not_after_now(value: datetime.datetime) -> datetime.datetime:
     return min(value, timezone.now() - datetime.timedelta(minutes=10))
 
 
+def working_days_later(value: datetime.datetime, days: int) -> datetime.datetime:
+    """`days` days later, a weekend moved to the Monday after: the hub works on weekdays."""
+    later = value + datetime.timedelta(days=days)
+    while timezone.localtime(later).weekday() >= 5:
+        later += datetime.timedelta(days=1)
+    return later
+
+
 def backdate_request(request: ConsultationRequest, submitted: datetime.datetime) -> None:
     """Move a request's history back so that it was sent at `submitted`: the first
-    response a working day later, the closing two more days later, the answer and the
-    feedback with them. The reference follows the year it was sent."""
+    response the next day, the closing three days after sending (weekends skipped), the
+    answer and the feedback with them. The reference follows the year it was sent."""
     request.refresh_from_db()
-    responded = not_after_now(submitted + datetime.timedelta(days=1, hours=2))
-    closed = not_after_now(submitted + datetime.timedelta(days=3, hours=4))
+    responded = not_after_now(working_days_later(submitted, 1) + datetime.timedelta(hours=2))
+    closed = not_after_now(working_days_later(submitted, 3) + datetime.timedelta(hours=4))
     changes: dict = {
         "submitted_at": submitted,
         "reference": format_reference(timezone.localtime(submitted).year, request.pk),
