@@ -118,6 +118,8 @@ class HealthCheckViewSet(viewsets.GenericViewSet):
     routes are named as the client's own (`client-health-checks`)."""
 
     queryset = Client.objects.none()
+    # What OPTIONS describes (the actions name their serializers themselves).
+    serializer_class = HealthCheckSerializer
     lookup_field = "uuid"
     lookup_url_kwarg = "id"
     http_method_names = ["get", "post", "patch", "head", "options"]

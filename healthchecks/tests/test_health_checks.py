@@ -396,6 +396,15 @@ def test_api_patch_of_another_clients_check_is_404_for_a_member(
     )
 
 
+def test_api_options_describes_the_endpoint_without_reading_the_client(client, offered, alice):
+    """OPTIONS answers from the serializer: no 500, and no client read to log."""
+    client.force_login(alice)
+    response = client.options(_api(offered.client))
+    assert response.status_code == 200
+    assert "status" in response.json()["actions"]["POST"]
+    assert not AccessLog.objects.exists()
+
+
 def test_api_read_is_logged(client, offered, alice):
     client.force_login(alice)
     rows = client.get(_api(offered.client)).json()
