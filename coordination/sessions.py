@@ -53,11 +53,18 @@ def record_login(sender, request: HttpRequest | None, user: User, **kwargs) -> N
     # Rows whose session has ended on its own (idle, closed browser) go when their owner
     # next logs in, so that the table does not grow with every login.
     UserSession.objects.filter(user=user).exclude(session_key__in=_live_keys()).delete()
-    record = UserSession.objects.create(
-        user=user,
+    # A login in a session already logged in as the same person keeps its key (Django
+    # rotates it only for a new login): the row is then that session's, begun again.
+    now = timezone.now()
+    record, _created = UserSession.objects.update_or_create(
         session_key=session_key,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
-        ip_address=client_address(request) or None,
+        defaults={
+            "user": user,
+            "started_at": now,
+            "last_seen_at": now,
+            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
+            "ip_address": client_address(request) or None,
+        },
     )
     request.session[RECORD_KEY] = str(record.uuid)
     request.session[SEEN_KEY] = time.time()

@@ -228,3 +228,10 @@ def test_deactivating_in_the_admin_ends_the_sessions(alice, ylva, password, sett
     assert not alice.is_active
     assert alices.get(reverse("home")).status_code == 302
     assert not UserSession.objects.filter(user=alice).exists()
+
+
+def test_logging_in_again_in_the_same_session_keeps_one_row(client, alice):
+    client.force_login(alice)
+    client.force_login(alice)  # the same person in the same session: Django keeps its key
+    assert client.get(reverse("home")).status_code == 200
+    assert UserSession.objects.filter(user=alice).count() == 1
