@@ -235,3 +235,16 @@ def test_logging_in_again_in_the_same_session_keeps_one_row(client, alice):
     client.force_login(alice)  # the same person in the same session: Django keeps its key
     assert client.get(reverse("home")).status_code == 200
     assert UserSession.objects.filter(user=alice).count() == 1
+
+
+def test_changing_the_password_ends_the_other_sessions(alice, password):
+    laptop = logged_in(alice, password)
+    phone = logged_in(alice, password, CHROME_ANDROID)
+    new = "another-long-password-for-alice"
+    response = laptop.post(
+        reverse("password_change"),
+        {"old_password": password, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    assert [row["current"] for row in laptop.get(SESSIONS).context["rows"]] == [True]
+    assert phone.get(reverse("home")).status_code == 302
