@@ -1,11 +1,17 @@
 import re
+import time
 from collections.abc import Callable, Iterator
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.messages import constants as message_levels
+from django.contrib.messages.storage import default_storage
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -137,3 +143,52 @@ class RequestInputMiddleware:
 def _values(post: QueryDict) -> Iterator[str]:
     for _name, values in post.lists():
         yield from values
+
+
+# When the session's login happened (seconds since the epoch), written at login.
+SESSION_STARTED_KEY = "session_started_at"
+
+
+def mark_session_start(request: HttpRequest) -> None:
+    """Note the login's time in its session (a user_logged_in receiver calls this)."""
+    request.session[SESSION_STARTED_KEY] = time.time()
+
+
+class AbsoluteSessionLifetimeMiddleware:
+    """A login lasts at most SESSION_ABSOLUTE_SECONDS, however busy the session is.
+
+    The idle limit (SESSION_COOKIE_AGE, renewed by every request) ends a session left
+    alone; this ends one that is kept alive, by a person who never logs out or by
+    whoever took over its cookie. A page is redirected to the login with a message; an
+    API request goes on logged out, so that DRF answers it as any unauthenticated
+    request. A session from before this was introduced starts counting now.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            if started is None:
+                mark_session_start(request)
+            elif time.time() - started >= settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                if not _wants_json(request):
+                    return self._to_login(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _to_login(request: HttpRequest) -> HttpResponse:
+        hours = settings.SESSION_ABSOLUTE_SECONDS / 3600
+        message = _("You were logged out: a login lasts at most %(hours)s hours. Log in again.") % {
+            "hours": f"{hours:g}"
+        }
+        # The messages middleware sits further in and does not see this request, so the
+        # message is stored here (in a cookie: the session was just emptied).
+        storage = default_storage(request)
+        storage.add(message_levels.INFO, message)
+        query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+        response = redirect(reverse(settings.LOGIN_URL) + (f"?{query}" if query else ""))
+        storage.update(response)
+        return response

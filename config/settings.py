@@ -131,6 +131,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A login ends after SESSION_ABSOLUTE_SECONDS; then the session's row on the person's
+    # sessions page is kept current (or the session ended, if its owner ended it).
+    "common.middleware.AbsoluteSessionLifetimeMiddleware",
+    "coordination.sessions.SessionRecordMiddleware",
     # Control characters in parameters, NUL in forms, over-size bodies: before any view.
     "common.middleware.RequestInputMiddleware",
     "common.middleware.NoStoreMiddleware",
@@ -207,6 +211,10 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# ... and 12 hours after the login however busy it is (common/middleware.py): a working
+# day, so nobody is logged out mid-shift, but a session left open on a shared computer or
+# taken over with its cookie does not last for days.
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -229,6 +237,18 @@ AXES_VERBOSE = False
 # workers behind one address, so this is generous).
 LOGIN_RATE_LIMIT_PER_ADDRESS = env_int("LOGIN_RATE_LIMIT_PER_ADDRESS", 30)
 LOGIN_RATE_LIMIT_WINDOW_SECONDS = env_int("LOGIN_RATE_LIMIT_WINDOW_SECONDS", 600)
+
+# Password reset by e-mail. The link works once (it is tied to the password it replaces)
+# and for two hours: long enough for a slow or greylisted e-mail to arrive and be opened,
+# short enough that a link left in a mailbox, a forwarded message or a mail archive is of
+# no use to whoever finds it later. Django's default is three days.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_MINUTES", 120) * 60
+# Links sent to one address per window (more requests get the same answer and no e-mail,
+# so that nobody can flood a mailbox), and requests from one client address (more get
+# 429). Neither depends on whether the address belongs to anyone.
+PASSWORD_RESET_RATE_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_RATE_LIMIT_PER_EMAIL", 3)
+PASSWORD_RESET_RATE_LIMIT_PER_CLIENT = env_int("PASSWORD_RESET_RATE_LIMIT_PER_CLIENT", 20)
+PASSWORD_RESET_RATE_LIMIT_WINDOW_SECONDS = env_int("PASSWORD_RESET_RATE_LIMIT_WINDOW_SECONDS", 3600)
 
 # Two-factor login (TOTP): required for the roles that see every client of the hub or
 # manage accounts; optional for everyone else. Off by default in development only.

@@ -17,7 +17,7 @@ from coaching.api import (
     ReferralViewSet,
 )
 from config import health
-from coordination import integration_views, twofactor_views
+from coordination import account_views, integration_views, twofactor_views
 from coordination.api import ConsultationViewSet, OrganizationViewSet
 from healthchecks import urls as health_check_urls
 from healthchecks.api import HealthCheckViewSet
@@ -90,6 +90,7 @@ urlpatterns = [
     path("coaching/", include("coaching.urls")),
     path("", include(twofactor_views.urlpatterns)),
     path("", include(integration_views.urlpatterns)),
+    path("", include(account_views.urlpatterns)),
     path("", include("coordination.urls")),
 ]
 

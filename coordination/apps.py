@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,12 @@ class CoordinationConfig(AppConfig):
 
     def ready(self):
         # The app's models are loaded only now, and twofactor imports them.
-        from coordination import twofactor  # noqa: PLC0415
+        from coordination import sessions, twofactor  # noqa: PLC0415
+        from coordination.models import User  # noqa: PLC0415
 
         user_logged_in.connect(twofactor.remember_whether_needed, dispatch_uid="two_factor")
+        user_logged_in.connect(sessions.record_login, dispatch_uid="session_record")
+        user_logged_out.connect(sessions.forget_logout, dispatch_uid="session_record")
+        post_save.connect(
+            sessions.end_sessions_of_inactive, sender=User, dispatch_uid="end_inactive_sessions"
+        )

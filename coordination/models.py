@@ -534,6 +534,8 @@ class SecurityEvent(models.Model):
         RECOVERY_CODES_CREATED = "recovery_codes", _("New recovery codes made")
         RECOVERY_CODE_USED = "recovery_used", _("Recovery code used to sign in")
         PASSWORD_CHANGED = "password", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password set with an e-mailed link")
+        SESSION_ENDED = "session_ended", _("Session ended by its owner")
         USER_CREATED = "user_created", _("User account created")
         USER_CHANGED = "user_changed", _("Role, organisation, rights or activity changed")
         CREDENTIAL_CREATED = "cred_created", _("Integration credential created")
@@ -620,3 +622,31 @@ class IntegrationCredential(models.Model):
     def is_usable(self, at=None) -> bool:
         at = at or timezone.now()
         return self.revoked_at is None and self.expires_at > at
+
+
+class UserSession(models.Model):
+    """A logged-in session as its owner sees it on their sessions page: when it began,
+    when it was last used and from which browser. The session itself is Django's (in the
+    database); this row names it by key, which is kept up to date when the key rotates
+    (at the second factor), so that ending it here ends it there."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+    )
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session_key = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.started_at:%Y-%m-%d %H:%M})"

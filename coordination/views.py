@@ -24,7 +24,7 @@ from common import ratelimit
 from common.formerrors import apply_errors, errors_onto
 from common.roles import role_required
 from common.workdays import working_days_between
-from coordination import services
+from coordination import services, sessions
 from coordination.access import (
     access_consultation,
     can_see_client_as_sent,
@@ -86,13 +86,16 @@ class LoginView(auth_views.LoginView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's page, and a row in the security log: a changed password is how an
-    account is taken over, so the administrators can see when and from where."""
+    account is taken over, so the administrators can see when and from where. The
+    person's other sessions end: Django would refuse them at their next request (their
+    password hash is old), and the sessions page must not list them as open."""
 
     def form_valid(self, form):
         response = super().form_valid(form)
         record_security_event(
             SecurityEvent.Kind.PASSWORD_CHANGED, user=self.request.user, request=self.request
         )
+        sessions.end_other_sessions(self.request)
         return response
 
 

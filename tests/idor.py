@@ -39,6 +39,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.base import ContentFile
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -60,7 +61,8 @@ from coaching.access import (
 from coaching.models import EmployerContact, FidelityReview, FollowAlongNote, JobStart, Referral
 from coordination import services as consultation_services
 from coordination.access import consultations_visible_to, organizations_visible_to
-from coordination.models import ConsultationRequest, Organization, User
+from coordination.models import ConsultationRequest, Organization, User, UserSession
+from coordination.sessions import sessions_of
 from coordination.tests.factories import (
     AnonymousConsultationFactory,
     ConsultationFactory,
@@ -170,6 +172,8 @@ REGISTRY: dict[str, ObjectRule] = {
     ),
     "review_id": FIDELITY_REVIEW,
     "coaching-fidelity-review_id": FIDELITY_REVIEW,
+    # A session on its owner's sessions page.
+    "record_uuid": ObjectRule(UserSession, "uuid", sessions_of),
 }
 
 
@@ -453,6 +457,12 @@ def build_world() -> World:
         client_waiting=niko,
         today=today,
     )
+
+    # A browser session each of alice and bob are logged in with, elsewhere.
+    for owner in (alice, bob):
+        store = SessionStore()
+        store.create()
+        UserSession.objects.create(user=owner, session_key=store.session_key)
 
     return World(
         users={**users, "bob": bob, "lauri": lauri, **coaching.pop("users")},

@@ -62,6 +62,8 @@ from tests.routes import Route, walk
 EXCLUDED = {
     "admin/": "Django's admin: staff only, with its own model permissions "
     "(see test_admin_object_urls_are_closed_to_non_staff)",
+    "account/password/reset/": "for people who cannot log in: the e-mailed link is the "
+    "access (coordination/tests/test_password_reset.py)",
 }
 
 # Routes that refuse kaisa (404/403) on some object she may see, on purpose: the view

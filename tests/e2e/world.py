@@ -13,6 +13,7 @@ referral waiting for a coach, and two fidelity reviews of the team (a trend).
 until the world learns it."""
 
 import datetime
+import uuid
 
 from django.utils import timezone
 
@@ -217,6 +218,10 @@ def build_world(*, alice, kaisa, health_centre, tuula) -> dict:
         "decision_id": decision.uuid,
         "reminder_id": reminder.pk,
         "check_id": {"offered": offered.uuid, "done": done.uuid},
+        "record_uuid": uuid.uuid4(),  # account/sessions/<uuid>/end/ (POST only)
+        # A password-reset link that does not work: the page that says so.
+        "uidb64": "MQ",
+        "token": "no-such-token",
         **coaching,
     }
 
