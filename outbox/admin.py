@@ -17,12 +17,13 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ("recipient", "subject", "message_id", "dedupe_key")
     date_hierarchy = "created_at"
     actions = ["retry"]
-    exclude = ("attachments",)
+    # The texts are not shown: a body may carry a one-time link (a password reset) that
+    # would let whoever reads it act as the recipient. Recipient, subject and the error
+    # are what a failed delivery is diagnosed by.
+    exclude = ("attachments", "body", "html_body")
     readonly_fields = (
         "recipient",
         "subject",
-        "body",
-        "html_body",
         "attachment_names",
         "language",
         "state",

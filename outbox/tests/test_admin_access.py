@@ -45,3 +45,17 @@ def test_a_coordinator_does_not_reach_the_outbox(client, kaisa, failed_message):
     response = client.get(reverse("admin:outbox_outboxmessage_changelist"))
     assert response.status_code in {302, 403, 404}
     assert b"anna@example.org" not in response.content
+
+
+@pytest.mark.django_db
+def test_the_administrator_does_not_read_the_texts_of_e_mails(client, ylva, failed_message):
+    """A body may carry a one-time link; the admin shows who, what about and why it failed."""
+    OutboxMessage.objects.filter(pk=failed_message.pk).update(
+        body="https://tyokyky.example/account/password/reset/MQ/secret-token/"
+    )
+    client.force_login(ylva)
+    response = client.get(reverse("admin:outbox_outboxmessage_change", args=[failed_message.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "SMTP 550" in page and "anna@example.org" in page
+    assert "secret-token" not in page
