@@ -77,7 +77,7 @@ def test_a_phone_meeting_held_today_is_recorded_without_invitations(
     tasks.send_meeting_reminders()
     assert not MeetingReminder.objects.filter(meeting=meeting).exists()
     assert not OutboxMessage.objects.exists()
-    entry = AccessLog.objects.order_by("-pk").first()
+    entry = AccessLog.objects.latest("pk")
     assert (entry.user, entry.action, entry.object_kind) == (
         kaisa,
         AccessLog.Action.CREATE,

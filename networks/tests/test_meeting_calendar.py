@@ -80,7 +80,7 @@ def test_the_download_is_the_calendar_the_e_mail_carries(client, alice, kaisa, m
     services.update_meeting(meeting, by=kaisa, location="Tuiran sote-keskus")
     client.force_login(alice)
     downloaded = _event(client.get(_ics_url(meeting)).content)
-    row = OutboxMessage.objects.filter(recipient=alice.email).order_by("-pk").first()
+    row = OutboxMessage.objects.filter(recipient=alice.email).latest("pk")
     mailed = _event(base64.b64decode(row.attachments[0]["content"]))
     for name in ("UID", "SEQUENCE", "ORGANIZER", "LOCATION", "DTSTART"):
         assert str(downloaded[name]) == str(mailed[name]), name
