@@ -150,9 +150,6 @@ class MeetingSerializer(serializers.ModelSerializer):
     ends_at = serializers.DateTimeField(read_only=True)
     attendees = serializers.SlugRelatedField(slug_field="uuid", many=True, read_only=True)
     decisions = DecisionSerializer(many=True, read_only=True)
-    recorded_afterwards = serializers.BooleanField(
-        read_only=True, help_text="Recorded as held after it took place; nobody was invited."
-    )
 
     class Meta:
         model = NetworkMeeting

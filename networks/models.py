@@ -269,6 +269,11 @@ class NetworkMeeting(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
     mode = models.CharField(_("how it was held"), max_length=10, choices=Mode.choices, blank=True)
+    # Recorded as held after it took place, never scheduled here: nobody was invited, and
+    # the timeline shows it when it was held rather than when it was scheduled.
+    recorded_afterwards = models.BooleanField(
+        _("recorded afterwards"), default=False, editable=False
+    )
     location = models.CharField(_("place"), max_length=300, blank=True)
     video_link = models.URLField(_("video link"), max_length=500, blank=True)
     agenda = models.TextField(_("agenda"), max_length=10_000, blank=True)
@@ -344,12 +349,6 @@ class NetworkMeeting(models.Model):
     @property
     def ends_at(self):
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
-
-    @property
-    def recorded_afterwards(self) -> bool:
-        """Scheduling refuses a start in the past, so a meeting created at or after its
-        start was recorded as held, with no invitation."""
-        return self.created_at >= self.starts_at
 
 
 class MeetingAttendance(models.Model):

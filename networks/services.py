@@ -540,6 +540,7 @@ def record_held_meeting(
         video_link=(video_link or "").strip(),
         agenda=agenda or "",
         status=NetworkMeeting.Status.HELD,
+        recorded_afterwards=True,
         created_by=by,
     )
     if network.status == ClientNetwork.Status.FORMING:
