@@ -5,7 +5,8 @@ the pages.
     /api/v1/networks/{id}/                         GET, PATCH (close with a reason)
     /api/v1/networks/{id}/members/                 GET, POST
     /api/v1/networks/{id}/members/{member_id}/     PATCH {"active": false} (the member leaves)
-    /api/v1/networks/{id}/meetings/                GET, POST
+    /api/v1/networks/{id}/meetings/                GET, POST (schedule; `"status": "held"`
+                                                   records one held today or earlier)
     /api/v1/networks/{id}/meetings/{meeting_id}/   PATCH (change, cancel, record minutes)
 
 A network the user may not see is 404; one they see but may not change is 403; refused
@@ -157,10 +158,12 @@ class MeetingSerializer(serializers.ModelSerializer):
             "starts_at",
             "ends_at",
             "duration_minutes",
+            "mode",
             "location",
             "video_link",
             "agenda",
             "status",
+            "recorded_afterwards",
             "sequence",
             "ical_uid",
             "client_present",
@@ -178,6 +181,32 @@ class MeetingCreateSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=300, required=False, allow_blank=True)
     video_link = serializers.URLField(max_length=500, required=False, allow_blank=True)
     agenda = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+
+
+class MeetingNewSerializer(MeetingCreateSerializer):
+    """Schedule a meeting (the members and the organiser are invited), or with
+    `"status": "held"` record one held today or earlier (nobody is invited or reminded;
+    `mode` is then required, and an in-person meeting needs its `location`). The minutes
+    follow with PATCH."""
+
+    status = serializers.ChoiceField(
+        choices=[NetworkMeeting.Status.SCHEDULED, NetworkMeeting.Status.HELD],
+        default=NetworkMeeting.Status.SCHEDULED,
+        help_text="scheduled (default): a meeting ahead; held: one that took place.",
+    )
+    mode = serializers.ChoiceField(
+        choices=NetworkMeeting.Mode.choices,
+        required=False,
+        help_text="How a held meeting was held; only with status held.",
+    )
+
+    def validate(self, data):
+        if data.get("status") == NetworkMeeting.Status.HELD:
+            if not data.get("mode"):
+                raise ValidationError({"mode": ["Say how the meeting was held."]})
+        elif "mode" in data:
+            raise ValidationError({"mode": ["Only for a meeting recorded as held."]})
+        return data
 
 
 class MeetingUpdateSerializer(MeetingCreateSerializer):
@@ -341,7 +370,7 @@ class NetworkViewSet(
 
     @extend_schema(methods=["GET"], responses=MeetingSerializer(many=True), request=None)
     @extend_schema(
-        methods=["POST"], request=MeetingCreateSerializer, responses={201: MeetingSerializer}
+        methods=["POST"], request=MeetingNewSerializer, responses={201: MeetingSerializer}
     )
     @action(detail=True, methods=["get", "post"])
     def meetings(self, request, id=None):
@@ -351,9 +380,13 @@ class NetworkViewSet(
             return Response(MeetingSerializer(self._meetings(network), many=True).data)
         if not can_manage_meetings(request.user, network):
             raise PermissionDenied
-        serializer = MeetingCreateSerializer(data=request.data)
+        serializer = MeetingNewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        meeting = services.schedule_meeting(network, by=request.user, **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        if data.pop("status") == NetworkMeeting.Status.HELD:
+            meeting = services.record_held_meeting(network, by=request.user, **data)
+        else:
+            meeting = services.schedule_meeting(network, by=request.user, **data)
         meeting = self._meetings(network).get(pk=meeting.pk)
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 

@@ -12,7 +12,7 @@ from clients.models import Consent
 from common.locking import LockedForm
 from common.widgets import DateInput
 from coordination.models import Organization, User
-from networks.models import ClientNetwork, NetworkMember
+from networks.models import ClientNetwork, NetworkMeeting, NetworkMember
 
 
 class TimeInput(forms.TimeInput):
@@ -205,6 +205,28 @@ class MeetingForm(forms.Form):
     def service_errors(self) -> dict:
         """Where the service's fields land on this form."""
         return {"starts_at": "date"}
+
+
+class HeldMeetingForm(MeetingForm):
+    """A meeting recorded afterwards: when it was, how long, and how it was held."""
+
+    mode = forms.ChoiceField(
+        label=_("How the meeting was held"),
+        choices=NetworkMeeting.Mode.choices,
+        initial=NetworkMeeting.Mode.IN_PERSON,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].help_text = _("Needed for a meeting held in person.")
+        self.fields["video_link"].help_text = ""
+        self.fields["agenda"].label = _("Subject of the meeting")
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate())
+
+    def service_data(self) -> dict:
+        return {**super().service_data(), "mode": self.cleaned_data["mode"]}
 
 
 class MinutesForm(LockedForm):

@@ -57,6 +57,21 @@ def meeting_calendar(meeting: NetworkMeeting, attendees: list[NetworkMember]) ->
     # The organiser's own address; else the service's sender address without its name.
     organizer_email = organizer.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     event.add("organizer", _address(organizer_email, str(organizer)))
+    listed = {member.contact_email.lower() for member in attendees if member.contact_email}
+    if organizer.email and organizer.email.lower() not in listed:
+        # The organiser takes part too: calendar programs show the meeting as theirs
+        # only when they are also an attendee, and they chair it.
+        event.add(
+            "attendee",
+            _address(
+                organizer.email,
+                str(organizer),
+                ROLE="CHAIR",
+                PARTSTAT="ACCEPTED",
+                RSVP="FALSE",
+            ),
+            encode=False,
+        )
     for member in attendees:
         email = member.contact_email
         if email:

@@ -253,6 +253,12 @@ class NetworkMeeting(models.Model):
         HELD = "held", _("Held")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Mode(models.TextChoices):
+        # Blank for a scheduled meeting: its place and video link say how it is held.
+        IN_PERSON = "in_person", _("In person")
+        VIDEO = "video", _("Video")
+        PHONE = "phone", _("Phone")
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     network = models.ForeignKey(
         ClientNetwork,
@@ -262,6 +268,12 @@ class NetworkMeeting(models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
+    mode = models.CharField(_("how it was held"), max_length=10, choices=Mode.choices, blank=True)
+    # Recorded as held after it took place, never scheduled here: nobody was invited, and
+    # the timeline shows it when it was held rather than when it was scheduled.
+    recorded_afterwards = models.BooleanField(
+        _("recorded afterwards"), default=False, editable=False
+    )
     location = models.CharField(_("place"), max_length=300, blank=True)
     video_link = models.URLField(_("video link"), max_length=500, blank=True)
     agenda = models.TextField(_("agenda"), max_length=10_000, blank=True)
@@ -313,8 +325,10 @@ class NetworkMeeting(models.Model):
                 name="meeting_duration_15_to_480",
                 violation_error_message=_("A meeting lasts from 15 minutes to 8 hours."),
             ),
+            # A phone or video meeting recorded afterwards needs neither: nobody will
+            # travel to it or follow its link.
             models.CheckConstraint(
-                condition=~Q(location="") | ~Q(video_link=""),
+                condition=~Q(location="") | ~Q(video_link="") | Q(mode__in=["phone", "video"]),
                 name="meeting_has_place_or_link",
                 violation_error_message=_("Give the place or the video link."),
             ),

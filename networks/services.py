@@ -372,23 +372,11 @@ def _meeting_errors(
     if len(agenda or "") > 10_000:
         errors["agenda"] = [_("The agenda can have at most 10,000 characters.")]
     if not errors:
-        ends_at = starts_at + datetime.timedelta(minutes=duration_minutes)
-        # Meetings last at most 8 hours, so only those starting up to 8 hours earlier
-        # can reach into this one.
-        nearby = network.meetings.filter(
-            status=NetworkMeeting.Status.SCHEDULED,
-            starts_at__lt=ends_at,
-            starts_at__gt=starts_at - datetime.timedelta(minutes=MAX_DURATION),
+        overlap = _overlap_error(
+            network, starts_at, duration_minutes, (NetworkMeeting.Status.SCHEDULED,), exclude
         )
-        if exclude is not None:
-            nearby = nearby.exclude(pk=exclude.pk)
-        for other in nearby:
-            if other.ends_at > starts_at:
-                errors["starts_at"] = [
-                    _("The network already has a meeting at that time (%(time)s).")
-                    % {"time": timezone.localtime(other.starts_at).strftime("%d.%m.%Y %H:%M")}
-                ]
-                break
+        if overlap:
+            errors["starts_at"] = [overlap]
     return errors
 
 
@@ -436,6 +424,129 @@ def schedule_meeting(
         network.save(update_fields=["status"])
     _log(by, network.client, AccessLog.Action.CREATE, "network_meeting")
     emails.queue_invitations(meeting)
+    return meeting
+
+
+def _overlap_error(
+    network: ClientNetwork,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    statuses: tuple[str, ...],
+    exclude: NetworkMeeting | None = None,
+) -> str | None:
+    ends_at = starts_at + datetime.timedelta(minutes=duration_minutes)
+    # Meetings last at most 8 hours, so only those starting up to 8 hours earlier can
+    # reach into this one.
+    nearby = network.meetings.filter(
+        status__in=statuses,
+        starts_at__lt=ends_at,
+        starts_at__gt=starts_at - datetime.timedelta(minutes=MAX_DURATION),
+    )
+    if exclude is not None:
+        nearby = nearby.exclude(pk=exclude.pk)
+    for other in nearby:
+        if other.ends_at > starts_at:
+            return _("The network already has a meeting at that time (%(time)s).") % {
+                "time": timezone.localtime(other.starts_at).strftime("%d.%m.%Y %H:%M")
+            }
+    return None
+
+
+def _held_meeting_errors(
+    network: ClientNetwork,
+    *,
+    starts_at,
+    duration_minutes,
+    mode: str,
+    location: str,
+    agenda: str,
+) -> dict:
+    """A meeting recorded afterwards: it has started (today or earlier), not before the
+    day the network was formed, lasted 15 minutes to 8 hours, and an in-person one has
+    its place."""
+    errors: dict[str, list[str]] = {}
+    if starts_at is None:
+        errors["starts_at"] = [_("Give the date and time.")]
+    elif timezone.is_naive(starts_at):
+        raise TypeError("starts_at must be an aware datetime")
+    elif starts_at > timezone.now():
+        errors["starts_at"] = [
+            _("A meeting that was held cannot be in the future. Schedule it instead.")
+        ]
+    elif timezone.localdate(starts_at) < timezone.localdate(network.opened_at):
+        errors["starts_at"] = [
+            _("The meeting cannot be before the network was formed (%(date)s).")
+            % {"date": timezone.localdate(network.opened_at).strftime("%d.%m.%Y")}
+        ]
+    try:
+        duration_minutes = int(duration_minutes)
+    except (TypeError, ValueError):
+        duration_minutes = 0
+    if not MIN_DURATION <= duration_minutes <= MAX_DURATION:
+        errors["duration_minutes"] = [_("A meeting lasts from 15 minutes to 8 hours.")]
+    if mode not in NetworkMeeting.Mode.values:
+        errors["mode"] = [_("Choose how the meeting was held.")]
+    elif mode == NetworkMeeting.Mode.IN_PERSON and not (location or "").strip():
+        errors["location"] = [_("Give the place where the meeting was held.")]
+    if len(agenda or "") > 10_000:
+        errors["agenda"] = [_("The agenda can have at most 10,000 characters.")]
+    if not errors:
+        overlap = _overlap_error(
+            network,
+            starts_at,
+            duration_minutes,
+            (NetworkMeeting.Status.SCHEDULED, NetworkMeeting.Status.HELD),
+        )
+        if overlap:
+            errors["starts_at"] = [overlap + " " + _("Open it and record its minutes instead.")]
+    return errors
+
+
+@transaction.atomic
+def record_held_meeting(
+    network: ClientNetwork,
+    *,
+    by: User,
+    starts_at: datetime.datetime,
+    duration_minutes: int = 60,
+    mode: str = NetworkMeeting.Mode.IN_PERSON,
+    location: str = "",
+    video_link: str = "",
+    agenda: str = "",
+) -> NetworkMeeting:
+    """Record a meeting that was held without being scheduled here: today, earlier, by
+    phone or video. It is created as held and nobody is invited or reminded – it is
+    over. The minutes are recorded next (`record_meeting_minutes`). Like a scheduled
+    one, the first meeting makes a forming network active."""
+    network = _locked(network)
+    _require_meeting_manager(by, network)
+    _require_open(network)
+    errors = _held_meeting_errors(
+        network,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        location=location,
+        agenda=agenda,
+    )
+    if errors:
+        raise ValidationError(errors)
+    meeting = NetworkMeeting.objects.create(
+        network=network,
+        starts_at=starts_at,
+        duration_minutes=int(duration_minutes),
+        mode=mode,
+        location=(location or "").strip(),
+        video_link=(video_link or "").strip(),
+        agenda=agenda or "",
+        status=NetworkMeeting.Status.HELD,
+        recorded_afterwards=True,
+        created_by=by,
+    )
+    if network.status == ClientNetwork.Status.FORMING:
+        network.status = ClientNetwork.Status.ACTIVE
+        network.save(update_fields=["status"])
+    _log(by, network.client, AccessLog.Action.CREATE, "network_meeting")
     return meeting
 
 

@@ -28,22 +28,34 @@ def network_timeline(network, members, meetings) -> list[Event]:
                 )
             )
     for meeting in meetings:
-        events.append(
-            Event(
-                meeting.created_at,
-                "meeting_scheduled",
-                _("Meeting scheduled for %(time)s")
-                % {"time": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M")},
-                url=reverse("networks:meeting_detail", args=[meeting.uuid]),
+        url = reverse("networks:meeting_detail", args=[meeting.uuid])
+        time = timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M")
+        if meeting.recorded_afterwards:
+            # Never scheduled here: the timeline shows it when it was held.
+            events.append(
+                Event(
+                    meeting.starts_at,
+                    "meeting_held",
+                    _("Meeting held %(time)s (recorded afterwards)") % {"time": time},
+                    url=url,
+                )
             )
-        )
+        else:
+            events.append(
+                Event(
+                    meeting.created_at,
+                    "meeting_scheduled",
+                    _("Meeting scheduled for %(time)s") % {"time": time},
+                    url=url,
+                )
+            )
         if meeting.minutes_recorded_at:
             events.append(
                 Event(
                     meeting.minutes_recorded_at,
                     "meeting_held",
                     _("Minutes recorded"),
-                    url=reverse("networks:meeting_detail", args=[meeting.uuid]),
+                    url=url,
                 )
             )
         if meeting.cancelled_at:

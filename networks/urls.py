@@ -25,7 +25,17 @@ urlpatterns = [
     path("<uuid:network_id>/consent/", views.consent_extend, name="consent_extend"),
     path("<uuid:network_id>/close/", views.network_close, name="network_close"),
     path("<uuid:network_id>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path(
+        "<uuid:network_id>/meetings/held/",
+        views.meeting_record_held,
+        name="meeting_record_held",
+    ),
     path("meetings/<uuid:meeting_id>/", views.meeting_detail, name="meeting_detail"),
+    path(
+        "meetings/<uuid:meeting_id>/invite.ics",
+        views.meeting_invite_ics,
+        name="meeting_invite_ics",
+    ),
     path("meetings/<uuid:meeting_id>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<uuid:meeting_id>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("meetings/<uuid:meeting_id>/minutes/", views.meeting_minutes, name="meeting_minutes"),

@@ -4,8 +4,9 @@ client's data writes the access log (clients.audit)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from common.formerrors import apply_errors, errors_onto
 from common.roles import role_required
 from coordination.access import access_consultation
 from coordination.models import User
-from networks import services
+from networks import emails, services
 from networks.access import (
     access_meeting,
     access_network,
@@ -30,6 +31,7 @@ from networks.access import (
 from networks.forms import (
     CloseNetworkForm,
     DecisionFormSet,
+    HeldMeetingForm,
     MeetingForm,
     MinutesForm,
     NetworkConsentForm,
@@ -353,6 +355,32 @@ def meeting_create(request, network_id):
     )
 
 
+@role_required(*MEMBERS)
+def meeting_record_held(request, network_id):
+    """ "Kirjaa pidetty kokous": a meeting held today or earlier, perhaps by phone, that
+    was not scheduled here. Nobody is invited; the page goes on to its minutes."""
+    network = _load_network(request, network_id)
+    if not can_manage_meetings(request.user, network):
+        raise Http404
+    form = HeldMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_onto(form, mapping=form.service_errors()) as saved:
+            meeting = services.record_held_meeting(network, by=request.user, **form.service_data())
+        if saved.ok:
+            messages.success(
+                request, _("The meeting has been recorded as held. Record who took part.")
+            )
+            url = reverse("networks:meeting_detail", args=[meeting.uuid])
+            return redirect(f"{url}#h-minutes")
+    _log(request, network.client, kind="network_meeting")
+    return render(
+        request,
+        "networks/meeting_held_form.html",
+        {"network": network, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 def _load_meeting(request, meeting_id):
     meeting = access_meeting(request.user, meeting_id)
     return meeting, meeting.network
@@ -407,6 +435,18 @@ def meeting_detail(request, meeting_id):
     meeting, network = _load_meeting(request, meeting_id)
     _log(request, network.client, kind="network_meeting")
     return render(request, "networks/meeting_detail.html", _meeting_context(request, meeting))
+
+
+@role_required(*MEMBERS)
+def meeting_invite_ics(request, meeting_id):
+    """The meeting's calendar file, the same the invitation e-mail carries. It names no
+    client, but the meeting is part of a client's network: read as the page is read."""
+    meeting, network = _load_meeting(request, meeting_id)
+    ics = emails.invitation_calendar(meeting)
+    _log(request, network.client, action=AccessLog.Action.EXPORT, kind="network_meeting")
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="invite.ics"'
+    return response
 
 
 @require_POST

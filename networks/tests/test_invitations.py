@@ -56,7 +56,8 @@ def test_the_invitation_is_a_calendar_request(
             network, by=kaisa, starts_at=WINTER, duration_minutes=90, location="Tuira"
         )
     recipients = sorted(message.to[0] for message in mailoutbox)
-    assert recipients == sorted([alice.email, teemu.email, "maija@example.invalid"])
+    # kaisa organises it without being a member: she is invited as the organiser.
+    assert recipients == sorted([alice.email, teemu.email, "maija@example.invalid", kaisa.email])
     calendar = _calendar(mailoutbox[0])
     assert calendar["METHOD"] == "REQUEST"
     event = _event(calendar)
@@ -90,7 +91,7 @@ def test_an_update_keeps_the_uid_and_raises_the_sequence(
     summer = datetime.datetime(2027, 4, 2, 9, 0, tzinfo=HELSINKI)
     with django_capture_on_commit_callbacks(execute=True):
         services.update_meeting(meeting, by=kaisa, starts_at=summer)
-    assert len(mailoutbox) == 3
+    assert len(mailoutbox) == 4
     second = _event(_calendar(mailoutbox[0]))
     assert second["UID"] == first["UID"]
     assert int(second["SEQUENCE"]) > int(first["SEQUENCE"])
@@ -106,7 +107,7 @@ def test_a_cancellation_is_method_cancel(
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_meeting(meeting, by=kaisa)
-    assert len(mailoutbox) == 3
+    assert len(mailoutbox) == 4
     calendar = _calendar(mailoutbox[0])
     assert calendar["METHOD"] == "CANCEL"
     event = _event(calendar)
@@ -120,25 +121,26 @@ def test_delivering_twice_sends_once(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         meeting = services.schedule_meeting(network, by=kaisa, starts_at=WINTER, location="A")
-    assert len(mailoutbox) == 3
+    assert len(mailoutbox) == 4
     # The sweep run again (a redelivered task, the beat) finds nothing to send.
     assert deliver_due() == 0
-    assert len(mailoutbox) == 3
+    assert len(mailoutbox) == 4
+    # A row per member; the organiser's e-mail has only its outbox row.
     assert MeetingInvitation.objects.filter(meeting=meeting, sent_at__isnull=False).count() == 3
-    assert OutboxMessage.objects.filter(state=OutboxMessage.State.SENT).count() == 3
+    assert OutboxMessage.objects.filter(state=OutboxMessage.State.SENT).count() == 4
 
 
 def test_the_invitations_are_written_with_the_meeting(network, members, kaisa, mailoutbox):
     """Before the commit, with no broker at all: the rows exist, the e-mails wait."""
     services.schedule_meeting(network, by=kaisa, starts_at=WINTER, location="A")
-    assert OutboxMessage.objects.filter(state=OutboxMessage.State.QUEUED).count() == 3
+    assert OutboxMessage.objects.filter(state=OutboxMessage.State.QUEUED).count() == 4
     assert mailoutbox == []
 
 
 def test_an_outdated_version_is_not_sent(network, members, kaisa, mailoutbox):
     meeting = services.schedule_meeting(network, by=kaisa, starts_at=WINTER, location="A")
     services.update_meeting(meeting, by=kaisa, location="B")
-    assert deliver_due() == 3
+    assert deliver_due() == 4
     # Only the update (SEQUENCE 1) goes out: the invitation it replaced was withdrawn.
     assert {int(_event(_calendar(m))["SEQUENCE"]) for m in mailoutbox} == {1}
 
