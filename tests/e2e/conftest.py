@@ -1,6 +1,8 @@
 """Playwright in Debian's Chromium (the browser download of `playwright install` does not
 work on these machines), against pytest-django's live server."""
 
+from pathlib import Path
+
 import pytest
 
 from conftest import require_chromium
@@ -26,8 +28,6 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def screenshot(page, request):
     """Save a full-page screenshot as var/screenshots/<test>-<step>.png."""
-    from pathlib import Path
-
     folder = Path(SCREENSHOTS)
     folder.mkdir(parents=True, exist_ok=True)
 

@@ -1,19 +1,18 @@
 """The responsible worker records a network meeting held by phone earlier today, writes
 its minutes, and downloads the meeting's calendar file – in headless Chromium. Screenshots
-of the meeting page at 1366 px and 375 px go to var/screenshots/held-meeting-*.png."""
+of the meeting page at 1366 px and 375 px go to var/screenshots/ (the `screenshot`
+fixture of tests/e2e/conftest.py)."""
 
 import datetime
 import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
 from clients.tests.factories import ClientFactory
-from conftest import require_chromium
 from coordination.models import User
 from coordination.tests.factories import OrganizationFactory, UserFactory
 from networks import services
@@ -22,19 +21,6 @@ from networks.tests.factories import network_consent
 from outbox.models import OutboxMessage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-
-
-@pytest.fixture
-def shoot(page):
-    require_chromium()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
-    def shoot(step: str):
-        page.screenshot(path=str(SCREENSHOTS / f"held-meeting-{step}.png"), full_page=True)
-
-    return shoot
 
 
 @pytest.fixture
@@ -61,7 +47,7 @@ def world(transactional_db):
 
 
 def test_responsible_worker_records_a_phone_meeting_and_downloads_the_ics(
-    page, live_server, login_as, world, shoot
+    page, live_server, login_as, world, screenshot
 ):
     alice, network = world["alice"], world["network"]
     login_as(alice)
@@ -80,7 +66,7 @@ def test_responsible_worker_records_a_phone_meeting_and_downloads_the_ics(
     page.fill("#id_time", earlier.strftime("%H:%M"))
     page.fill("#id_duration_minutes", "30")
     page.fill("#id_agenda", "Työkokeilun aloitus puhelimessa")
-    shoot("01-form")
+    screenshot("01-form")
     page.click("#held-meeting-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/networks/meetings/[0-9a-f-]{36}/#h-minutes$"))
     meeting = NetworkMeeting.objects.get()
@@ -108,10 +94,10 @@ def test_responsible_worker_records_a_phone_meeting_and_downloads_the_ics(
     assert str(event["ORGANIZER"]) == f"mailto:{alice.email}"
 
     page.evaluate("window.scrollTo(0, 0)")
-    shoot("02-meeting-1366")
+    screenshot("02-meeting-1366")
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
-    shoot("03-meeting-375")
+    screenshot("03-meeting-375")
     # Nothing sticks out sideways on a phone.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
