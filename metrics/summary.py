@@ -11,7 +11,15 @@ from django.conf import settings
 
 from metrics.filters import Filters
 from metrics.tables import plain
-from metrics.topics import consultations, ips, monthly, networks, participation, plans
+from metrics.topics import (
+    consultations,
+    healthchecks,
+    ips,
+    monthly,
+    networks,
+    participation,
+    plans,
+)
 from metrics.topics.ips import benchmark_level
 
 __all__ = ["benchmark_level", "build_summary"]
@@ -22,7 +30,8 @@ def build_summary(filters: Filters) -> dict:
     formed = networks.count(filters)
     took_part = participation.count(filters)
     actions = plans.count(filters)
-    ips_panel, ips_tables = ips.panel(ips.count(filters), formed.closures)
+    ips_numbers = ips.count(filters)
+    ips_panel, ips_tables = ips.panel(ips_numbers, formed.closures)
     return plain(
         {
             "filters": {
@@ -36,7 +45,7 @@ def build_summary(filters: Filters) -> dict:
                 *consultations.headline(asked),
                 *networks.headline(formed),
                 *participation.headline(took_part),
-                *plans.headline(actions),
+                *healthchecks.headline(ips_numbers.coverage),
             ],
             "tables": [
                 *consultations.tables(filters, asked),

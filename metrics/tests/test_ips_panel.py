@@ -186,6 +186,10 @@ def test_panel_shows_the_rate_and_share_when_groups_are_big_enough(ips, alice):
     headline = {item["key"]: item["value"] for item in summary["ips"]["headline"]}
     assert headline["health_check_share"] == 59.1
     assert headline["competitive_employment_rate"] is None  # Q2 (latest): 1 of 6
+    # The dashboard's headline count is the table's total, not plan actions marked done
+    # (none of these checks has a plan action).
+    main = {item["key"]: item["value"] for item in summary["headline"]}
+    assert main["health_checks_done"] == 13
 
 
 def test_csv_and_api_carry_the_panel(client, eero, ips):

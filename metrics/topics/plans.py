@@ -1,13 +1,13 @@
 """Service plans: their actions by service type, done in the period, open now and
-overdue now, and the health checks for the unemployed that plans record as done."""
+overdue now. (The health checks themselves are counted from their own records, in
+`metrics.topics.healthchecks`.)"""
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metrics.filters import Filters
-from metrics.privacy import suppress_count
-from metrics.tables import figure, suppress_column, table
+from metrics.tables import suppress_column, table
 from serviceplans.models import PlanAction, ServicePlan
 
 # --- Queries -------------------------------------------------------------------------
@@ -53,17 +53,6 @@ def count(filters: Filters) -> dict[str, dict]:
 
 
 # --- Key figures and tables ----------------------------------------------------------
-
-
-def headline(actions: dict[str, dict]) -> list[dict]:
-    health_checks = actions.get(PlanAction.ServiceType.UNEMPLOYED_HEALTH_CHECK, {}).get("done", 0)
-    return [
-        figure(
-            "health_checks_done",
-            _("Health checks for the unemployed done"),
-            suppress_count(health_checks),
-        )
-    ]
 
 
 def tables(actions: dict[str, dict]) -> list[dict]:
