@@ -74,6 +74,11 @@ app.conf.update(
             "task": "clients.purge_expired_clients",
             "schedule": crontab(day_of_month=1, hour=3, minute=30),
         },
+        # Submission keys live 24 h; the claim rows of old submissions are cleared hourly.
+        "idempotency-clear-expired-keys": {
+            "task": "idempotency.clear_expired_keys",
+            "schedule": crontab(minute=17),
+        },
         "serviceplans-retry-queued-documents": {
             "task": "serviceplans.retry_queued_documents",
             "schedule": 60,

@@ -9,6 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from config.celery import app
 from idempotency.middleware import RUNNING_LEASE, claim
 from idempotency.models import KEY_LIFETIME, IdempotencyKey
 
@@ -50,3 +51,11 @@ def test_the_cleanup_command_deletes_expired_keys():
         claim("user:2", "/x/", "new", "f")
         call_command("clear_idempotency_keys", stdout=io.StringIO())
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_the_beat_clears_expired_keys_every_hour():
+    entries = [
+        e for e in app.conf.beat_schedule.values() if e["task"] == "idempotency.clear_expired_keys"
+    ]
+    assert len(entries) == 1
+    assert entries[0]["schedule"].minute == {17}

@@ -1,12 +1,11 @@
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from idempotency.models import IdempotencyKey
+from idempotency.tasks import clear_expired_keys
 
 
 class Command(BaseCommand):
     help = "Delete idempotency keys past their lifetime (24 h)."
 
     def handle(self, *args, **options):
-        deleted, _ = IdempotencyKey.objects.filter(expires_at__lte=timezone.now()).delete()
+        deleted = clear_expired_keys()
         self.stdout.write(f"Deleted {deleted} expired idempotency keys.")
