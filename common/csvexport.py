@@ -23,8 +23,8 @@ from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 
+from common.dates import short_date, short_datetime
 from common.text import neutralise_bidi
 
 BOM = "\ufeff"
@@ -43,18 +43,17 @@ class _Writable(Protocol):
 
 
 def safe_cell(value: object) -> object:
-    """One cell as the CSV should hold it: numbers as they are, dates as ISO text, None
+    """One cell as the CSV should hold it: numbers as they are, dates as the language writes
+    them (28.11.2026 – a spreadsheet set to Finnish or Swedish reads them as dates), None
     empty, and any other value as text that cannot start a formula."""
     if value is None:
         return ""
     if isinstance(value, int | float | Decimal):  # bool is an int too: True/False
         return value
     if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return short_datetime(value)
     if isinstance(value, datetime.date):
-        return value.isoformat()
+        return short_date(value)
     text = neutralise_bidi(str(value))
     # Leading spaces do not protect: some spreadsheets trim them before reading.
     if text.lstrip(" ").startswith(FORMULA_STARTS):

@@ -5,6 +5,7 @@ that the pages and the API give the same message next to the same field."""
 import datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
@@ -51,3 +52,19 @@ def planned_date_error(value: datetime.date | None) -> str | None:
     if value > _years_ahead(timezone.localdate(), LATEST_PLANNED_YEARS):
         return str(_("Check the year: the date cannot be more than ten years ahead."))
     return None
+
+
+def short_date(value: datetime.date | None) -> str:
+    """A date as the active language writes it (28.11.2026); "" for none."""
+    if value is None:
+        return ""
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def short_datetime(value: datetime.datetime | None) -> str:
+    """A moment as the active language writes it, on Helsinki time (28.11.2026 14.30)."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_format(value, "SHORT_DATETIME_FORMAT")

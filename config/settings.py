@@ -267,6 +267,8 @@ LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "tyokyky_language"
 TIME_ZONE = "Europe/Helsinki"
+# Dates as 28.11.2026 and times as 14.30 in Finnish and Finland-Swedish (config/formats).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from clients import services as client_services
 from clients.models import AccessLog, Client, Consent
-from common.dates import planned_date_error
+from common.dates import planned_date_error, short_date, short_datetime
 from common.locking import StaleEdit, save_locked
 from coordination import services as coordination_services
 from coordination.models import ConsultationRequest, Organization, User
@@ -447,7 +447,7 @@ def _overlap_error(
     for other in nearby:
         if other.ends_at > starts_at:
             return _("The network already has a meeting at that time (%(time)s).") % {
-                "time": timezone.localtime(other.starts_at).strftime("%d.%m.%Y %H:%M")
+                "time": short_datetime(other.starts_at)
             }
     return None
 
@@ -476,7 +476,7 @@ def _held_meeting_errors(
     elif timezone.localdate(starts_at) < timezone.localdate(network.opened_at):
         errors["starts_at"] = [
             _("The meeting cannot be before the network was formed (%(date)s).")
-            % {"date": timezone.localdate(network.opened_at).strftime("%d.%m.%Y")}
+            % {"date": short_date(timezone.localdate(network.opened_at))}
         ]
     try:
         duration_minutes = int(duration_minutes)

@@ -2,10 +2,10 @@
 Built from rows the page has already loaded, so it costs no queries of its own."""
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.timeline import Event
+from common.dates import short_datetime
 
 
 def network_timeline(network, members, meetings) -> list[Event]:
@@ -29,7 +29,7 @@ def network_timeline(network, members, meetings) -> list[Event]:
             )
     for meeting in meetings:
         url = reverse("networks:meeting_detail", args=[meeting.uuid])
-        time = timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M")
+        time = short_datetime(meeting.starts_at)
         if meeting.recorded_afterwards:
             # Never scheduled here: the timeline shows it when it was held.
             events.append(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from clients.models import AccessLog
 from common import locking
-from common.dates import past_date_error, planned_date_error
+from common.dates import past_date_error, planned_date_error, short_date
 from coordination.models import Organization, User
 from coordination.services import InvalidTransition
 from networks.access import network_basis
@@ -137,7 +137,7 @@ def assessment_summary_text(client) -> str:
     return _("Work Ability Score %(score)d/10 (%(band)s) on %(date)s, %(kind)s.") % {
         "score": assessment.score,
         "band": assessment.get_band_display(),
-        "date": assessment.assessed_on.strftime("%d.%m.%Y"),
+        "date": short_date(assessment.assessed_on),
         "kind": assessment.get_kind_display().lower(),
     }
 
@@ -526,12 +526,12 @@ def _text_diff(old, new) -> list[tuple[str, str]]:
 
 
 def _goal_text(goal: PlanGoal) -> str:
-    target = goal.target_date.strftime("%d.%m.%Y") if goal.target_date else "–"
+    target = short_date(goal.target_date) or "–"
     return f"{goal.text} [{goal.get_domain_display()}; {target}; {goal.get_status_display()}]"
 
 
 def _action_text(action: PlanAction) -> str:
-    due = action.due_date.strftime("%d.%m.%Y") if action.due_date else "–"
+    due = short_date(action.due_date) or "–"
     return (
         f"{action.description} [{action.get_service_type_display()}; "
         f"{action.responsible_display or '–'}; {due}; {action.get_status_display()}]"
@@ -560,8 +560,8 @@ def plan_diff(old: ServicePlan, new: ServicePlan) -> dict:
     for name in PLAN_FIELDS:
         before, after = getattr(old, name), getattr(new, name)
         if name == "next_review_date":
-            before = before.strftime("%d.%m.%Y") if before else ""
-            after = after.strftime("%d.%m.%Y") if after else ""
+            before = short_date(before)
+            after = short_date(after)
         if before != after:
             fields.append(
                 {

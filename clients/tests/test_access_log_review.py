@@ -7,6 +7,7 @@ import io
 import uuid
 
 import pytest
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -291,6 +292,15 @@ def test_csv_export_parsed_back(client, ylva, spread, matti, alice):
     assert "131052-308T" not in str(rows)
     review = AccessLogReview.objects.get(action="export")
     assert review.client == matti and review.filters == {"client": str(matti.uuid)}
+
+
+def test_csv_export_writes_dates_the_finland_swedish_way(client, ylva, spread, matti):
+    client.force_login(ylva)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    response = client.get(LIST, {"format": "csv", "client": matti.uuid})
+    body = csv_rows(response)[1:]
+    at = timezone.localtime(AccessLog.objects.filter(client=matti).latest("at").at)
+    assert body[0][0] == f"{at.day}.{at.month}.{at.year} {at.hour}.{at.minute:02d}"
 
 
 # --- the client's access report ----------------------------------------------------------

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from common.csvexport import csv_lines, csv_response, safe_cell, streaming_csv_response
 
@@ -31,10 +32,14 @@ def test_none_is_an_empty_cell_and_plain_text_is_untouched():
     assert safe_cell("a=b") == "a=b"
 
 
-def test_dates_stay_dates():
-    assert safe_cell(datetime.date(2026, 3, 1)) == "2026-03-01"
-    naive = datetime.datetime(2026, 3, 1, 9, 5)
-    assert safe_cell(naive) == "2026-03-01 09:05:00"
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_dates_are_written_the_finnish_way_in_finnish_and_swedish(language):
+    # A spreadsheet set to Finnish or Finland-Swedish reads 1.3.2026 as a date.
+    with translation.override(language):
+        assert safe_cell(datetime.date(2026, 3, 1)) == "1.3.2026"
+        assert safe_cell(datetime.datetime(2026, 3, 1, 9, 5)) == "1.3.2026 9.05"
+        aware = datetime.datetime(2026, 3, 1, 12, 30, tzinfo=datetime.UTC)
+        assert safe_cell(aware) == "1.3.2026 14.30"  # Helsinki time
 
 
 def test_streaming_lines_carry_the_byte_order_mark_and_semicolons():

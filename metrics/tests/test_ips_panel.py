@@ -215,3 +215,12 @@ def test_csv_and_api_carry_the_panel(client, eero, ips):
     assert json.loads(json.dumps(page.context["summary"])) == api
     html = page.content.decode()
     assert 'id="panel-ips"' in html and 'data-metric="clients_in_coaching">5<' in html
+
+
+def test_the_dashboard_page_writes_the_period_the_finland_swedish_way(client, eero):
+    client.force_login(eero)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    page = client.get("/metrics/" + PERIOD_QUERY).content.decode()
+    lead = page.split('<p class="lead">', 1)[1].split("</p>", 1)[0]
+    assert "1.1.2026" in lead and "30.6.2026" in lead
+    assert "2026-" not in lead

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from clients.models import AccessLog
@@ -74,6 +75,10 @@ def test_pdf_is_in_swedish_for_a_swedish_speaking_client(
     assert "Mål" in text and "Åtgärder" in text
     assert "Arbetsprövning" in text  # the service type label
     assert "Sida" in text  # page numbers
+    # Finland-Swedish dates: 28.11.2026, not Sweden's 2026-11-28.
+    today = timezone.localdate()
+    assert f"{today.day}.{today.month}.{today.year}" in text
+    assert today.isoformat() not in text
 
 
 def test_the_outsider_cannot_download(
