@@ -61,9 +61,11 @@ def html_to_pdf(html: str) -> bytes:
     # WeasyPrint takes over a second to import; only a PDF needs it, not every process.
     from weasyprint import HTML  # noqa: PLC0415
 
+    # PDF/UA-1: a tagged PDF (structure tree, reading order, the document's language
+    # and title from <html lang> and <title>), so a screen reader reads the plan.
     return HTML(
         string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=_no_fetch
-    ).write_pdf()
+    ).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def render_plan_pdf(plan: ServicePlan, language: str) -> bytes:

@@ -144,3 +144,35 @@ def test_the_page_says_queued_while_the_broker_is_down(
     assert "pdf-queued" in html and 'hx-get="' in html  # polled until ready
     api = client.get(f"/api/v1/plans/{plan.uuid}/pdf/")
     assert api.status_code == 202 and api.json()["status"] == "queued"
+
+
+def test_the_pdf_is_tagged_for_screen_readers(
+    client, plan, alice, django_capture_on_commit_callbacks
+):
+    plan.client.language = "sv"
+    plan.client.save(update_fields=["language"])
+    agree(plan, alice)
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("serviceplans:pdf_request", args=[plan.uuid]))
+    with PlanDocument.objects.get(plan=plan).file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert str(root["/Lang"]) == "sv"
+    assert reader.metadata.title == "Individuell serviceplan"
+    # The headings and paragraphs are in the structure tree, in reading order.
+    kinds = set()
+    stack = [root["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop().get_object()
+        if "/S" in node:
+            kinds.add(str(node["/S"]))
+        kids = node.get("/K", [])
+        stack.extend(
+            kid
+            for kid in (kids if isinstance(kids, list) else [kids])
+            if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get")
+        )
+    assert {"/H1", "/P"} <= kinds
