@@ -350,6 +350,12 @@ OBJECT_KINDS = {
     "plan_action": _("Plan action"),
     "plan_review": _("Plan review"),
     "health_check": _("Health check for the unemployed"),
+    "client_record": _("Client record"),
+    "coaching_referral": _("Referral to job coaching"),
+    "vocational_profile": _("Vocational profile"),
+    "employer_contact": _("Employer contact"),
+    "job_start": _("Job start"),
+    "follow_along_note": _("Follow-along note"),
 }
 
 
