@@ -62,10 +62,11 @@ class RecordFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind, label) for kind, label in kind_labels().items()]
+        kind_field: forms.MultipleChoiceField = self.fields["kind"]  # type: ignore[assignment]
+        kind_field.choices = [(kind, label) for kind, label in kind_labels().items()]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("since", _("The start date must not be after the end date."))
@@ -73,7 +74,7 @@ class RecordFilterForm(forms.Form):
 
     def query(self) -> TimelineQuery:
         """The query of a valid form (or the default of an unbound one)."""
-        data = self.cleaned_data if self.is_bound else {}
+        data: dict = getattr(self, "cleaned_data", None) or {}
         kinds = data.get("kind") or None
         return TimelineQuery(
             kinds=frozenset(kinds) if kinds else None,

@@ -16,10 +16,11 @@ fixed number of queries whatever the number of rows. `collect_*` merges them and
 the limit. A new app adds its events here without touching the others."""
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from django.db.models import Case, DateField, DateTimeField, F, Q, Value, When
+from django.db.models import Case, DateField, DateTimeField, F, Model, Q, QuerySet, Value, When
 from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -87,12 +88,13 @@ class TimelineQuery:
 
 
 Source = Callable[..., list[Event]]
+_M = TypeVar("_M", bound=Model)
 
 
 @dataclass(frozen=True)
 class EventSource:
     name: str
-    kinds: dict[str, Promise | str]
+    kinds: Mapping[str, Promise | str]
     for_client: Source | None = None
     for_network: Source | None = None
     # The heading of the source's kinds in the filter
@@ -129,7 +131,7 @@ class Timeline:
     query: TimelineQuery
 
 
-def _collect(calls: Iterable[tuple[Source, object]], user, query: TimelineQuery) -> Timeline:
+def _collect(calls: Iterable[tuple[Source, object]], user: Any, query: TimelineQuery) -> Timeline:
     events: list[Event] = []
     for function, subject in calls:
         events.extend(function(subject, user, query=query))
@@ -138,14 +140,14 @@ def _collect(calls: Iterable[tuple[Source, object]], user, query: TimelineQuery)
     return Timeline(events[: query.limit], len(events) > query.limit, query)
 
 
-def collect_for_client(client, user, query: TimelineQuery) -> Timeline:
+def collect_for_client(client: Any, user: Any, query: TimelineQuery) -> Timeline:
     """The client's record as `user` may see it, newest first."""
     return _collect(
         ((source.for_client, client) for source in sources() if source.for_client), user, query
     )
 
 
-def collect_for_network(network, user, query: TimelineQuery) -> Timeline:
+def collect_for_network(network: Any, user: Any, query: TimelineQuery) -> Timeline:
     """What the sources above the network add to the network's own timeline (the plan's
     versions and reviews, say)."""
     return _collect(
@@ -199,7 +201,7 @@ def latest_in_period(query: TimelineQuery, *fields: str, dates: bool = False) ->
     rows a source reads (`query.rows`) then hold the newest events of the period. NULLs
     and moments outside the period count as the earliest moment (SQLite's greatest()
     does not skip NULLs as PostgreSQL's does)."""
-    output = DateField() if dates else DateTimeField()
+    output: DateField[Any, Any] = DateTimeField() if not dates else DateField()
     earliest = Value(_EARLIEST_DAY if dates else _EARLIEST_MOMENT, output_field=output)
     parts = [
         Coalesce(
@@ -214,10 +216,13 @@ def latest_in_period(query: TimelineQuery, *fields: str, dates: bool = False) ->
     return Greatest(*parts, output_field=output)
 
 
-def newest_rows(queryset, query: TimelineQuery, *fields: str, dates: bool = False):
+def newest_rows(
+    queryset: QuerySet[_M], query: TimelineQuery, *fields: str, dates: bool = False
+) -> QuerySet[_M]:
     """The rows with events in the period, newest event first, at most `query.rows`."""
-    return (
+    rows: QuerySet[_M] = (
         queryset.filter(period_q(query, *fields, dates=dates))
         .annotate(_timeline_latest=latest_in_period(query, *fields, dates=dates))
         .order_by("-_timeline_latest", "-pk")[: query.rows]
     )
+    return rows
