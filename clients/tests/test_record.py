@@ -347,3 +347,30 @@ def test_the_record_page_reads_the_same_number_of_queries_at_10_and_1000_events(
     # The session and user, the client, the access-log insert, and per source a fixed
     # number: clients 3, coordination 1, networks 3, plans 3, health checks 1, coaching 3.
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
+
+
+# --- The network page and the request page ----------------------------------------------
+
+
+def test_the_network_page_timeline_includes_the_plan(client, history, alice):
+    network = ClientNetwork.objects.get(client=history, closed_at__isnull=True)
+    client.force_login(alice)
+    response = client.get(reverse("networks:network_detail", args=[network.uuid]))
+    kinds = [event.kind for event in response.context["timeline"]]
+    assert {"plan_started", "plan_agreed", "plan_review", "member_joined"} <= set(kinds)
+    # Only this network's plan: the earlier network's closed version is not here.
+    assert "plan_closed" not in kinds
+    moments = [event.at for event in response.context["timeline"]]
+    assert moments == sorted(moments, reverse=True)
+
+
+def test_the_request_page_links_to_the_network_formed_from_it(client, history, kaisa):
+    request = ConsultationRequest.objects.get(
+        client=history, requester__isnull=False, status=ConsultationRequest.Status.CLOSED
+    )
+    network = ClientNetwork.objects.get(client=history, closed_at__isnull=True)
+    network.origin_consultation = request
+    network.save(update_fields=["origin_consultation"])
+    client.force_login(kaisa)
+    html = client.get(reverse("consultation_detail", args=[request.uuid])).content.decode()
+    assert reverse("networks:network_detail", args=[network.uuid]) in html
