@@ -18,7 +18,7 @@ from common.timeline import Event, EventSource, TimelineQuery, day_event_at, new
 
 KINDS = {
     "coaching_referral": gettext_lazy("Referral to job coaching"),
-    "coaching_ended": gettext_lazy("Job coaching ended"),
+    "coaching_ended": gettext_lazy("End of job coaching"),
     "employer_contact": gettext_lazy("Employer contact"),
     "job_start": gettext_lazy("Job started"),
     "job_end": gettext_lazy("Job ended"),
