@@ -7,3 +7,10 @@ class ClientsConfig(AppConfig):
 
     name = "clients"
     verbose_name = _("Clients")
+
+    def ready(self):
+        # The app's models are loaded only now; its entries join the client's record.
+        from clients.events import SOURCE  # noqa: PLC0415
+        from common.timeline import register_source  # noqa: PLC0415
+
+        register_source(SOURCE)

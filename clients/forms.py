@@ -13,6 +13,7 @@ from clients.models import (
     validate_identity_code,
 )
 from common.dates import birth_date_error
+from common.locking import LockedForm
 from common.municipalities import municipality_choices_with_blank
 from common.widgets import DateInput
 from coordination.models import Organization
@@ -37,20 +38,13 @@ class IdentityCodeField(forms.CharField):
         validate_identity_code(value)
 
 
-class ClientIdentityForm(forms.Form):
-    """Who the client is, for an identified consultation request, as the requester knows
-    them: kept on the request; the hub matches the identity code to its records."""
+class ClientDetailFields(forms.Form):
+    """The client's details as a person types them: shared by the request's client form
+    and the hub's edit page. The form parses; `clients.services` validates the whole (as
+    it does for the API), so that every entrance gives the same message."""
 
-    personal_identity_code = IdentityCodeField(
-        required=False,
-        help_text=_(
-            "The hub matches the code to its records. Leave empty if the person has no "
-            "Finnish personal identity code; then give the date of birth."
-        ),
-    )
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
     municipality = forms.ChoiceField(
         label=_("Municipality of residence"), choices=municipality_choices_with_blank
     )
@@ -69,6 +63,32 @@ class ClientIdentityForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class ClientIdentityForm(ClientDetailFields):
+    """Who the client is, for an identified consultation request, as the requester knows
+    them: kept on the request; the hub matches the identity code to its records."""
+
+    personal_identity_code = IdentityCodeField(
+        required=False,
+        help_text=_(
+            "The hub matches the code to its records. Leave empty if the person has no "
+            "Finnish personal identity code; then give the date of birth."
+        ),
+    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+
+    field_order = [
+        "personal_identity_code",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "municipality",
+        "phone",
+        "language",
+        "life_situation",
+        "target_groups",
+    ]
 
     def clean(self):
         data = super().clean()
@@ -161,3 +181,54 @@ class AssessmentForm(forms.Form):
         max_length=10_000,
         required=False,
     )
+
+
+# --- The hub edits the client's details -----------------------------------------------
+
+
+class ClientEditForm(LockedForm, ClientDetailFields):
+    """Names, contact details, language, municipality, life situation and target groups;
+    the identity code is not changed here. Saved by `services.update_client`, the API's
+    service, from the version the form was opened at."""
+
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "phone",
+        "email",
+        "address",
+        "language",
+        "municipality",
+        "life_situation",
+        "target_groups",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A client recorded without a municipality (through the API) stays editable.
+        self.fields["municipality"].required = False
+
+    @classmethod
+    def initial_for(cls, client: Client) -> dict:
+        initial = {name: getattr(client, name) for name in EDITABLE_FIELDS}
+        initial["lock_version"] = client.lock_version
+        return initial
+
+    def client_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+
+EDITABLE_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "address",
+    "language",
+    "municipality",
+    "life_situation",
+    "target_groups",
+)

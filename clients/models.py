@@ -5,7 +5,7 @@ import re
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -206,6 +206,11 @@ class Client(models.Model):
         return str(self)
 
     @property
+    def target_group_labels(self) -> list[str]:
+        labels = dict(self.TargetGroup.choices)
+        return [str(labels.get(value, value)) for value in self.target_groups or []]
+
+    @property
     def masked_identity_code(self) -> str:
         """`131052-***T`: the birth date and the check character, as lists show it."""
         code = self.personal_identity_code
@@ -345,6 +350,12 @@ OBJECT_KINDS = {
     "plan_action": _("Plan action"),
     "plan_review": _("Plan review"),
     "health_check": _("Health check for the unemployed"),
+    "client_record": _("Client record"),
+    "coaching_referral": _("Referral to job coaching"),
+    "vocational_profile": _("Vocational profile"),
+    "employer_contact": _("Employer contact"),
+    "job_start": _("Job start"),
+    "follow_along_note": _("Follow-along note"),
 }
 
 
@@ -606,3 +617,44 @@ class AccessLogReview(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AccessLogIsAppendOnly("the review trail of the access log is append-only")
+
+
+# --- Changes of the client's details ---------------------------------------------------
+
+
+class ClientChange(models.Model):
+    """Who changed which of the client's details, and when: the client's record shows it.
+    Field names only, never the values (an identity code must not end up here)."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    fields = models.JSONField(_("changed fields"), default=list)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        verbose_name = _("change of client details")
+        verbose_name_plural = _("changes of client details")
+        indexes = [models.Index(fields=["client", "changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {', '.join(self.fields)}"
+
+    def field_labels(self) -> list[str]:
+        """The changed fields in words, as the record shows them."""
+        labels = []
+        for name in self.fields:
+            try:
+                labels.append(str(Client._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:
+                labels.append(name)
+        return labels

@@ -16,7 +16,13 @@ from clients.access import (
     can_record_request_consent,
     can_withdraw_consent,
 )
-from clients.models import Client, Consent, WorkAbilityAssessment, normalize_identity_code
+from clients.models import (
+    Client,
+    ClientChange,
+    Consent,
+    WorkAbilityAssessment,
+    normalize_identity_code,
+)
 from common.dates import past_date_error, planned_date_error
 from common.locking import claim_version
 
@@ -67,10 +73,17 @@ def update_client(client: Client, *, by, lock_version: int | None = None, **data
     claim_version(client, lock_version)
     if "target_groups" in data:
         data["target_groups"] = _validate_target_groups(data["target_groups"])
+    before = {name: getattr(client, name) for name in data}
     for name, value in data.items():
         setattr(client, name, value)
     client.full_clean()
     client.save()
+    changed = [
+        name for name in CLIENT_FIELDS if name in data and getattr(client, name) != before[name]
+    ]
+    if changed:
+        # The names of the fields only: the record shows who changed what, never a value.
+        ClientChange.objects.create(client=client, changed_by=by, fields=changed)
     return client
 
 

@@ -25,12 +25,19 @@ from clients.access import (
 )
 from clients.audit import log_access_log_review, log_client_access
 from clients.filters import AccessLogClientSearchForm, AccessLogFilterSet
-from clients.forms import AssessmentForm, ClientCodeSearchForm, ClientSearchForm, ConsentForm
+from clients.forms import (
+    AssessmentForm,
+    ClientCodeSearchForm,
+    ClientEditForm,
+    ClientSearchForm,
+    ConsentForm,
+)
 from clients.models import AccessLog, AccessLogReview, looks_like_identity_code
-from clients.timeline import client_timeline
+from clients.timeline import RecordFilterForm, client_record, client_timeline, kind_groups
 from common.csvexport import streaming_csv_response
 from common.formerrors import errors_onto
 from common.roles import role_required
+from common.timeline import DEFAULT_LIMIT, MAX_LIMIT
 from coordination.models import User
 
 SEARCH_LIMIT = 50
@@ -93,6 +100,7 @@ def client_detail(request, client_id, consent_form=None):
             "client": client,
             "consents": consents,
             "timeline": client_timeline(client, request.user),
+            "can_edit": request.user.is_coordinator,
             "consent_form": consent_form
             or (ConsentForm() if can_record_consent(request.user, client) else None),
             # One query, the people and organisations joined
@@ -137,6 +145,92 @@ def consent_withdraw(request, client_id, consent_id):
     if clients_visible_to(request.user).filter(pk=client.pk).exists():
         return redirect("clients:client_detail", client.uuid)
     return redirect("my_requests")
+
+
+# --- The client's record: every app's entries, newest first ------------------------------
+
+RECORD_ROLES = (User.Role.COORDINATOR, User.Role.PROFESSIONAL, User.Role.JOB_COACH)
+
+
+@role_required(*RECORD_ROLES)
+def client_record_page(request, client_id):
+    """The whole history of the client as the user may see it, filtered by kind and
+    period (GET), newest first, `DEFAULT_LIMIT` entries more at each "show more";
+    `?print=1` is the same list laid out for printing. Every reading is logged, an
+    empty one too."""
+    client = access_client(request.user, client_id)
+    form = RecordFilterForm(request.GET or None)
+    valid = form.is_valid() if form.is_bound else True
+    printing = request.GET.get("print") == "1"
+    log_client_access(
+        request,
+        client,
+        action=AccessLog.Action.EXPORT if printing else AccessLog.Action.VIEW,
+        kind="client_record",
+    )
+    timeline = client_record(client, request.user, form.query()) if valid else None
+    query = request.GET.copy()
+    query.pop("print", None)
+    more = query.copy()
+    if timeline is not None:
+        more["show"] = str(min(timeline.query.limit + DEFAULT_LIMIT, MAX_LIMIT))
+    query.pop("show", None)
+    return render(
+        request,
+        "clients/client_record_print.html" if printing else "clients/client_record.html",
+        {
+            "client": client,
+            "form": form,
+            "kind_groups": kind_groups(),
+            "chosen_kinds": set(form.cleaned_data.get("kind") or [])
+            if valid and form.is_bound
+            else set(),
+            "timeline": timeline,
+            "more_query": more.urlencode(),
+            "filter_query": query.urlencode(),
+            "can_show_more": timeline is not None
+            and timeline.has_more
+            and timeline.query.limit < MAX_LIMIT,
+        },
+        status=200 if valid else 400,
+    )
+
+
+# --- The hub corrects the client's details --------------------------------------------
+
+
+@role_required(User.Role.COORDINATOR)
+def client_edit(request, client_id):
+    """Names, contact details, language, municipality, life situation and target groups,
+    saved from the version the form was opened at: a stale save answers 409 and keeps the
+    text. The change (who, which fields) joins the client's record."""
+    client = access_client(request.user, client_id)
+    if request.method != "POST":
+        log_client_access(request, client, action=AccessLog.Action.VIEW)
+        form = ClientEditForm(initial=ClientEditForm.initial_for(client))
+        return render(request, "clients/client_edit.html", {"client": client, "form": form})
+    form = ClientEditForm(request.POST)
+    saved = None
+    if form.is_valid():
+        with errors_onto(form) as saved:
+            services.update_client(
+                client,
+                by=request.user,
+                lock_version=form.cleaned_data["lock_version"],
+                **form.client_data(),
+            )
+        if saved.ok:
+            log_client_access(request, client, action=AccessLog.Action.UPDATE)
+            messages.success(request, _("The client's details have been saved."))
+            return redirect("clients:client_detail", client.uuid)
+    client.refresh_from_db()
+    stale = saved is not None and saved.stale
+    return render(
+        request,
+        "clients/client_edit.html",
+        {"client": client, "form": form, "stale": stale},
+        status=409 if stale else 400,
+    )
 
 
 # --- The work-ability assessment ------------------------------------

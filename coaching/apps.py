@@ -8,3 +8,10 @@ class CoachingConfig(AppConfig):
 
     name = "coaching"
     verbose_name = _("IPS job coaching")
+
+    def ready(self):
+        # The app's models are loaded only now; its entries join the client's record.
+        from coaching.events import SOURCE  # noqa: PLC0415
+        from common.timeline import register_source  # noqa: PLC0415
+
+        register_source(SOURCE)

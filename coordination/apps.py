@@ -12,8 +12,12 @@ class CoordinationConfig(AppConfig):
 
     def ready(self):
         # The app's models are loaded only now, and twofactor imports them.
+        from common.timeline import register_source  # noqa: PLC0415
         from coordination import sessions, twofactor  # noqa: PLC0415
+        from coordination.events import SOURCE  # noqa: PLC0415
         from coordination.models import User  # noqa: PLC0415
+
+        register_source(SOURCE)
 
         user_logged_in.connect(twofactor.remember_whether_needed, dispatch_uid="two_factor")
         user_logged_in.connect(sessions.record_login, dispatch_uid="session_record")

@@ -9,3 +9,10 @@ class HealthChecksConfig(AppConfig):
 
     name = "healthchecks"
     verbose_name = _("Health checks for the unemployed")
+
+    def ready(self):
+        # The app's models are loaded only now; its entries join the client's record.
+        from common.timeline import register_source  # noqa: PLC0415
+        from healthchecks.events import SOURCE  # noqa: PLC0415
+
+        register_source(SOURCE)

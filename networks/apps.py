@@ -7,3 +7,10 @@ class NetworksConfig(AppConfig):
 
     name = "networks"
     verbose_name = _("Client networks")
+
+    def ready(self):
+        # The app's models are loaded only now; its entries join the client's record.
+        from common.timeline import register_source  # noqa: PLC0415
+        from networks.events import SOURCE  # noqa: PLC0415
+
+        register_source(SOURCE)

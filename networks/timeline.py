@@ -1,73 +1,25 @@
-"""The network page's timeline: formed, members joining and leaving, meetings, closing.
-Built from rows the page has already loaded, so it costs no queries of its own."""
+"""The network page's timeline: formed, members joining and leaving, meetings, closing –
+built from rows the page has already loaded – and what the apps above add about this
+network (the plan's versions and reviews, through common.timeline)."""
 
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from common.timeline import Event, TimelineQuery, collect_for_network
+from networks.events import meeting_events, member_events, network_events
+from networks.models import ClientNetwork
 
-from clients.timeline import Event
-from common.dates import short_datetime
+NETWORK_PAGE_LIMIT = 200
 
 
-def network_timeline(network, members, meetings) -> list[Event]:
-    events = [Event(network.opened_at, "network_formed", _("The network was formed"))]
+def network_timeline(network: ClientNetwork, members, meetings, user=None) -> list[Event]:
+    """Newest first. With `user`, the upper apps' entries about the network that the user
+    may see are added (a fixed number of queries per source)."""
+    events = network_events(network)
     for member in members:
-        events.append(
-            Event(
-                member.joined_at,
-                "member_joined",
-                _("%(name)s joined (%(role)s)")
-                % {"name": member.display_name, "role": member.get_role_display()},
-            )
-        )
-        if member.left_at:
-            events.append(
-                Event(
-                    member.left_at,
-                    "member_left",
-                    _("%(name)s left") % {"name": member.display_name},
-                )
-            )
+        events.extend(member_events(member))
     for meeting in meetings:
-        url = reverse("networks:meeting_detail", args=[meeting.uuid])
-        time = short_datetime(meeting.starts_at)
-        if meeting.recorded_afterwards:
-            # Never scheduled here: the timeline shows it when it was held.
-            events.append(
-                Event(
-                    meeting.starts_at,
-                    "meeting_held",
-                    _("Meeting held %(time)s (recorded afterwards)") % {"time": time},
-                    url=url,
-                )
-            )
-        else:
-            events.append(
-                Event(
-                    meeting.created_at,
-                    "meeting_scheduled",
-                    _("Meeting scheduled for %(time)s") % {"time": time},
-                    url=url,
-                )
-            )
-        if meeting.minutes_recorded_at:
-            events.append(
-                Event(
-                    meeting.minutes_recorded_at,
-                    "meeting_held",
-                    _("Minutes recorded"),
-                    url=url,
-                )
-            )
-        if meeting.cancelled_at:
-            events.append(Event(meeting.cancelled_at, "meeting_cancelled", _("Meeting cancelled")))
-    if network.closed_at:
-        events.append(
-            Event(
-                network.closed_at,
-                "network_closed",
-                _("The network was closed: %(reason)s")
-                % {"reason": network.get_closure_reason_display()},
-            )
+        events.extend(meeting_events(meeting))
+    if user is not None:
+        events.extend(
+            collect_for_network(network, user, TimelineQuery(limit=NETWORK_PAGE_LIMIT)).events
         )
     events.sort(key=lambda event: event.at, reverse=True)
     return events

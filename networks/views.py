@@ -174,7 +174,7 @@ def _network_context(request, network, **forms):
             m.left_at is None and m.role == m.Role.RESPONSIBLE_WORKER for m in members
         ),
         "meetings": meetings,
-        "timeline": network_timeline(network, members, meetings),
+        "timeline": network_timeline(network, members, meetings, user),
         "can_manage": manage,
         "can_manage_meetings": can_manage_meetings(user, network) and network.is_open,
         "consents": services.network_consents(network.client).prefetch_related("organizations"),

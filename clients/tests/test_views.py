@@ -49,7 +49,7 @@ def test_client_page_shows_a_timeline(client, alices_request, kaisa):
     client.force_login(kaisa)
     response = client.get(reverse("clients:client_detail", args=[alices_request.client.uuid]))
     kinds = [event.kind for event in response.context["timeline"]]
-    assert kinds == ["answer", "request", "consent"]
+    assert kinds == ["answer", "request", "consent_given"]
     assert alices_request.reference in response.content.decode()
 
 
@@ -147,8 +147,8 @@ def test_professional_sees_only_their_own_requests_on_the_timeline(
     Factory(requester=olli, client=alices_request.client)
     client.force_login(alices_request.requester)
     response = client.get(reverse("clients:client_detail", args=[alices_request.client.uuid]))
-    requests = [e.consultation for e in response.context["timeline"] if e.kind == "request"]
-    assert requests == [alices_request]
+    requests = [e.url for e in response.context["timeline"] if e.kind == "request"]
+    assert requests == [reverse("consultation_detail", args=[alices_request.uuid])]
 
 
 def test_coordinator_records_a_network_consent(client, alices_request, kaisa, hub):

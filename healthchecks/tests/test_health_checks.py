@@ -279,7 +279,7 @@ def test_client_page_shows_the_health_checks(client, offered, alice):
     html = client.get(reverse("clients:client_detail", args=[offered.client.uuid])).content.decode()
     assert 'id="h-health-checks"' in html
     assert reverse("clients:health_check_result", args=[offered.client.uuid, offered.uuid]) in html
-    assert "timeline-health_check" in html  # the offer is on the timeline too
+    assert "timeline-health_check_offered" in html  # the offer is on the timeline too
 
 
 def test_result_form_records_done(client, offered, alice, today):

@@ -2,6 +2,7 @@
 with pypdf and checked (goals, actions, escaped HTML, the client's language)."""
 
 import io
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -157,10 +158,11 @@ def test_the_pdf_is_tagged_for_screen_readers(
         client.post(reverse("serviceplans:pdf_request", args=[plan.uuid]))
     with PlanDocument.objects.get(plan=plan).file.open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
     assert str(root["/Lang"]) == "sv"
+    assert reader.metadata is not None
     assert reader.metadata.title == "Individuell serviceplan"
     # The headings and paragraphs are in the structure tree, in reading order.
     kinds = set()
