@@ -101,3 +101,16 @@ def load_oidc_providers(inline: str, path: str) -> list[dict[str, Any]]:
     except ValueError as error:
         raise ImproperlyConfigured(f"OIDC providers: not valid JSON: {error}") from None
     return parse_providers(entries)
+
+
+def provider_origins(providers: list[dict[str, Any]]) -> list[str]:
+    """The providers' origins (scheme, host and port of their issuers), for the
+    form-action of the Content Security Policy: the logout form's answer sends a person
+    who signed in through a provider on to the provider's logout, and browsers hold a
+    form's redirects to form-action too."""
+    origins = []
+    for provider in providers:
+        match = re.match(r"^(https?://[^/]+)", provider["issuer"])
+        if match and match.group(1) not in origins:
+            origins.append(match.group(1))
+    return origins

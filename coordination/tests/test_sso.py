@@ -416,3 +416,10 @@ def admin_client(client, db):
     admin = UserFactory(username="root", is_staff=True, is_superuser=True)
     client.force_login(admin)
     return client
+
+
+def test_the_logout_form_may_go_on_to_the_providers(provider):
+    from config.oidc import provider_origins
+
+    entries = [provider.settings_entry(), provider.settings_entry(name="kela")]
+    assert provider_origins(entries) == [provider.issuer]
