@@ -10,15 +10,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
+from django.utils import translation
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
 from config.oidc import parse_provider
 from coordination import sso
 from coordination.models import ExternalIdentity, SecurityEvent, User, UserSession
-from coordination.tests.factories import UserFactory
 from tests.oidc_provider.harness import (
     ACCOUNTS,
     CLIENT_ID,
@@ -138,7 +138,8 @@ def test_an_account_with_the_same_address_is_never_taken_over(client, county, al
     assert event.details["subject"] == "77aa-pekka"
     assert not ExternalIdentity.objects.exists()
     assert not User.objects.filter(username="pekka").exists()
-    assert "administrator must link" in response.content.decode()
+    assert response.context["message"] == sso.MESSAGES["account_exists"]
+    assert response.context["message"] in response.content.decode()
 
 
 def test_an_unmapped_group_is_refused_with_a_clear_page(client, county):
@@ -152,7 +153,8 @@ def test_an_unmapped_group_is_refused_with_a_clear_page(client, county):
     assert User.objects.count() == users_before
     assert not ExternalIdentity.objects.exists()
     page = response.content.decode()
-    assert "has no access to Työkyky" in page
+    assert response.context["message"] == sso.MESSAGES["unmapped"]
+    assert "ei ole pääsyä Työkykyyn" in page  # in the person's language
     assert 'href="/login/"' in page
 
 
@@ -243,7 +245,8 @@ def test_a_wrong_nonce_is_refused(client, county):
     callback = walk_to_callback(client, "pekka")
     # The nonce this session expects is not the one the provider put in the token.
     session = client.session
-    key = next(key for key in session if key.startswith("_state_oidc-county_"))
+    # (A session is not iterable: its keys() it has.)
+    key = next(key for key in session.keys() if key.startswith("_state_oidc-county_"))  # noqa: SIM118
     stored = session[key]
     stored["data"]["nonce"] = "another-nonce"
     session[key] = stored
@@ -305,7 +308,11 @@ def test_a_token_for_another_client_is_refused(client, county, provider, monkeyp
 
 def test_a_cancelled_sign_in_is_refused(client, county):
     begin(client)
-    state = next(key.rsplit("_", 1)[1] for key in client.session if key.startswith("_state_"))
+    state = next(
+        key.rsplit("_", 1)[1]
+        for key in client.session.keys()  # noqa: SIM118
+        if key.startswith("_state_")
+    )
     response = client.get(
         reverse("sso_callback", args=["county"]), {"error": "access_denied", "state": state}
     )
@@ -400,22 +407,18 @@ def test_the_secret_is_read_from_its_file(tmp_path):
         parse_provider(0, {**entry, "roles": {}})
 
 
-def test_an_identity_tied_to_another_account_cannot_be_linked_again(admin_client, alice, olli):
+def test_an_identity_tied_to_another_account_cannot_be_linked_again(alice, olli):
     ExternalIdentity.objects.create(
         user=alice, issuer="https://login.example", subject="s-1", provider="county"
     )
     duplicate = ExternalIdentity(
         user=olli, issuer="https://login.example", subject="s-1", provider="county"
     )
-    with pytest.raises(Exception, match="already linked to another account"):
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="already linked to another account"),
+    ):
         duplicate.validate_constraints()
-
-
-@pytest.fixture
-def admin_client(client, db):
-    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
 
 
 def test_the_logout_form_may_go_on_to_the_providers(provider):
@@ -423,3 +426,41 @@ def test_the_logout_form_may_go_on_to_the_providers(provider):
 
     entries = [provider.settings_entry(), provider.settings_entry(name="kela")]
     assert provider_origins(entries) == [provider.issuer]
+
+
+def _link_in_admin(client, user, subject):
+    from coordination.tests.test_user_admin import change_url, form_data
+
+    data = form_data(client, user)
+    prefix = "external_identities"
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-0-provider": "county",
+            f"{prefix}-0-issuer": "https://login.example/tenant/v2.0",
+            f"{prefix}-0-subject": subject,
+            f"{prefix}-0-user": str(user.pk),
+        }
+    )
+    return client.post(change_url(user), data)
+
+
+def test_an_administrator_links_an_existing_account_and_it_is_logged(client, alice, olli, hub):
+    from coordination.tests.factories import UserFactory
+
+    root = UserFactory(username="root", organization=hub, is_staff=True, is_superuser=True)
+    client.force_login(root)
+
+    assert _link_in_admin(client, alice, "s-1").status_code == 302
+    identity = ExternalIdentity.objects.get(user=alice)
+    assert identity.subject == "s-1"
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.SSO_LINKED)
+    assert (event.user, event.actor) == (alice, root)
+
+    # The same subject for another account: refused next to the field, nothing saved.
+    response = _link_in_admin(client, olli, "s-1")
+    assert response.status_code == 200
+    # In the administrator's language (Finnish).
+    assert "on jo liitetty toiseen käyttäjätiliin" in response.content.decode()
+    assert not ExternalIdentity.objects.filter(user=olli).exists()
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.SSO_LINKED).count() == 1
