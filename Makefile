@@ -15,7 +15,15 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip check
 	@touch $@
 
-install: $(VENV)/.installed
+# The real OpenID provider that the single sign-on tests run (Node, tests/oidc_provider):
+# its pinned packages. Without npm those tests are skipped (outside CI).
+OIDC_PROVIDER := tests/oidc_provider
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --silent && touch node_modules/.installed; \
+	else echo "npm is missing: the single sign-on tests will be skipped (install Node 20 or later)"; fi
+
+install: $(VENV)/.installed $(OIDC_PROVIDER)/node_modules/.installed
 
 messages: install
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (apt-get install gettext)"; exit 1; }

@@ -17,6 +17,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.oidc import load_oidc_providers, provider_origins
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -256,6 +258,17 @@ TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
 TWO_FACTOR_ROLES = ["coordinator", "administrator"]
 OTP_TOTP_ISSUER = "Työkyky"
 
+# Single sign-on with the organisations' identity providers (OpenID Connect, see README
+# "Single sign-on"). OIDC_PROVIDERS_FILE names a JSON file (or OIDC_PROVIDERS holds the
+# JSON): a list of providers, each with its issuer, client, secret file and the mapping
+# of its claims to our organisations and roles. Without either, there is no SSO and the
+# login page is as before.
+OIDC_PROVIDERS = load_oidc_providers(env_str("OIDC_PROVIDERS"), env_str("OIDC_PROVIDERS_FILE"))
+# How far the provider's clock may be from ours when its tokens' times are checked.
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
+# How long to wait for the provider (discovery, keys, token endpoint).
+OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10)
+
 # Temporary personal identity codes (individual number 900–999, given by some health
 # and social services to people without a permanent code) are refused unless the county
 # asks to record them; then they are checked like any other code.
@@ -442,7 +455,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF, *provider_origins(OIDC_PROVIDERS)],
         "frame-ancestors": [NONE],
     },
 }

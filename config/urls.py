@@ -17,7 +17,7 @@ from coaching.api import (
     ReferralViewSet,
 )
 from config import health
-from coordination import account_views, integration_views, twofactor_views
+from coordination import account_views, integration_views, sso_views, twofactor_views
 from coordination.api import ConsultationViewSet, OrganizationViewSet
 from healthchecks import urls as health_check_urls
 from healthchecks.api import HealthCheckViewSet
@@ -91,6 +91,7 @@ urlpatterns = [
     path("", include(twofactor_views.urlpatterns)),
     path("", include(integration_views.urlpatterns)),
     path("", include(account_views.urlpatterns)),
+    path("", include(sso_views.urlpatterns)),
     path("", include("coordination.urls")),
 ]
 

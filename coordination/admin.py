@@ -10,7 +10,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from coordination.models import ConsultationRequest, Organization, SecurityEvent, User
+from coordination.models import (
+    ConsultationRequest,
+    ExternalIdentity,
+    Organization,
+    SecurityEvent,
+    User,
+)
 from coordination.security import (
     record_security_event,
     record_user_rights_change,
@@ -31,8 +37,20 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name", "municipality"]
 
 
+class ExternalIdentityInline(admin.TabularInline):
+    """Links an existing account to its organisation sign-in (issuer and subject as the
+    provider's ID token has them): the way a person who had a password account comes to
+    sign in through their organisation, since sign-ins never match accounts by e-mail."""
+
+    model = ExternalIdentity
+    fields = ["provider", "issuer", "subject", "created_at", "last_login_at"]
+    readonly_fields = ["created_at", "last_login_at"]
+    extra = 0
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    inlines = [ExternalIdentityInline]
     list_display = ["username", "first_name", "last_name", "organization", "role", "is_active"]
     list_filter = ["role", "organization", "is_active", "is_staff"]
     list_select_related = ["organization"]
@@ -79,6 +97,21 @@ class UserAdmin(DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         record_user_rights_change(form.instance, form.rights_before, request=request)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is ExternalIdentity:
+            for identity in formset.new_objects:
+                record_security_event(
+                    SecurityEvent.Kind.SSO_LINKED,
+                    user=identity.user,
+                    request=request,
+                    details={
+                        "provider": identity.provider,
+                        "issuer": identity.issuer,
+                        "subject": identity.subject,
+                    },
+                )
 
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)

@@ -540,6 +540,8 @@ class SecurityEvent(models.Model):
         USER_CHANGED = "user_changed", _("Role, organisation, rights or activity changed")
         CREDENTIAL_CREATED = "cred_created", _("Integration credential created")
         CREDENTIAL_REVOKED = "cred_revoked", _("Integration credential revoked")
+        SSO_LINKED = "sso_linked", _("Organisation sign-in linked to the account")
+        SSO_REFUSED = "sso_refused", _("Organisation sign-in refused")
 
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
     user = models.ForeignKey(
@@ -650,3 +652,38 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class ExternalIdentity(models.Model):
+    """A person's account at an identity provider (single sign-on): the provider's
+    issuer and the person's stable subject there. A sign-in through the provider finds
+    the account only by this pair, never by e-mail address or name."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+    )
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    provider = models.CharField(_("provider"), max_length=40)
+    created_at = models.DateTimeField(_("linked"), default=timezone.now)
+    last_login_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["issuer", "subject"]
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"],
+                name="external_identity_issuer_subject",
+                violation_error_message=_(
+                    "This organisation sign-in is already linked to another account."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.subject}"

@@ -201,7 +201,21 @@ def remember_whether_needed(sender, request, user, **kwargs) -> None:
         _remember(request, user)
 
 
+# Set at a single sign-on whose provider says the person gave a second factor there (its
+# amr/acr claim, with the values accepted for that provider, coordination/sso.py): our
+# own authenticator is not asked again in this session.
+PROVIDER_MFA_KEY = "two_factor_by_provider"
+
+
+def second_factor_by_provider(request) -> None:
+    request.session[PROVIDER_MFA_KEY] = True
+    request.session[SESSION_KEY] = False
+    request.session[CHECKED_KEY] = time.time()
+
+
 def needs_second_factor(request) -> bool:
+    if request.session.get(PROVIDER_MFA_KEY):
+        return False
     needed = request.session.get(SESSION_KEY)
     if needed is None or (
         not needed and time.time() - request.session.get(CHECKED_KEY, 0) >= RECHECK_SECONDS

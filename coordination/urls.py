@@ -2,12 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import TemplateView
 
-from coordination import views
+from coordination import sso_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", sso_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
         views.PasswordChangeView.as_view(),

@@ -50,15 +50,27 @@ from coordination.models import ConsultationRequest, SecurityEvent, User
 from coordination.security import record_security_event
 
 
+def _sso_providers() -> list[dict]:
+    """The login page's single sign-on buttons: one for each configured provider."""
+    return [
+        {"name": provider["name"], "label": provider["label"]}
+        for provider in settings.OIDC_PROVIDERS
+    ]
+
+
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_providers": _sso_providers()}
 
     def post(self, request, *args, **kwargs):
         if ratelimit.login_over_limit(request):
             context = {
                 "form": self.get_form_class()(request, data=None),
                 "locked_out": True,
+                "sso_providers": _sso_providers(),
                 "lockout_message": _(
                     "Too many login attempts from your address. Wait a few minutes and try again."
                 ),
@@ -107,6 +119,7 @@ def locked_out(request, original_response=None, credentials=None):
     context = {
         "form": form,
         "locked_out": True,
+        "sso_providers": _sso_providers(),
         "lockout_message": _(
             "Too many failed login attempts with this username from your address. "
             "Logging in as this user is locked for %(minutes)d minutes. "

@@ -64,6 +64,8 @@ EXCLUDED = {
     "(see test_admin_object_urls_are_closed_to_non_staff)",
     "account/password/reset/": "for people who cannot log in: the e-mailed link is the "
     "access (coordination/tests/test_password_reset.py)",
+    "sso/": "single sign-on, for people who are not logged in yet: the argument is a "
+    "configured provider, no object (coordination/tests/test_sso.py)",
 }
 
 # Routes that refuse kaisa (404/403) on some object she may see, on purpose: the view

@@ -55,6 +55,11 @@ def form_data(client, user):
             data[name] = [str(item) for item in value]
         else:
             data[name] = "" if value is None else str(value)
+    # The inlines (a superuser sees the external identities), unchanged.
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
     return data
 
 
