@@ -30,7 +30,7 @@ ALL = "all"
 TABS = (
     (WAITING, _("Waiting")),
     (ANSWERED, _("Answered, not closed")),
-    (MINE, _("Assigned to me")),
+    (MINE, _("Mine")),
     (ALL, _("All")),
 )
 

@@ -236,6 +236,17 @@ def consultation_queue(request):
     """What waits for the hub, urgent first and then the longest waiting; tabs for the
     answered, one's own and all requests; search, sortable columns, and moves on several
     requests at once (POST: assign or close)."""
+    if looks_like_identity_code(request.GET.get("q")):
+        # As in the client search: a code typed here is already in the address and the
+        # server's log; it is not searched for, repeated or kept in the address.
+        messages.warning(
+            request,
+            _(
+                "To find a client by personal identity code, use the personal identity code "
+                "field: a code in the name search would end up in web addresses and logs."
+            ),
+        )
+        return redirect(reverse("consultation_queue") + "?" + _without(request.GET, "q", "page"))
     bulk_form = QueueBulkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and bulk_form.is_valid():
         _bulk(request, bulk_form)
@@ -283,7 +294,6 @@ def _queue_context(request, bulk_form) -> dict:
         "sort": sort,
         "columns": _sort_columns(sort),
         "q": text,
-        "identity_code_typed": looks_like_identity_code(text),
         "base_query": base.urlencode(),
         "query": _without(request.GET, "page"),
         "bulk_form": bulk_form,
