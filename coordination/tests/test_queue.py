@@ -172,12 +172,15 @@ def test_bulk_reports_requests_that_moved_between_load_and_submit(client, alice,
     answered, taken, untouched = ConsultationFactory.create_batch(3, requester=alice)
     client.force_login(kaisa)
     page = client.get(QUEUE).content.decode()
-    body = {"selected": [str(c.uuid) for c in (answered, taken, untouched)]}
-    body["action"] = "assign"
-    body["assignee"] = str(kaisa.uuid)
+    body: dict[str, object] = {
+        "selected": [str(c.uuid) for c in (answered, taken, untouched)],
+        "action": "assign",
+        "assignee": str(kaisa.uuid),
+    }
     for consultation in (answered, taken, untouched):
-        seen = re.search(rf'name="seen-{consultation.uuid}" value="([^"]*)"', page)[1]
-        body[f"seen-{consultation.uuid}"] = seen
+        seen = re.search(rf'name="seen-{consultation.uuid}" value="([^"]*)"', page)
+        assert seen is not None
+        body[f"seen-{consultation.uuid}"] = seen[1]
     # Meanwhile:
     services.answer_consultation(answered, by=pekka, advice="Ohjaa TYP:iin.")
     services.assign_consultation(taken, by=pekka, to=pekka)
