@@ -102,7 +102,9 @@ def open_memberships(user) -> QuerySet[NetworkMember]:
 def meetings_invited_to(user, *, since, until=None) -> QuerySet[NetworkMeeting]:
     """Scheduled meetings from `since` (to `until`) of the networks the user sees, to
     which they were invited as a member, soonest first."""
-    invited = MeetingInvitation.objects.filter(meeting=OuterRef("pk"), member__user=user)
+    invited = MeetingInvitation.objects.filter(
+        meeting=OuterRef("pk"), member__user=user, method=MeetingInvitation.Method.REQUEST
+    )
     meetings = meetings_visible_to(user).filter(
         Exists(invited), status=NetworkMeeting.Status.SCHEDULED, starts_at__gte=since
     )
