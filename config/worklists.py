@@ -32,6 +32,8 @@ LIMIT = 6
 # Actions due within this many days are "due" (overdue ones always are).
 ACTIONS_DUE_DAYS = 14
 REVIEWS_DUE_DAYS = 7
+# The coordinator's meetings: today and the six days after it.
+MEETING_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -258,14 +260,15 @@ def _hub_requests(user, today) -> Section:
 def _week_meetings(user, now) -> Section:
     today = timezone.localdate(now)
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    # Until the end of Sunday.
-    end = start + datetime.timedelta(days=7 - today.weekday())
     section = Section(
         "week_meetings",
-        _("Network meetings this week"),
-        _("No meetings in your networks this week."),
+        _("Network meetings in the next seven days"),
+        _("No meetings in your networks in the next seven days."),
         more_url=reverse("networks:my_networks"),
         more_label=_("My networks"),
+    )
+    meetings = networks.meetings_of_my_networks(
+        user, since=start, until=start + datetime.timedelta(days=MEETING_DAYS)
     )
     items = [
         Item(
@@ -274,7 +277,7 @@ def _week_meetings(user, now) -> Section:
             when=timezone.localtime(meeting.starts_at),
             client=meeting.network.client,
         )
-        for meeting in networks.meetings_of_my_networks(user, since=start, until=end)[: LIMIT + 1]
+        for meeting in meetings[: LIMIT + 1]
     ]
     return _capped(section, items)
 
@@ -283,7 +286,7 @@ def _reviews_due(user, today) -> Section:
     section = Section(
         "reviews",
         _("Plan reviews due"),
-        _("No plan reviews are due in your networks this week."),
+        _("No plan reviews are due in your networks in the next seven days."),
     )
     until = today + datetime.timedelta(days=REVIEWS_DUE_DAYS)
     items = [

@@ -194,7 +194,7 @@ class QueueBulkForm(forms.Form):
     moved meanwhile is left alone and reported."""
 
     action = forms.ChoiceField(
-        label=_("Do to the chosen requests"),
+        label=_("What to do"),
         choices=[("assign", _("Assign to a coordinator")), ("close", _("Close with an outcome"))],
     )
     assignee = forms.ModelChoiceField(
