@@ -11,6 +11,7 @@ from django.utils import timezone
 from conftest import require_chromium
 from coordination.models import ConsultationRequest
 from coordination.tests.factories import ConsultationFactory, UserFactory
+from tests.test_worklists import _coach_world, _professional_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -117,3 +118,28 @@ def test_coordinator_starts_the_day_from_home_and_works_the_queue(
 
     # 6. The same pages on a phone.
     _on_a_phone(page, live_server, screenshot)
+
+
+@pytest.fixture
+def worlds(alice, kaisa, tuula, eero):
+    """Each role's home with something in every list it has."""
+    today = timezone.localdate()
+    _professional_world(kaisa, alice, today, n=2)
+    _coach_world(tuula, today, n=2)
+    ConsultationFactory.create_batch(6, requester=alice)
+    return {"alice": alice, "tuula": tuula, "eero": eero}
+
+
+@pytest.mark.parametrize("who", ["alice", "tuula", "eero"])
+def test_every_roles_worklist_at_desktop_and_phone_width(
+    page, live_server, login_as, screenshot, worlds, who
+):
+    require_chromium()
+    page.set_default_timeout(15_000)
+    login_as(worlds[who])
+    for name, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server.url}/")
+        assert page.locator("h2#now-heading").inner_text() == "Minulle nyt"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(f"{who}-{name}")
