@@ -11,6 +11,7 @@ from django.utils import timezone
 from conftest import require_chromium
 from coordination.models import ConsultationRequest
 from coordination.tests.factories import ConsultationFactory, UserFactory
+from tests.e2e.test_accessibility import SERIOUS, check_pages
 from tests.test_worklists import _coach_world, _professional_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -143,3 +144,25 @@ def test_every_roles_worklist_at_desktop_and_phone_width(
         assert page.locator("h2#now-heading").inner_text() == "Minulle nyt"
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         screenshot(f"{who}-{name}")
+
+
+@pytest.mark.parametrize("who", ["kaisa", "alice", "tuula", "eero"])
+def test_home_and_queue_have_no_serious_accessibility_violations(
+    page, live_server, login_as, worlds, kaisa, morning, who
+):
+    """axe-core (WCAG 2.1 A/AA) on the home pages with full worklists, and on the queue
+    with a search, a sort and a bulk error showing."""
+    require_chromium()
+    page.set_default_timeout(15_000)
+    user = {"kaisa": kaisa, **worlds}[who]
+    login_as(user)
+    urls = ["/"]
+    if who == "kaisa":
+        urls += ["/consultations/queue/?q=Alice&sort=-urgency", "/consultations/queue/?tab=all"]
+    report = check_pages(page, live_server.url, urls)
+    serious = {
+        url: {rule: impact for rule, impact in entry["violations"].items() if impact in SERIOUS}
+        for url, entry in report.items()
+    }
+    assert set(report) == set(urls)
+    assert all(not rules for rules in serious.values()), serious
