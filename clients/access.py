@@ -4,7 +4,7 @@ hand."""
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from clients.models import AccessLog, AccessLogReview, Client, Consent
@@ -110,3 +110,12 @@ def access_report_client(user, client_id) -> Client:
         return access_report_subjects(user).get(uuid=client_id)
     except (Client.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
+
+
+def clients_named(user, text: str) -> QuerySet[Client]:
+    """The clients `user` may see whose first or last name holds every word of `text`
+    (the client search's rule, for other pages that search by a client's name)."""
+    query = Q()
+    for word in (text or "").split():
+        query &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return clients_visible_to(user).filter(query)

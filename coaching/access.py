@@ -19,8 +19,11 @@ Employers (organisations of kind employer) and their contact history are seen by
 coaches and coordinators. Fidelity reviews carry no client data: job coaches,
 coordinators and managers see them."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from clients.access import access_client
@@ -35,6 +38,7 @@ from coaching.models import (
 from coordination.access import access_consultation, can_see_client_of
 from coordination.models import Organization, User
 from networks.access import active_memberships
+from networks.models import ClientNetwork
 from serviceplans.access import access_action
 
 
@@ -333,4 +337,57 @@ def last_contact_on() -> Subquery:
         EmployerContact.objects.filter(referral=OuterRef("pk"))
         .order_by("-contacted_on")
         .values("contacted_on")[:1]
+    )
+
+
+# --- What waits for a person (the home page's worklist) --------------------------------
+
+# IPS: a client in the caseload should hear from the coach (an employer contact on their
+# behalf is recorded) at least every 30 days; the caseload marks those past it.
+NO_CONTACT_LIMIT_DAYS = 30
+# How many days before the limit a client is listed as nearing it.
+NO_CONTACT_WARNING_DAYS = 7
+# How long after a job start the plan should be updated in a network meeting.
+TURNING_POINT_DAYS = 30
+
+
+def waiting_for_my_team(user) -> QuerySet[Referral]:
+    """The waiting referrals sent to the job coach's team, the oldest first."""
+    if not (_active(user) and user.is_job_coach and user.organization_id):
+        return Referral.objects.none()
+    return (
+        referrals_visible_to(user)
+        .filter(status=Referral.Status.WAITING, team=user.organization_id)
+        .select_related("client")
+        .order_by("referred_on", "pk")
+    )
+
+
+def nearing_no_contact_limit(user, *, today) -> QuerySet[Referral]:
+    """The coach's caseload whose last contact (or, without one, the day the referral was
+    taken) is NO_CONTACT_LIMIT_DAYS - NO_CONTACT_WARNING_DAYS days ago or more, the
+    longest without contact first."""
+    warn_from = today - datetime.timedelta(days=NO_CONTACT_LIMIT_DAYS - NO_CONTACT_WARNING_DAYS)
+    return (
+        caseload_of(user)
+        .annotate(last_contact_on=last_contact_on())
+        .annotate(contact_or_start=Coalesce("last_contact_on", "taken_on", "referred_on"))
+        .filter(contact_or_start__lte=warn_from)
+        .select_related("client")
+        .order_by("contact_or_start", "pk")
+    )
+
+
+def recent_job_starts(user, *, today) -> QuerySet[JobStart]:
+    """Job starts in the last TURNING_POINT_DAYS of the clients whose network the user
+    coordinates: turning points where the plan needs updating, the newest first."""
+    since = today - datetime.timedelta(days=TURNING_POINT_DAYS)
+    coordinated = ClientNetwork.objects.filter(
+        client=OuterRef("referral__client"), coordinator=user
+    ).exclude(status=ClientNetwork.Status.CLOSED)
+    return (
+        job_starts_visible_to(user)
+        .filter(Exists(coordinated), started_on__gte=since, started_on__lte=today)
+        .select_related("referral", "referral__client", "employer")
+        .order_by("-started_on", "pk")
     )

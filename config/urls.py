@@ -16,7 +16,7 @@ from coaching.api import (
     JobStartViewSet,
     ReferralViewSet,
 )
-from config import health
+from config import health, home
 from coordination import account_views, integration_views, sso_views, twofactor_views
 from coordination.api import ConsultationViewSet, OrganizationViewSet
 from healthchecks import urls as health_check_urls
@@ -88,6 +88,7 @@ urlpatterns = [
     path("plans/", include("serviceplans.urls")),
     path("metrics/", include("metrics.urls")),
     path("coaching/", include("coaching.urls")),
+    path("", home.home, name="home"),
     path("", include(twofactor_views.urlpatterns)),
     path("", include(integration_views.urlpatterns)),
     path("", include(account_views.urlpatterns)),

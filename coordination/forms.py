@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
@@ -173,3 +175,55 @@ class FeedbackForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class UUIDMultipleChoiceField(forms.MultipleChoiceField):
+    """Any uuids: the access rules, not a list of choices, decide which ones are found."""
+
+    def valid_value(self, value) -> bool:
+        try:
+            uuid.UUID(str(value))
+        except ValueError:
+            return False
+        return True
+
+
+class QueueBulkForm(forms.Form):
+    """Several requests chosen in the queue, and what to do to them. Each chosen request
+    carries how the page showed it (`seen-<uuid>`: status and assignee), so that one that
+    moved meanwhile is left alone and reported."""
+
+    action = forms.ChoiceField(
+        label=_("What to do"),
+        choices=[("assign", _("Assign to a coordinator")), ("close", _("Close with an outcome"))],
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Coordinator"),
+        queryset=User.objects.filter(role=User.Role.COORDINATOR, is_active=True).order_by(
+            "last_name", "first_name"
+        ),
+        to_field_name="uuid",
+        required=False,
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", "–"), *CR.Outcome.choices], required=False
+    )
+    note = forms.CharField(label=_("Note on the outcome"), max_length=2_000, required=False)
+    selected = UUIDMultipleChoiceField(label=_("Chosen requests"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["selected"].error_messages["required"] = _("Choose at least one request.")
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Choose the coordinator."))
+        if data.get("action") == "close" and not data.get("outcome"):
+            self.add_error("outcome", _("Choose the outcome."))
+        return data
+
+    def seen(self, chosen_uuid: str) -> tuple[str, str]:
+        """(status, assignee's uuid or "") as the page showed the request."""
+        status, _sep, assignee = (self.data.get(f"seen-{chosen_uuid}") or "").partition(":")
+        return status, assignee

@@ -9,6 +9,7 @@ same functions.
 
 import datetime
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -601,6 +602,70 @@ def transition_consultation(request: ConsultationRequest, *, by: User, action: s
     if action == "withdraw":
         return withdraw_consultation(request, by=by)
     raise ValueError(action)
+
+
+# --- Several requests at once ----------------------------------------------------------
+
+# The moves the queue does to several requests at once.
+BULK_ACTIONS = ("assign", "close")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A request as the page showed it when the person chose it."""
+
+    status: str
+    assigned_to_id: int | None
+
+
+@dataclass
+class BulkResult:
+    request: ConsultationRequest
+    done: bool
+    # Why it was left as it is, for a person to read.
+    reason: str = ""
+
+
+def _moved(current: ConsultationRequest, seen: Seen, action: str, data: dict) -> str:
+    """Why `current` is no longer what the person chose, or "" if it still is."""
+    if current.status != seen.status:
+        return _("Its status changed to “%(status)s” meanwhile.") % {
+            "status": current.get_status_display()
+        }
+    if action == "assign" and current.assigned_to_id not in (
+        seen.assigned_to_id,
+        data["assignee"].pk,
+    ):
+        return _("It was assigned to %(name)s meanwhile.") % {"name": current.assigned_to}
+    return ""
+
+
+def transition_consultations(
+    chosen: list[tuple[ConsultationRequest, Seen]], *, by: User, action: str, **data
+) -> list[BulkResult]:
+    """The move `action` (one of BULK_ACTIONS) on each chosen request, each in a
+    transaction of its own: a request is re-read under its row lock and left alone if
+    it moved since the page showed it (another coordinator closed or took it), or if the
+    move is refused; the others are done. Nothing is half-done: a request is moved
+    whole or not at all."""
+    _require_coordinator(by)
+    if action not in BULK_ACTIONS:
+        raise ValueError(action)
+    results = []
+    for request, seen in chosen:
+        try:
+            with transaction.atomic():
+                current = _locked(request)
+                reason = _moved(current, seen, action, data)
+                if not reason:
+                    current = transition_consultation(current, by=by, action=action, **data)
+        except InvalidTransition as refusal:
+            results.append(BulkResult(request, False, str(refusal)))
+        except ValidationError as invalid:
+            results.append(BulkResult(request, False, " ".join(invalid.messages)))
+        else:
+            results.append(BulkResult(current, not reason, reason))
+    return results
 
 
 def can_give_feedback(request: ConsultationRequest, user: User) -> bool:

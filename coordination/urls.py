@@ -5,7 +5,6 @@ from django.views.generic import TemplateView
 from coordination import sso_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", sso_views.LogoutView.as_view(), name="logout"),
     path(

@@ -1,4 +1,6 @@
-"""Pages of the hub: login, the home page of each role, the language choice."""
+"""Pages of the hub: login, the language choice, consultation requests and the queue."""
+
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,19 +14,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from clients.audit import log_client_access
 from clients.forms import ClientIdentityForm
-from clients.models import AccessLog
+from clients.models import AccessLog, looks_like_identity_code
 from common import ratelimit
 from common.formerrors import apply_errors, errors_onto
 from common.roles import role_required
 from common.workdays import working_days_between
-from coordination import services, sessions
+from coordination import queue, services, sessions
 from coordination.access import (
     access_consultation,
     can_see_client_as_sent,
@@ -33,7 +35,7 @@ from coordination.access import (
     consultations_with_details,
     identity_match,
 )
-from coordination.filters import OPEN, ConsultationFilterSet
+from coordination.filters import QueueFilterSet
 from coordination.forms import (
     AnonymousClientForm,
     AnswerForm,
@@ -43,6 +45,7 @@ from coordination.forms import (
     ConsultationForm,
     FeedbackForm,
     LoginForm,
+    QueueBulkForm,
     RequestKindForm,
     TriageForm,
 )
@@ -142,31 +145,6 @@ def set_language(request):
 
 REQUESTERS = (User.Role.PROFESSIONAL, User.Role.JOB_COACH, User.Role.COORDINATOR)
 PAGE_SIZE = 50
-
-HOME_TEMPLATES = {
-    User.Role.PROFESSIONAL: "coordination/home_professional.html",
-    User.Role.COORDINATOR: "coordination/home_coordinator.html",
-    User.Role.MANAGER: "coordination/home_manager.html",
-    User.Role.ADMINISTRATOR: "coordination/home_administrator.html",
-}
-
-
-@login_required
-def home(request):
-    user = request.user
-    template = HOME_TEMPLATES.get(user.role, HOME_TEMPLATES[User.Role.PROFESSIONAL])
-    context = {}
-    if user.role in REQUESTERS:
-        mine = consultations_visible_to(user).filter(requester=user)
-        context["my_open_count"] = mine.filter(status__in=ConsultationRequest.OPEN_STATUSES).count()
-    if user.is_coordinator:
-        context["queue_waiting_count"] = (
-            consultations_visible_to(user)
-            .filter(status=ConsultationRequest.Status.SUBMITTED)
-            .count()
-        )
-    return render(request, template, context)
-
 
 # --- Consultation requests -------------------------------------------------------------
 
@@ -268,32 +246,155 @@ def _waiting(consultation: ConsultationRequest, today) -> int:
 
 @role_required(User.Role.COORDINATOR)
 def consultation_queue(request):
-    data = request.GET.copy()
-    if "status" not in data:
-        data["status"] = OPEN
-    queryset = consultations_visible_to(request.user).select_related(
+    """What waits for the hub, urgent first and then the longest waiting; tabs for the
+    answered, one's own and all requests; search, sortable columns, and moves on several
+    requests at once (POST: assign or close)."""
+    if looks_like_identity_code(request.GET.get("q")):
+        # As in the client search: a code typed here is already in the address and the
+        # server's log; it is not searched for, repeated or kept in the address.
+        messages.warning(
+            request,
+            _(
+                "To find a client by personal identity code, use the personal identity code "
+                "field: a code in the name search would end up in web addresses and logs."
+            ),
+        )
+        return redirect(reverse("consultation_queue") + "?" + _without(request.GET, "q", "page"))
+    bulk_form = QueueBulkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and bulk_form.is_valid():
+        _bulk(request, bulk_form)
+        return redirect(request.get_full_path())
+    context = _queue_context(request, bulk_form)
+    status = 400 if bulk_form.is_bound else 200
+    return render(request, "coordination/consultation_queue.html", context, status=status)
+
+
+def _queue_context(request, bulk_form) -> dict:
+    user = request.user
+    tab = request.GET.get("tab")
+    tab = tab if tab in dict(queue.TABS) else queue.WAITING
+    sort = request.GET.get("sort", "")
+    text = request.GET.get("q", "").strip()
+    visible = consultations_visible_to(user)
+    filterset = QueueFilterSet(request.GET, queryset=visible, request=request)
+    matching = queue.search(filterset.qs, text, user)
+    rows = queue.sorted_by(queue.in_tab(matching, tab, user), sort).select_related(
         "requester", "requesting_organization", "client", "assigned_to"
     )
-    filterset = ConsultationFilterSet(data, queryset=queryset, request=request)
-    rows = filterset.qs.order_by("submitted_at", "pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     target = settings.CONSULTATION_TARGET_WORKING_DAYS
+    chosen = set(request.POST.getlist("selected"))
     for consultation in page:
         consultation.waiting_days = _waiting(consultation, today)
         consultation.overdue = (
             consultation.first_response_at is None and consultation.waiting_days > target
         )
+        consultation.chosen = str(consultation.uuid) in chosen
     log_client_access(
         request, [c.client for c in page], action=AccessLog.Action.LIST, kind="consultation"
     )
+    counts = queue.tab_counts(matching, user)
+    base = request.GET.copy()
+    for name in ("page", "tab", "sort"):
+        base.pop(name, None)
+    return {
+        "filter": filterset,
+        "page": page,
+        "target": target,
+        "tab": tab,
+        "tabs": [(key, label, counts[key]) for key, label in queue.TABS],
+        "sort": sort,
+        "columns": _sort_columns(sort),
+        "q": text,
+        "base_query": base.urlencode(),
+        "query": _without(request.GET, "page"),
+        "bulk_form": bulk_form,
+    }
+
+
+def _without(data, *names) -> str:
     query = data.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "coordination/consultation_queue.html",
-        {"filter": filterset, "page": page, "target": target, "query": query.urlencode()},
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+SORT_LABELS = {
+    "reference": gettext_lazy("Reference"),
+    "sent": gettext_lazy("Sent"),
+    "urgency": gettext_lazy("Urgency"),
+    "status": gettext_lazy("Status"),
+    "assigned": gettext_lazy("Assigned to"),
+}
+
+
+def _sort_columns(sort: str) -> dict:
+    """Each sortable column: its label, the sort its link asks for (the other direction
+    when it is the current one), and its aria-sort."""
+    columns = {}
+    for key, label in SORT_LABELS.items():
+        if sort == key:
+            columns[key] = {"label": label, "next": f"-{key}", "aria": "ascending"}
+        elif sort == f"-{key}":
+            columns[key] = {"label": label, "next": key, "aria": "descending"}
+        else:
+            columns[key] = {"label": label, "next": key, "aria": ""}
+    return columns
+
+
+def _bulk(request, form) -> None:
+    """The chosen requests that the user sees, each moved or reported one by one."""
+    data = form.cleaned_data
+    chosen_ids = data["selected"]
+    found = {
+        str(c.uuid): c for c in consultations_visible_to(request.user).filter(uuid__in=chosen_ids)
+    }
+    coordinators = dict(User.objects.filter(role=User.Role.COORDINATOR).values_list("uuid", "pk"))
+    chosen = []
+    for chosen_id in chosen_ids:
+        if chosen_id not in found:
+            messages.error(request, _("A chosen request was not found."))
+            continue
+        status, assignee = form.seen(chosen_id)
+        seen_assignee = coordinators.get(_as_uuid(assignee)) if assignee else None
+        chosen.append((found[chosen_id], services.Seen(status, seen_assignee)))
+    if data["action"] == "assign":
+        move = {"assignee": data["assignee"]}
+    else:
+        move = {"outcome": data["outcome"], "note": data["note"]}
+    results = services.transition_consultations(
+        chosen, by=request.user, action=data["action"], **move
     )
+    done = [result for result in results if result.done]
+    if done:
+        messages.success(request, _done_message(data, len(done)))
+    for result in results:
+        if not result.done:
+            messages.warning(
+                request,
+                _("%(reference)s was not changed: %(reason)s")
+                % {"reference": result.request.reference, "reason": result.reason},
+            )
+
+
+def _as_uuid(value: str):
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _done_message(data, count: int) -> str:
+    if data["action"] == "assign":
+        return ngettext(
+            "%(count)d request assigned to %(name)s.",
+            "%(count)d requests assigned to %(name)s.",
+            count,
+        ) % {"count": count, "name": data["assignee"]}
+    return ngettext("%(count)d request closed.", "%(count)d requests closed.", count) % {
+        "count": count
+    }
 
 
 def _detail_context(request, consultation, **forms):

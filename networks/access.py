@@ -3,11 +3,11 @@ raising 404 for missing and forbidden alike. Views and the API call these; never
 hand."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from clients.models import AccessLog
-from networks.models import ClientNetwork, NetworkMeeting, NetworkMember
+from networks.models import ClientNetwork, MeetingInvitation, NetworkMeeting, NetworkMember
 
 
 def _active(user) -> bool:
@@ -84,3 +84,43 @@ def network_basis(user) -> str:
     if user.is_coordinator:
         return AccessLog.Basis.HUB_ROLE
     return AccessLog.Basis.NETWORK
+
+
+# --- What waits for a person (the home page's worklist) --------------------------------
+
+
+def open_memberships(user) -> QuerySet[NetworkMember]:
+    """The user's active memberships of open networks, with the network and client."""
+    return (
+        active_memberships(user)
+        .exclude(network__status=ClientNetwork.Status.CLOSED)
+        .select_related("network", "network__client")
+        .order_by("-network__opened_at", "pk")
+    )
+
+
+def meetings_invited_to(user, *, since, until=None) -> QuerySet[NetworkMeeting]:
+    """Scheduled meetings from `since` (to `until`) of the networks the user sees, to
+    which they were invited as a member, soonest first."""
+    invited = MeetingInvitation.objects.filter(
+        meeting=OuterRef("pk"), member__user=user, method=MeetingInvitation.Method.REQUEST
+    )
+    meetings = meetings_visible_to(user).filter(
+        Exists(invited), status=NetworkMeeting.Status.SCHEDULED, starts_at__gte=since
+    )
+    if until is not None:
+        meetings = meetings.filter(starts_at__lt=until)
+    return meetings.select_related("network", "network__client").order_by("starts_at", "pk")
+
+
+def meetings_of_my_networks(user, *, since, until) -> QuerySet[NetworkMeeting]:
+    """Scheduled meetings between `since` and `until` of the networks the user
+    coordinates or is a member of, soonest first."""
+    member = active_memberships(user).filter(network=OuterRef("network"))
+    return (
+        meetings_visible_to(user)
+        .filter(Q(network__coordinator=user) | Exists(member))
+        .filter(status=NetworkMeeting.Status.SCHEDULED, starts_at__gte=since, starts_at__lt=until)
+        .select_related("network", "network__client")
+        .order_by("starts_at", "pk")
+    )

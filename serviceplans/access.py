@@ -66,3 +66,57 @@ def can_edit_plan(user, plan: ServicePlan) -> bool:
     return (
         user.is_professional and active_memberships(user).filter(network=plan.network_id).exists()
     )
+
+
+# --- What waits for a person (the home page's worklist) --------------------------------
+
+# Plans whose actions are followed: the version in force and a draft being written.
+FOLLOWED = (ServicePlan.Status.AGREED, ServicePlan.Status.DRAFT)
+
+
+def my_actions_due(user, *, until) -> QuerySet[PlanAction]:
+    """The user's open actions due by `until` (overdue ones included), the most overdue
+    first. The same action in an agreed version and its draft copy comes twice: callers
+    show one per `lineage`."""
+    return (
+        actions_visible_to(user)
+        .filter(
+            responsible_user=user,
+            status__in=PlanAction.OPEN_STATUSES,
+            plan__status__in=FOLLOWED,
+            due_date__lte=until,
+        )
+        .select_related("plan", "plan__client")
+        .order_by("due_date", "plan__status", "pk")
+    )
+
+
+def overdue_actions_in_my_networks(user, *, today) -> QuerySet[PlanAction]:
+    """Open actions past their due date in the agreed plans of the networks the user
+    coordinates, the most overdue first."""
+    return (
+        actions_visible_to(user)
+        .filter(
+            plan__network__coordinator=user,
+            plan__status=ServicePlan.Status.AGREED,
+            status__in=PlanAction.OPEN_STATUSES,
+            due_date__lt=today,
+        )
+        .select_related("plan", "plan__client")
+        .order_by("due_date", "pk")
+    )
+
+
+def reviews_due(user, *, until) -> QuerySet[ServicePlan]:
+    """Agreed plans of the networks the user coordinates whose next review is due by
+    `until` (past ones included), the earliest first."""
+    return (
+        plans_visible_to(user)
+        .filter(
+            network__coordinator=user,
+            status=ServicePlan.Status.AGREED,
+            next_review_date__lte=until,
+        )
+        .select_related("client", "network")
+        .order_by("next_review_date", "pk")
+    )

@@ -14,8 +14,6 @@ EMPLOYER_ROLES = (User.Role.JOB_COACH, User.Role.COORDINATOR)
 FIDELITY_ROLES = (User.Role.JOB_COACH, User.Role.COORDINATOR, User.Role.MANAGER)
 # "So the team does not call the same employer twice in a week."
 RECENT_CONTACT_DAYS = 7
-# How long after a job start the record page reminds to update the plan.
-TURNING_POINT_DAYS = 30
 
 
 def log_referral(request, referral, action=AccessLog.Action.VIEW, kind="coaching_referral"):

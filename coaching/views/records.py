@@ -15,6 +15,7 @@ from clients.audit import log_client_access
 from clients.models import AccessLog
 from coaching import services
 from coaching.access import (
+    TURNING_POINT_DAYS,
     access_employer,
     access_job_start,
     access_referral,
@@ -39,7 +40,6 @@ from coaching.models import VocationalProfile
 from coaching.views.base import (
     EMPLOYER_ROLES,
     REFERRAL_ROLES,
-    TURNING_POINT_DAYS,
     days_since,
     log_referral,
     recent_contacts,

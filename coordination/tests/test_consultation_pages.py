@@ -295,7 +295,7 @@ def test_unknown_action_is_404(client, alice, kaisa):
 # --- The queue -------------------------------------------------------------------------
 
 
-def test_queue_is_oldest_first_and_hides_closed(client, alice, kaisa):
+def test_queue_is_longest_waiting_first_and_hides_closed(client, alice, kaisa):
     with time_machine.travel("2026-11-16 09:00 +02:00"):
         old = ConsultationFactory(requester=alice)
     new = ConsultationFactory(requester=alice)
@@ -332,9 +332,9 @@ def test_queue_filters(client, alice, olli, kaisa):
     assert shown(urgency="urgent") == {urgent}
     assert shown(organization_kind="kela") == {from_kela}
     assert shown(municipality="raahe") == {anonymous_raahe}
-    assert shown(assigned_to_me="on") == {mine}
-    assert shown(status="closed") == {closed}
-    assert closed in shown(status="")
+    assert shown(tab="mine") == {mine}
+    assert closed not in shown()
+    assert closed in shown(tab="all")
 
 
 @pytest.mark.parametrize("persona", ["alice", "olli", "eero", "ylva"], indirect=True)
@@ -347,12 +347,13 @@ def test_queue_is_only_for_coordinators(client, persona):
 def test_queue_query_count_is_constant(client, alice, kaisa, count, django_assert_num_queries):
     ConsultationFactory.create_batch(count, requester=alice)
     client.force_login(kaisa)
-    # Expect 10 queries: the session and the user; the count and the page of requests
+    # Expect 12 queries: the session and the user; the count and the page of requests
     # (with requester, organisation, client and coordinator joined); one INSERT of the
-    # access-log rows of the clients shown; the unread notifications and the user's
+    # access-log rows of the clients shown; the tabs' counts (one aggregate); the
+    # coordinators of the bulk form's choice; the unread notifications and the user's
     # organisation in the navigation bar; then the session is saved again (savepoint,
     # update, release) because every request renews the idle timeout.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = client.get(reverse("consultation_queue"))
     assert len(response.context["page"]) == min(count, 50)
     assert AccessLog.objects.filter(user=kaisa, action="list").count() == min(count, 50)

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from stdnum.fi import hetu
 
 from clients.models import Client, Consent, WorkAbilityAssessment
@@ -131,7 +132,8 @@ def test_a_network_has_members_from_three_organisations(world):
         network.pk: set(network.members.values_list("organization", flat=True))
         for network in ClientNetwork.objects.all()
     }
-    assert len(organisations) == 7
+    # Two active, five closed, and the one forming around the client who started a job.
+    assert len(organisations) == 8
     assert sum(len(orgs) >= 3 for orgs in organisations.values()) == 2
     assert ClientNetwork.objects.filter(status=ClientNetwork.Status.CLOSED).count() == 5
     meetings = NetworkMeeting.objects
@@ -140,7 +142,9 @@ def test_a_network_has_members_from_three_organisations(world):
     plan = ServicePlan.objects.get(
         status=ServicePlan.Status.AGREED, network__status=ClientNetwork.Status.ACTIVE
     )
-    assert plan.actions.count() == 3
+    # Three on their way and one past its due date (the worklists show it as overdue).
+    assert plan.actions.count() == 4
+    assert plan.actions.filter(due_date__lt=timezone.localdate()).count() == 1
     assert plan.next_review_date is not None
 
 
@@ -161,3 +165,33 @@ def test_seed_demo_refuses_without_debug(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert counts() == before
+
+
+WORKLISTS = {
+    # demo user: the lists of their "Minulle nyt" that the demo fills
+    "koordinaattori": {"requests", "week_meetings", "reviews", "overdue_actions", "job_starts"},
+    "ammattilainen": {"actions", "meetings", "feedback", "networks"},
+    "tyovalmentaja": {"referrals", "no_contact"},
+    "sosiaalityo": {"actions", "meetings", "feedback", "networks"},
+}
+
+
+@pytest.mark.parametrize("username", list(WORKLISTS))
+def test_the_demo_fills_every_roles_worklist(world, client, username):
+    client.force_login(User.objects.get(username=username))
+    response = client.get(reverse("home"))
+    filled = {section.key for section in response.context["worklist"] if section.items}
+    assert WORKLISTS[username] <= filled
+
+
+def test_the_demos_coordinator_sees_an_urgent_request_first(world, client):
+    client.force_login(User.objects.get(username="koordinaattori"))
+    response = client.get(reverse("home"))
+    first = response.context["worklist"][0].items[0]
+    assert first.flag == "Kiireellinen"
+
+
+def test_the_demos_manager_sees_this_month_against_last(world, client):
+    client.force_login(User.objects.get(username="esihenkilo"))
+    figures = client.get(reverse("home")).context["figures"]
+    assert [figure.key for figure in figures] == ["received", "answered", "networks_formed"]

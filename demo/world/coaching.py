@@ -10,6 +10,7 @@ from coaching.models import EmployerContact, Referral
 from coordination.models import Organization, User
 from demo.world import organisations as org
 from demo.world.people import demo_client
+from networks import services as networks
 
 Kind = EmployerContact.Kind
 Outcome = EmployerContact.Outcome
@@ -66,7 +67,8 @@ def seed_coaching(users: dict[str, User], organisations: dict[str, Organization]
         employer=service_home,
         kind=Kind.VISIT,
         outcome=Outcome.HIRED,
-        contacted_on=_ago(20),
+        # Nearing the 30 days without contact: the coach's worklist shows it.
+        contacted_on=_ago(24),
     )
     coaching.record_job_start(
         working,
@@ -76,6 +78,9 @@ def seed_coaching(users: dict[str, User], organisations: dict[str, Organization]
         hours_per_week=20,
         job_title="Laitoshuoltaja",
     )
+    # The hub gathers a network around her: the job start is a turning point where the
+    # coordinator's worklist asks for the plan to be updated.
+    networks.form_network(by=users["koordinaattori"], client=working.client)
 
     _referral(users, "waiting", "sosiaalityo", Referral.Source.SOCIAL_WORK, 2)
     return 3

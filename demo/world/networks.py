@@ -132,6 +132,9 @@ def assess(client: Client, users: dict[str, User]) -> None:
     )
 
 
+OVERDUE_ACTION = "Velkaneuvonnan ajanvaraus"
+
+
 def agreed_plan(network: ClientNetwork, users: dict[str, User]) -> ServicePlan:
     """The plan agreed in the first meeting; its review is due this week."""
     hub = users["koordinaattori"]
@@ -158,6 +161,7 @@ def agreed_plan(network: ClientNetwork, users: dict[str, User]) -> ServicePlan:
         ("Ammatillisen kuntoutuksen hakemus Kelaan",
          PlanAction.ServiceType.VOCATIONAL_REHABILITATION, "kela", work, 20),
         ("Työkokeilupaikan etsiminen", PlanAction.ServiceType.WORK_TRIAL, "tyollisyys", work, 45),
+        (OVERDUE_ACTION, PlanAction.ServiceType.DEBT_COUNSELLING, "sosiaalityo", None, 1),
     ):  # fmt: skip
         plans.add_action(
             plan,
@@ -174,6 +178,11 @@ def agreed_plan(network: ClientNetwork, users: dict[str, User]) -> ServicePlan:
     )
     ServicePlan.objects.filter(pk=plan.pk).update(
         created_at=moment(36, 11), agreed_at=moment(35, 11)
+    )
+    # One action has slipped past its date: the coordinator's and the responsible
+    # worker's worklists show it as overdue.
+    PlanAction.objects.filter(plan=plan, description=OVERDUE_ACTION).update(
+        due_date=today - datetime.timedelta(days=4)
     )
     return plan
 
