@@ -9,7 +9,7 @@ from django.http import Http404
 from coordination.models import Organization, User
 
 # How far a role reaches: a role may be given by someone whose rank is at least as high.
-ROLE_RANK = {
+ROLE_RANK: dict[str, int] = {
     User.Role.PROFESSIONAL: 1,
     User.Role.JOB_COACH: 1,
     User.Role.COORDINATOR: 2,
@@ -67,9 +67,7 @@ def organizations_managed_by(user) -> QuerySet[Organization]:
 
 def access_managed_organization(user, organization_id) -> Organization:
     try:
-        return (
-            organizations_managed_by(user).select_related("parent").get(uuid=organization_id)
-        )
+        return organizations_managed_by(user).select_related("parent").get(uuid=organization_id)
     except (Organization.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
 

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -31,10 +33,10 @@ class PersonFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         organizations = access.organizations_managed_by(user)
-        self.fields["organization"].queryset = organizations
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         if organizations.count() == 1:
             del self.fields["organization"]
-        self.fields["role"].choices = [("", _("All")), *User.Role.choices]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [("", _("All")), *User.Role.choices]
 
 
 def _role_field(user) -> forms.ChoiceField:
@@ -61,9 +63,8 @@ class _PersonFields(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"] = _role_field(user)
-        self.fields["organization"].queryset = access.organizations_managed_by(user).filter(
-            active=True
-        )
+        organizations = access.organizations_managed_by(user).filter(active=True)
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         self.order_fields(["email", "first_name", "last_name", "organization", "role"])
 
 
@@ -77,8 +78,13 @@ class PersonForm(_PersonFields):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
 
 
+class ColleagueField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} – {obj.get_role_display()}, {obj.organization or '–'}"
+
+
 class HandoverForm(forms.Form):
-    receiver = forms.ModelChoiceField(
+    receiver = ColleagueField(
         label=_("Colleague who takes the work over"),
         queryset=User.objects.none(),
         required=False,
@@ -90,15 +96,13 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args, user, leaver, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["receiver"].queryset = (
+        receiver = cast(forms.ModelChoiceField, self.fields["receiver"])
+        receiver.queryset = (
             access.people_managed_by(user)
             .filter(is_active=True)
             .exclude(pk=leaver.pk)
             .select_related("organization")
             .order_by("last_name", "first_name")
-        )
-        self.fields["receiver"].label_from_instance = lambda person: (
-            f"{person} – {person.get_role_display()}, {person.organization or '–'}"
         )
 
 
@@ -112,7 +116,7 @@ class OrganizationForm(forms.ModelForm):
         parents = Organization.objects.order_by("name")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = parents
 
 
 class OrganizationFilterForm(forms.Form):
@@ -126,4 +130,5 @@ class OrganizationFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("All")), *Organization.Kind.choices]
+        kinds = [("", _("All")), *Organization.Kind.choices]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = kinds

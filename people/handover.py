@@ -42,7 +42,7 @@ class OwnedWork:
     open: Callable[[], Q]
 
     def of(self, user) -> models.QuerySet:
-        return self.model.objects.filter(self.open(), **{self.owner_field: user})
+        return self.model._default_manager.filter(self.open(), **{self.owner_field: user})
 
 
 ACTIVE_WORK = (
@@ -160,7 +160,7 @@ def work_of(user, *, lock: bool = False) -> WorkList:
 # --- The checks --------------------------------------------------------------------------
 
 
-def _receiver_errors(work: WorkList, receiver: User, leaver: User) -> list[str]:
+def _receiver_errors(work: WorkList, receiver: User | None, leaver: User) -> list[str]:
     if receiver is None:
         return [_("Choose the colleague who takes the work over.")]
     if receiver.pk == leaver.pk:
@@ -238,7 +238,7 @@ def _hand_over_membership(member: NetworkMember, receiver: User, by: User, now) 
     return theirs
 
 
-def _apply(work: WorkList, receiver: User, by: User, record: ChangeRecord) -> None:
+def _apply(work: WorkList, receiver: User, by: User, record: ChangeRecord, leaver: User) -> None:
     now = timezone.now()
     for member in work.items["memberships"]:
         _tell(receiver, _hand_over_membership(member, receiver, by, now), record)
@@ -256,7 +256,7 @@ def _apply(work: WorkList, receiver: User, by: User, record: ChangeRecord) -> No
             _tell(receiver, obj, record)
     for action in work.items["actions"]:
         fields = ["responsible_user"]
-        if action.responsible_organization_id == record.person.organization_id:
+        if action.responsible_organization_id == leaver.organization_id:
             action.responsible_organization = receiver.organization
             fields.append("responsible_organization")
         action.responsible_user = receiver
@@ -278,7 +278,7 @@ def hand_over_and_deactivate(leaver: User, *, by: User, receiver: User | None) -
     work = work_of(leaver, lock=True)
     if work.count:
         errors = _receiver_errors(work, receiver, leaver)
-        if errors:
+        if errors or receiver is None:
             raise ValidationError({"receiver": errors})
         record = record_change(
             ChangeRecord.Action.WORK_HANDED_OVER,
@@ -290,7 +290,7 @@ def hand_over_and_deactivate(leaver: User, *, by: User, receiver: User | None) -
                 **{key: len(rows) for key, rows in work.items.items() if rows},
             },
         )
-        _apply(work, receiver, by, record)
+        _apply(work, receiver, by, record, leaver)
     if leaver.is_active:
         _deactivate(leaver, by=by)
     return work

@@ -55,6 +55,9 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
 
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
     @property
     def is_usable(self) -> bool:
         return (
@@ -122,3 +125,6 @@ class ChangeRecord(models.Model):
                 name="change_record_has_subject",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -18,8 +18,8 @@ from django_otp import devices_for_user
 
 from common.errors import InvalidTransition
 from coordination.models import Organization, SecurityEvent, User
-from coordination.sessions import end_all_sessions
 from coordination.security import record_security_event, record_user_rights_change, user_rights
+from coordination.sessions import end_all_sessions
 from outbox import services as outbox
 from people import access
 from people.models import ChangeRecord, Invitation, hash_token
@@ -164,9 +164,9 @@ def _new_invitation(user: User, *, by: User) -> tuple[Invitation, str]:
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     # An earlier link stops working when a new one is sent.
-    Invitation.objects.filter(user=user, accepted_at__isnull=True, withdrawn_at__isnull=True).update(
-        withdrawn_at=now
-    )
+    Invitation.objects.filter(
+        user=user, accepted_at__isnull=True, withdrawn_at__isnull=True
+    ).update(withdrawn_at=now)
     invitation = Invitation.objects.create(
         user=user,
         invited_by=by,
@@ -235,8 +235,10 @@ def accept_invitation(token: str, *, password: str) -> User:
 
 
 def _locked_person(person: User) -> User:
-    return User.objects.select_for_update(of=("self",)).select_related("organization").get(
-        pk=person.pk
+    return (
+        User.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=person.pk)
     )
 
 
@@ -337,9 +339,9 @@ def _deactivate(person: User, *, by: User) -> User:
     before, rights = snapshot(person, PERSON_FIELDS), user_rights(person)
     person.is_active = False
     person.save(update_fields=["is_active"])
-    Invitation.objects.filter(user=person, accepted_at__isnull=True, withdrawn_at__isnull=True).update(
-        withdrawn_at=timezone.now()
-    )
+    Invitation.objects.filter(
+        user=person, accepted_at__isnull=True, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())
     record_change(
         ChangeRecord.Action.DEACTIVATED,
         actor=by,
@@ -382,9 +384,7 @@ def reset_second_factor(person: User, *, by: User) -> User:
     login they set up a new one. They are told by e-mail, and their sessions end."""
     person = _locked_person(person)
     if person.pk == by.pk:
-        raise InvalidTransition(
-            gettext_lazy("Reset your own second factor on your account page.")
-        )
+        raise InvalidTransition(gettext_lazy("Reset your own second factor on your account page."))
     if not access.may_grant(by, person.role):
         raise InvalidTransition(gettext_lazy("This person's role is above your own."))
     devices = list(devices_for_user(person, confirmed=None))
@@ -437,8 +437,10 @@ def save_organization(organization: Organization, *, by: User) -> Organization:
             after=snapshot(organization, ORGANIZATION_FIELDS),
         )
         return organization
-    saved = Organization.objects.select_for_update(of=("self",)).select_related("parent").get(
-        pk=organization.pk
+    saved = (
+        Organization.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .get(pk=organization.pk)
     )
     before = snapshot(saved, ORGANIZATION_FIELDS)
     organization.save()

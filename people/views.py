@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from common.errors import InvalidTransition
 from common.formerrors import errors_onto
 from coordination.models import Organization, User
+from coordination.twofactor import has_two_factor
 from outbox import services as outbox
 from outbox.models import OutboxMessage
 from people import access, handover, services
@@ -76,9 +77,9 @@ def _filtered_people(form: PersonFilterForm, queryset: QuerySet[User]) -> QueryS
     if status == PersonFilterForm.Status.ACTIVE:
         queryset = queryset.filter(is_active=True)
     elif status == PersonFilterForm.Status.INVITED:
-        queryset = queryset.filter(is_active=False, invitation_open=True)
+        queryset = queryset.filter(Q(is_active=False) & Q(invitation_open=True))
     elif status == PersonFilterForm.Status.DEACTIVATED:
-        queryset = queryset.filter(is_active=False, invitation_open=False)
+        queryset = queryset.filter(Q(is_active=False) & Q(invitation_open=False))
     return queryset
 
 
@@ -135,7 +136,7 @@ def person_detail(request, person_id):
         "person": person,
         "invitation": invitation,
         "history": _history(person.change_records.all()),
-        "has_second_factor": person.totpdevice_set.filter(confirmed=True).exists(),
+        "has_second_factor": has_two_factor(person),
         "work": handover.work_of(person) if person.is_active else None,
         "may_change": access.may_grant(request.user, person.role),
         "is_self": person.pk == request.user.pk,
@@ -183,7 +184,10 @@ def person_deactivate(request, person_id):
             if work.count:
                 messages.success(
                     request,
-                    _("%(name)s was deactivated and %(count)d pieces of work handed over to %(receiver)s.")
+                    _(
+                        "%(name)s was deactivated and %(count)d pieces of work handed "
+                        "over to %(receiver)s."
+                    )
                     % {
                         "name": person,
                         "count": work.count,
@@ -312,7 +316,7 @@ def organization_edit(request, managed_organization_id):
 
 # --- The invitation link --------------------------------------------------------------------
 
-SESSION_TOKEN = "invitation_token"
+SESSION_TOKEN = "invitation_token"  # noqa: S105 (the session key's name, not a secret)
 
 
 @never_cache

@@ -24,9 +24,10 @@ def _label(record, field: str) -> str:
         return LABELS[field]()
     model = Organization if record.organization_id and not record.person_id else User
     try:
-        return str(model._meta.get_field(field).verbose_name).capitalize()
+        model_field = model._meta.get_field(field)
     except FieldDoesNotExist:
         return field
+    return str(getattr(model_field, "verbose_name", field)).capitalize()
 
 
 def _shown(field: str, value):

@@ -12,9 +12,7 @@ def _no_second_factor(settings):
 @pytest.fixture
 def anna(kela):
     """Kela's own administrator: a professional who manages Kela's people."""
-    return UserFactory(
-        username="anna", first_name="Anna", organization=kela, is_org_admin=True
-    )
+    return UserFactory(username="anna", first_name="Anna", organization=kela, is_org_admin=True)
 
 
 @pytest.fixture

@@ -155,12 +155,16 @@ def test_every_change_is_recorded_and_shown(client, ylva, olli, kela, health_cen
     ]
     assert all(record.actor == ylva for record in records)
     changed = records[0]
-    assert changed.before == {
-        "organization": str(kela),
-        "role": "professional",
-        "is_org_admin": False,
-        "title": olli.title if False else "",
-    } or changed.before["role"] == "professional"
+    assert (
+        changed.before
+        == {
+            "organization": str(kela),
+            "role": "professional",
+            "is_org_admin": False,
+            "title": olli.title if False else "",
+        }
+        or changed.before["role"] == "professional"
+    )
     assert changed.after["role"] == "job_coach" and changed.after["organization"] == str(
         health_centre
     )
@@ -184,18 +188,35 @@ def test_organisation_changes_are_recorded(client, ylva, kela):
     client.force_login(ylva)
     response = client.post(
         reverse("people:organization_create"),
-        {"name": "Kelan Oulun toimisto", "kind": "kela", "parent": kela.pk, "municipality": "564", "is_hub": "", "active": "on"},
+        {
+            "name": "Kelan Oulun toimisto",
+            "kind": "kela",
+            "parent": kela.pk,
+            "municipality": "564",
+            "is_hub": "",
+            "active": "on",
+        },
     )
     unit = Organization.objects.get(name="Kelan Oulun toimisto")
     assert response.status_code == 302 and unit.parent == kela
     response = client.post(
         reverse("people:organization_edit", args=[unit.uuid]),
-        {"name": "Kelan Oulun toimisto", "kind": "kela", "parent": kela.pk, "municipality": "564", "active": ""},
+        {
+            "name": "Kelan Oulun toimisto",
+            "kind": "kela",
+            "parent": kela.pk,
+            "municipality": "564",
+            "active": "",
+        },
     )
     assert response.status_code == 302
     actions = list(unit.change_records.order_by("pk").values_list("action", "before", "after"))
     assert actions[0][0] == ChangeRecord.Action.ORGANIZATION_CREATED
-    assert actions[1] == (ChangeRecord.Action.ORGANIZATION_CHANGED, {"active": True}, {"active": False})
+    assert actions[1] == (
+        ChangeRecord.Action.ORGANIZATION_CHANGED,
+        {"active": True},
+        {"active": False},
+    )
     page = client.get(reverse("people:organization_detail", args=[unit.uuid])).content.decode()
     assert "Organisation changed" in page
 
@@ -205,7 +226,13 @@ def test_an_organisation_cannot_be_its_own_parent(client, ylva, kela):
     unit = OrganizationFactory(name="Yksikkö", parent=kela)
     response = client.post(
         reverse("people:organization_edit", args=[kela.uuid]),
-        {"name": kela.name, "kind": kela.kind, "parent": unit.pk, "municipality": "", "active": "on"},
+        {
+            "name": kela.name,
+            "kind": kela.kind,
+            "parent": unit.pk,
+            "municipality": "",
+            "active": "on",
+        },
     )
     assert response.status_code == 400
     assert response.context["form"].errors["parent"]
@@ -242,9 +269,14 @@ def test_the_list_costs_the_same_queries_at_few_and_many_rows(
 def test_the_list_filters_by_organisation_role_status_and_name(client, ylva, kela, olli, alice):
     client.force_login(ylva)
     services.invite_person(
-        by=ylva, email="uusi@kela.invalid", first_name="Uuno", last_name="Uusi",
-        organization=kela, role=User.Role.PROFESSIONAL,
+        by=ylva,
+        email="uusi@kela.invalid",
+        first_name="Uuno",
+        last_name="Uusi",
+        organization=kela,
+        role=User.Role.PROFESSIONAL,
     )
+
     def names(query):
         page = client.get(reverse("people:person_list") + query).context["page"]
         return {person.username for person in page.object_list}

@@ -210,9 +210,7 @@ def test_a_leaving_coordinator_hands_everything_to_a_colleague(ylva, hanna, kais
     assert record.actor == ylva and record.after["holder"] == str(kaisa)
 
 
-def test_a_responsible_worker_hands_her_place_and_decisions_over(
-    ylva, alice, held, health_centre
-):
+def test_a_responsible_worker_hands_her_place_and_decisions_over(ylva, alice, held, health_centre):
     colleague = UserFactory(organization=health_centre, first_name="Riikka")
     hand_over_and_deactivate(alice, by=ylva, receiver=colleague)
     assert_holds_nothing(alice)
@@ -222,7 +220,9 @@ def test_a_responsible_worker_hands_her_place_and_decisions_over(
     assert PlanAction.objects.get(pk=held["actions"][1].pk).responsible_user == colleague
 
 
-def test_a_leaving_coach_hands_her_caseload_to_a_coach_of_the_team(ylva, tuula, held, coaching_team):
+def test_a_leaving_coach_hands_her_caseload_to_a_coach_of_the_team(
+    ylva, tuula, held, coaching_team
+):
     sami = UserFactory(organization=coaching_team, role=User.Role.JOB_COACH)
     hand_over_and_deactivate(tuula, by=ylva, receiver=sami)
     assert Referral.objects.get(pk=held["referral"].pk).coach == sami

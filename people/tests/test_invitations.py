@@ -32,7 +32,9 @@ def invite(by, organization, role=User.Role.PROFESSIONAL, email="liisa@kela.inva
 
 def link_from_outbox(email: str) -> str:
     body = OutboxMessage.objects.get(recipient=email, subject__icontains="Työkyky").body
-    return re.search(r"https?://\S+/invitation/\S+/", body).group(0)
+    found = re.search(r"https?://\S+/invitation/\S+/", body)
+    assert found is not None
+    return found.group(0)
 
 
 def test_invitation_makes_an_inactive_account_and_an_email_with_the_link(ylva, kela):
@@ -51,9 +53,7 @@ def test_the_link_sets_the_password_logs_in_and_lands_on_the_home_page(client, y
     response = client.get(reverse("people:invitation_open", args=[token]))
     # The token leaves the address before the form is shown.
     assert response.status_code == 302 and token not in response["Location"]
-    response = client.post(
-        response["Location"], {"new_password1": STRONG, "new_password2": STRONG}
-    )
+    response = client.post(response["Location"], {"new_password1": STRONG, "new_password2": STRONG})
     assert response.status_code == 302 and response["Location"] == reverse("home")
     user = User.objects.get(email="liisa@kela.invalid")
     assert user.is_active and user.check_password(STRONG)
