@@ -64,6 +64,8 @@ EXCLUDED = {
     "(see test_admin_object_urls_are_closed_to_non_staff)",
     "account/password/reset/": "for people who cannot log in: the e-mailed link is the "
     "access (coordination/tests/test_password_reset.py)",
+    "invitation/": "for people who have no password yet: the e-mailed one-time link is the "
+    "access (people/tests/test_invitations.py)",
 }
 
 # Routes that refuse kaisa (404/403) on some object she may see, on purpose: the view
