@@ -25,7 +25,10 @@ class PersonFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
     organization = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organization.objects.none(), required=False
+        label=_("Organisation"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("All"),
     )
     role = forms.ChoiceField(label=_("Role"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)

@@ -58,7 +58,7 @@ def record_change(action: str, *, actor, person=None, organization=None, before=
     before, after = dict(before or {}), dict(after or {})
     if before and after:
         changed = {field for field in after if before.get(field) != after.get(field)}
-        before = {field: before.get(field) for field in changed}
+        before = {field: before[field] for field in changed if field in before}
         after = {field: after[field] for field in changed}
     return ChangeRecord.objects.create(
         action=action,

@@ -1,6 +1,7 @@
 """The people and organisation pages of administrators and organisation administrators,
 and the invitation link."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -355,8 +357,18 @@ def invitation_accept(request):
             # The second factor, where the role needs one, is asked next by the
             # two-factor middleware, which sends her to its setup page first.
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your account is ready."))
-            return redirect("home")
+            with translation.override(user.language):
+                messages.success(request, _("Welcome! Your account is ready."))
+            response = redirect("home")
+            # Her pages open in the language the invitation named, as after a login.
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+            )
+            return response
     context = {"form": form, "invited": user}
     return render(request, "people/invitation_accept.html", context, status=_status(form))
 

@@ -224,6 +224,8 @@ def test_the_security_log_asks_the_same_queries_for_few_and_many(client, root, a
     for _ in range(40):
         record_security_event(SecurityEvent.Kind.USER_CHANGED, user=alice, actor=root)
     assert queries() == few
+
+
 def test_a_staff_administrator_no_longer_reaches_the_admin(client, ylva, alice):
     """Administrators manage people on the service's own pages (people/); the admin is
     the superusers'. A staff flag and model permissions open nothing there."""

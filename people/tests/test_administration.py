@@ -293,3 +293,42 @@ def test_admin_is_for_superusers_only(client, ylva, root):
     assert response.status_code in (302, 404)
     client.force_login(root)
     assert client.get(reverse("admin:coordination_user_changelist")).status_code == 200
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_organisation_list_costs_the_same_queries_at_few_and_many_rows(client, ylva, kela):
+    client.force_login(ylva)
+    url = reverse("people:organization_list")
+    for number in range(2):
+        OrganizationFactory(name=f"Yksikkö {number}", parent=kela)
+    few = _count_queries(client, url)
+    for number in range(2, 40):
+        UserFactory(organization=OrganizationFactory(name=f"Yksikkö {number}", parent=kela))
+    assert _count_queries(client, url) == few
+
+
+def test_the_outbox_list_costs_the_same_queries_at_few_and_many_rows(client, ylva):
+    from django.db import transaction
+
+    from outbox.services import queue_message
+
+    client.force_login(ylva)
+    url = reverse("people:outbox_list")
+
+    def queue(numbers):
+        with transaction.atomic():
+            for number in numbers:
+                queue_message(key=f"k{number}", to="a@example.org", subject="S", body="B")
+
+    queue(range(2))
+    few = _count_queries(client, url)
+    queue(range(2, 40))
+    assert _count_queries(client, url) == few

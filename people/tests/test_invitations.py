@@ -154,3 +154,26 @@ def test_the_invite_page_sends_the_invitation(client, ylva, kela):
     assert response["Location"] == reverse("people:person_detail", args=[user.uuid])
     message = OutboxMessage.objects.get(recipient="liisa@kela.invalid")
     assert message.language == "sv"
+
+
+def test_a_coordinator_sets_up_her_second_factor_next(client, ylva, hub, settings):
+    settings.TWO_FACTOR_REQUIRED = True
+    _invitation, token = invite(ylva, hub, role=User.Role.COORDINATOR)
+    accept = client.get(reverse("people:invitation_open", args=[token]))["Location"]
+    response = client.post(accept, {"new_password1": STRONG, "new_password2": STRONG}, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("two_factor_setup"))
+
+
+def test_her_pages_open_in_the_language_of_the_invitation(client, ylva, kela, settings):
+    _invitation, token = services.invite_person(
+        by=ylva,
+        email="sara@kela.invalid",
+        first_name="Sara",
+        last_name="Svensson",
+        organization=kela,
+        role=User.Role.PROFESSIONAL,
+        language="sv",
+    )
+    accept = client.get(reverse("people:invitation_open", args=[token]))["Location"]
+    response = client.post(accept, {"new_password1": STRONG, "new_password2": STRONG})
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "sv"
