@@ -1,6 +1,8 @@
 """The people and organisation pages of administrators and organisation administrators,
 and the invitation link."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -360,13 +362,15 @@ def invitation_accept(request):
             with translation.override(user.language):
                 messages.success(request, _("Welcome! Your account is ready."))
             response = redirect("home")
+            samesite: Any = settings.LANGUAGE_COOKIE_SAMESITE  # a setting: any of the four
             # Her pages open in the language the invitation named, as after a login.
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 user.language,
                 max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                samesite=samesite,
                 secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             )
             return response
     context = {"form": form, "invited": user}
