@@ -1,12 +1,18 @@
 from django import template
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 from coordination.models import Organization, User
+from people.services import ORGANIZATION_FIELDS, PERSON_FIELDS
 
 register = template.Library()
 
-CHOICES = {"role": dict(User.Role.choices), "kind": dict(Organization.Kind.choices)}
+CHOICES = {
+    "role": dict(User.Role.choices),
+    "kind": dict(Organization.Kind.choices),
+    "language": dict(settings.LANGUAGES),
+}
 LABELS = {
     "second_factor": lambda: _("Second factor"),
     "holder": lambda: _("Holder of the work"),
@@ -41,7 +47,12 @@ def _shown(field: str, value):
 @register.filter
 def change_rows(record) -> list[tuple[str, object, object]]:
     """The fields of a change record as (label, before or None, after)."""
-    fields = list(dict.fromkeys([*record.after, *record.before]))
+    # The database keeps JSON keys in an order of its own: show them in the form's.
+    order = [*PERSON_FIELDS, *ORGANIZATION_FIELDS, *LABELS]
+    fields = sorted(
+        dict.fromkeys([*record.after, *record.before]),
+        key=lambda name: order.index(name) if name in order else len(order),
+    )
     return [
         (
             _label(record, field),
