@@ -331,7 +331,7 @@ def invitation_open(request, token):
     try:
         services.usable_invitation(token)
     except services.InvitationUnusable:
-        return render(request, "people/invitation_unusable.html", status=410)
+        return render(request, "people/invitation_unusable.html")
     request.session[SESSION_TOKEN] = token
     return redirect("people:invitation_accept")
 
@@ -344,14 +344,14 @@ def invitation_accept(request):
     try:
         invitation = services.usable_invitation(token)
     except services.InvitationUnusable:
-        return render(request, "people/invitation_unusable.html", status=410)
+        return render(request, "people/invitation_unusable.html")
     user = invitation.user
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation(token, password=form.cleaned_data["new_password1"])
         except services.InvitationUnusable:
-            return render(request, "people/invitation_unusable.html", status=410)
+            return render(request, "people/invitation_unusable.html")
         except ValidationError as invalid:
             form.add_error("new_password1", invalid)
         else:

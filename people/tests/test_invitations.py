@@ -30,6 +30,13 @@ def invite(by, organization, role=User.Role.PROFESSIONAL, email="liisa@kela.inva
     )
 
 
+def says_unusable(response) -> bool:
+    # As Django's password reset: the page says the link no longer works (200).
+    return response.status_code == 200 and "people/invitation_unusable.html" in [
+        template.name for template in response.templates
+    ]
+
+
 def link_from_outbox(email: str) -> str:
     body = OutboxMessage.objects.get(recipient=email, subject__icontains="Työkyky").body
     found = re.search(r"https?://\S+/invitation/\S+/", body)
@@ -73,8 +80,8 @@ def test_the_link_works_once(client, ylva, kela):
     _invitation, token = invite(ylva, kela)
     services.accept_invitation(token, password=STRONG)
     response = client.get(reverse("people:invitation_open", args=[token]))
-    assert response.status_code == 410
-    assert "no longer works" in response.content.decode() or response.templates
+    assert says_unusable(response)
+    assert "no longer works" in response.content.decode()
     with pytest.raises(services.InvitationUnusable):
         services.accept_invitation(token, password="Toinen-Salasana-99")
     assert User.objects.get(email="liisa@kela.invalid").check_password(STRONG)
@@ -84,14 +91,14 @@ def test_the_link_expires_after_seven_days(client, ylva, kela):
     _invitation, token = invite(ylva, kela)
     later = timezone.now() + datetime.timedelta(days=services.INVITATION_DAYS, minutes=1)
     with time_machine.travel(later):
-        assert client.get(reverse("people:invitation_open", args=[token])).status_code == 410
+        assert says_unusable(client.get(reverse("people:invitation_open", args=[token])))
         with pytest.raises(services.InvitationUnusable):
             services.accept_invitation(token, password=STRONG)
 
 
 def test_an_unknown_token_gets_the_same_plain_page(client):
-    assert client.get(reverse("people:invitation_open", args=["x" * 43])).status_code == 410
-    assert client.get(reverse("people:invitation_accept")).status_code == 410
+    assert says_unusable(client.get(reverse("people:invitation_open", args=["x" * 43])))
+    assert says_unusable(client.get(reverse("people:invitation_accept")))
 
 
 def test_a_new_invitation_withdraws_the_old_link(ylva, kela):
