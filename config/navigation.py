@@ -43,8 +43,9 @@ NAVIGATION: dict[str, list[tuple[str, str | Promise | None]]] = {
         ("metrics:dashboard", _("Activity metrics")),
     ],
     User.Role.ADMINISTRATOR: [
-        ("admin:coordination_user_changelist", _("Users")),
-        ("admin:coordination_organization_changelist", _("Organisations")),
+        ("people:person_list", _("People")),
+        ("people:organization_list", _("Organisations")),
+        ("people:outbox_list", _("Outgoing e-mail")),
         ("clients:access_log", _("Access log")),
     ],
 }
@@ -73,7 +74,11 @@ def navigation(request):
         return {"nav_items": []}
     current = request.path
     items = []
-    for name, label in NAVIGATION.get(user.role, []):
+    links = NAVIGATION.get(user.role, [])
+    if user.is_org_admin and user.role != User.Role.ADMINISTRATOR:
+        # An organisation's own administrator also manages its people.
+        links = [*links, ("people:person_list", _("People"))]
+    for name, label in links:
         url = reverse(name)
         if label is None:
             label = _notifications_label(user)

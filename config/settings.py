@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "healthchecks",
     "metrics",
     "coaching",
+    "people",
     "demo",
 ]
 

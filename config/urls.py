@@ -89,6 +89,7 @@ urlpatterns = [
     path("metrics/", include("metrics.urls")),
     path("coaching/", include("coaching.urls")),
     path("", home.home, name="home"),
+    path("", include("people.urls")),
     path("", include(twofactor_views.urlpatterns)),
     path("", include(integration_views.urlpatterns)),
     path("", include(account_views.urlpatterns)),

@@ -12,18 +12,16 @@ from django.views.decorators.debug import sensitive_variables
 from clients.services import find_client_by_identity_code
 from coordination.models import ConsultationRequest, Organization, User
 
-# Administrators manage users and organisations in the Django admin, and watch the
-# outgoing e-mail (a failed delivery ends there, to be retried): the model permissions an
-# administrator's account is given, as (app label, codename).
-ADMINISTRATOR_PERMISSIONS = [
-    ("coordination", f"{action}_{model}")
-    for model in ("user", "organization")
-    for action in ("view", "add", "change")
-] + [("outbox", "view_outboxmessage"), ("outbox", "change_outboxmessage")]
+# Administrators manage people and organisations on the service's own pages (people/),
+# and the Django admin is for superusers only (coordination/admin.py): an administrator's
+# account is given no model permissions.
+ADMINISTRATOR_PERMISSIONS: list[tuple[str, str]] = []
 
 
 def administrator_permissions() -> QuerySet[Permission]:
     """The Permission rows of ADMINISTRATOR_PERMISSIONS."""
+    if not ADMINISTRATOR_PERMISSIONS:
+        return Permission.objects.none()
     wanted = Q()
     for app_label, codename in ADMINISTRATOR_PERMISSIONS:
         wanted |= Q(content_type__app_label=app_label, codename=codename)

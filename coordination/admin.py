@@ -30,6 +30,16 @@ OWN_ACCOUNT_FIELDS = ("role", "is_active", *RIGHTS_FIELDS)
 RECENT_SECURITY_EVENTS = 10
 
 
+def superusers_only(request) -> bool:
+    """The Django admin is the superusers' tool. Administrators manage people and
+    organisations on the service's own pages (people/), where the role decides what they
+    may do, not model permissions."""
+    return bool(request.user.is_active and request.user.is_superuser)
+
+
+admin.site.has_permission = superusers_only  # type: ignore[method-assign]
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "municipality", "is_hub", "active"]

@@ -49,6 +49,16 @@ class Organization(models.Model):
         blank=True,
         help_text=_("The municipality's code in Statistics Finland's classification."),
     )
+    # A unit of a larger organisation (a health centre of the county, say); the tree is
+    # for finding and grouping, not for access: each organisation manages its own people.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        related_name="units",
+        null=True,
+        blank=True,
+    )
     is_hub = models.BooleanField(
         _("working-age coordination hub"),
         default=False,
@@ -91,6 +101,13 @@ class User(AbstractUser):
     )
     role = models.CharField(
         _("role"), max_length=20, choices=Role.choices, default=Role.PROFESSIONAL
+    )
+    # An organisation's own administrator: invites and manages the people of their
+    # organisation (people/access.py), up to their own role, and nothing else.
+    is_org_admin = models.BooleanField(
+        _("administrator of their organisation"),
+        default=False,
+        help_text=_("Invites and manages the people of their own organisation."),
     )
     title = models.CharField(_("title"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

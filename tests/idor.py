@@ -77,6 +77,7 @@ from networks import services as network_services
 from networks.access import meetings_visible_to, networks_visible_to
 from networks.models import ClientNetwork, MeetingDecision, NetworkMeeting, NetworkMember
 from networks.tests.factories import MeetingFactory, network_consent
+from people.access import organizations_managed_by, people_managed_by
 from serviceplans import services as plan_services
 from serviceplans.access import actions_visible_to, plans_visible_to
 from serviceplans.models import (
@@ -174,6 +175,10 @@ REGISTRY: dict[str, ObjectRule] = {
     "coaching-fidelity-review_id": FIDELITY_REVIEW,
     # A session on its owner's sessions page.
     "record_uuid": ObjectRule(UserSession, "uuid", sessions_of),
+    # The people pages: the administrators manage every person and organisation, an
+    # organisation's own administrator the people of their organisation; others none.
+    "person_id": ObjectRule(User, "uuid", people_managed_by),
+    "managed_organization_id": ObjectRule(Organization, "uuid", organizations_managed_by),
 }
 
 
@@ -364,6 +369,9 @@ def build_world() -> World:
     data."""
     users = make_personas()
     alice, kaisa = users["alice"], users["kaisa"]
+    # olli also administers Kela's people: the people pages open Kela's, and only theirs.
+    users["olli"].is_org_admin = True
+    users["olli"].save(update_fields=["is_org_admin"])
     today = timezone.localdate()
     te_office = OrganizationFactory(name="Oulun työllisyysalue", kind="te_office")
     OrganizationFactory(name="Lakkautettu yksikkö", active=False)

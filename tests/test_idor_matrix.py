@@ -66,6 +66,8 @@ EXCLUDED = {
     "access (coordination/tests/test_password_reset.py)",
     "sso/": "single sign-on, for people who are not logged in yet: the argument is a "
     "configured provider, no object (coordination/tests/test_sso.py)",
+    "invitation/": "for people who have no password yet: the e-mailed one-time link is the "
+    "access (people/tests/test_invitations.py)",
 }
 
 # Routes that refuse kaisa (404/403) on some object she may see, on purpose: the view

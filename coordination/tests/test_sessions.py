@@ -197,33 +197,13 @@ def test_deactivating_a_person_ends_all_their_sessions(alice, olli, password):
     assert ollis.get(reverse("home")).status_code == 200
 
 
-def test_deactivating_in_the_admin_ends_the_sessions(alice, ylva, password, settings):
+def test_deactivating_on_the_people_pages_ends_the_sessions(alice, ylva, password, settings):
     settings.TWO_FACTOR_REQUIRED = False
     alices = logged_in(alice, password)
     admin = logged_in(ylva, password)
-    url = reverse("admin:coordination_user_change", args=[alice.pk])
-    form = admin.get(url).context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if value is not None and not isinstance(value, list | tuple)
-    }
-    data.update(
-        {
-            "username": alice.username,
-            "organization": alice.organization_id,
-            "role": alice.role,
-            "language": alice.language,
-            "date_joined_0": alice.date_joined.strftime("%d.%m.%Y"),
-            "date_joined_1": alice.date_joined.strftime("%H:%M:%S"),
-        }
-    )
-    data.pop("is_active", None)  # unticked
-    data.pop("date_joined", None)
-    data.pop("last_login", None)
-    data.pop("password", None)
-    response = admin.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    url = reverse("people:person_deactivate", args=[alice.uuid])
+    response = admin.post(url, {"confirm": "on"})
+    assert response.status_code == 302
     alice.refresh_from_db()
     assert not alice.is_active
     assert alices.get(reverse("home")).status_code == 302

@@ -158,13 +158,13 @@ def test_the_requirement_can_be_turned_off_for_development(client, kaisa, passwo
     assert log_in(client, kaisa, password).status_code == 200
 
 
-def test_administrator_reaches_the_admin_only_after_the_second_factor(
+def test_administrator_reaches_the_people_pages_only_after_the_second_factor(
     client, ylva, password, required
 ):
     log_in(client, ylva, password)
-    assert client.get(reverse("admin:coordination_user_changelist")).status_code == 302
+    assert client.get(reverse("people:person_list")).status_code == 302
     set_up_authenticator(client, ylva)
-    assert client.get(reverse("admin:coordination_user_changelist")).status_code == 200
+    assert client.get(reverse("people:person_list")).status_code == 200
 
 
 def test_admin_login_is_our_login(client):

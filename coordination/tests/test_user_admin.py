@@ -1,6 +1,6 @@
-"""The user admin: only a superuser grants staff, superuser or permissions; nobody changes
-their own role or rights; every change of role, organisation, rights or activity lands in
-the security log, which administrators read but nobody edits."""
+"""The user admin, a superusers' tool: nobody changes their own role or rights; every
+change of role, organisation, rights or activity lands in the security log, which nobody
+edits. Administrators manage people on the service's own pages (people/tests)."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -87,36 +87,8 @@ def crafted(data, helpdesk, **changes):
     }
 
 
-def test_administrator_cannot_raise_her_own_role_or_rights(client, ylva, helpdesk):
-    client.force_login(ylva)
-    before = rights(ylva)
-    data = crafted(form_data(client, ylva), helpdesk, title="pääkäyttäjä")
-    data.pop("is_active", None)  # nor switch herself off
-    response = client.post(change_url(ylva), data)
-    assert response.status_code == 302
-    assert rights(ylva) == before
-    assert ylva.title == "pääkäyttäjä"  # what she may change, she changes
-    assert not SecurityEvent.objects.exists()
-
-
-def test_administrator_changes_anothers_role_but_grants_no_rights(client, ylva, alice, helpdesk):
-    client.force_login(ylva)
-    response = client.post(
-        change_url(alice), crafted(form_data(client, alice), helpdesk), REMOTE_ADDR="192.0.2.44"
-    )
-    assert response.status_code == 302
-    alice.refresh_from_db()
-    assert alice.role == User.Role.COORDINATOR
-    assert (alice.is_staff, alice.is_superuser) == (False, False)
-    assert not alice.groups.exists() and not alice.user_permissions.exists()
-    event = SecurityEvent.objects.get()
-    assert (event.kind, event.user, event.actor) == (SecurityEvent.Kind.USER_CHANGED, alice, ylva)
-    assert event.details == {"role": ["professional", "coordinator"]}
-    assert event.ip_address == "192.0.2.44"
-
-
-def test_deactivating_and_moving_a_user_is_recorded(client, ylva, alice, kela):
-    client.force_login(ylva)
+def test_deactivating_and_moving_a_user_is_recorded(client, root, alice, kela):
+    client.force_login(root)
     data = form_data(client, alice)
     data.pop("is_active")
     data["organization"] = str(kela.pk)
@@ -128,41 +100,10 @@ def test_deactivating_and_moving_a_user_is_recorded(client, ylva, alice, kela):
     }
 
 
-def test_saving_without_changes_records_nothing(client, ylva, alice):
-    client.force_login(ylva)
+def test_saving_without_changes_records_nothing(client, root, alice):
+    client.force_login(root)
     assert client.post(change_url(alice), form_data(client, alice)).status_code == 302
     assert not SecurityEvent.objects.exists()
-
-
-def test_administrator_sees_no_rights_fields(client, ylva, alice):
-    client.force_login(ylva)
-    for url in (change_url(alice), change_url(ylva), reverse("admin:coordination_user_add")):
-        html = client.get(url).content.decode()
-        for name in RIGHTS_FIELDS:
-            assert f'name="{name}"' not in html, (url, name)
-    own = client.get(change_url(ylva)).content.decode()
-    assert 'name="role"' not in own and 'name="is_active"' not in own
-    assert 'name="role"' in client.get(change_url(alice)).content.decode()
-
-
-def test_administrator_cannot_touch_a_superuser(client, ylva, root):
-    client.force_login(ylva)
-    data = form_data(client, root)  # she may look
-    data.pop("is_active", None)
-    assert client.post(change_url(root), data).status_code == 403
-    password_url = reverse("admin:auth_user_password_change", args=[root.pk])
-    assert client.get(password_url).status_code == 403
-    response = client.post(
-        password_url,
-        {
-            "password1": "Uusi-salasana-77",
-            "password2": "Uusi-salasana-77",
-            "usable_password": "true",
-        },
-    )
-    assert response.status_code == 403
-    root.refresh_from_db()
-    assert root.is_active and root.check_password("correct-horse-battery-staple")
 
 
 def test_superuser_grants_staff_to_another(client, root, alice, helpdesk):
@@ -190,36 +131,8 @@ def test_superuser_cannot_change_own_rights(client, root, helpdesk):
     assert rights(root) == before
 
 
-def test_creating_a_user_is_recorded(client, ylva, hub):
-    client.force_login(ylva)
-    response = client.post(
-        reverse("admin:coordination_user_add"),
-        {
-            "username": "uusi",
-            "usable_password": "true",
-            "password1": "Pitka-ja-hyva-salasana-42",
-            "password2": "Pitka-ja-hyva-salasana-42",
-            "first_name": "Uusi",
-            "last_name": "Käyttäjä",
-            "email": "uusi@example.invalid",
-            "organization": str(hub.pk),
-            "role": User.Role.COORDINATOR,
-            "title": "",
-            "is_staff": "on",
-            "is_superuser": "on",
-        },
-    )
-    assert response.status_code == 302
-    user = User.objects.get(username="uusi")
-    assert (user.is_staff, user.is_superuser) == (False, False)
-    event = SecurityEvent.objects.get()
-    assert (event.kind, event.user, event.actor) == (SecurityEvent.Kind.USER_CREATED, user, ylva)
-    assert event.details["role"] == [None, "coordinator"]
-    assert event.details["organization"] == [None, str(hub)]
-
-
-def test_password_change_in_the_admin_is_recorded(client, ylva, alice):
-    client.force_login(ylva)
+def test_password_change_in_the_admin_is_recorded(client, root, alice):
+    client.force_login(root)
     response = client.post(
         reverse("admin:auth_user_password_change", args=[alice.pk]),
         {
@@ -233,7 +146,7 @@ def test_password_change_in_the_admin_is_recorded(client, ylva, alice):
     assert (event.kind, event.user, event.actor) == (
         SecurityEvent.Kind.PASSWORD_CHANGED,
         alice,
-        ylva,
+        root,
     )
 
 
@@ -243,10 +156,13 @@ def test_group_admin_is_for_superusers_only(client, ylva, root, helpdesk):
         *Permission.objects.filter(content_type__app_label="auth", codename__endswith="_group")
     )
     client.force_login(ylva)
-    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
-    assert client.get(reverse("admin:auth_group_add")).status_code == 403
-    assert client.get(reverse("admin:auth_group_change", args=[helpdesk.pk])).status_code == 403
-    assert "auth/group" not in client.get(reverse("admin:index")).content.decode()
+    for url in (
+        reverse("admin:auth_group_changelist"),
+        reverse("admin:auth_group_add"),
+        reverse("admin:auth_group_change", args=[helpdesk.pk]),
+        reverse("admin:index"),
+    ):
+        assert client.get(url).status_code in (302, 404), url
     client.force_login(root)
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 200
 
@@ -255,7 +171,7 @@ def test_security_log_is_read_only_for_everyone(client, ylva, root, alice):
     event = SecurityEvent.objects.create(
         kind=SecurityEvent.Kind.USER_CHANGED, user=alice, actor=ylva, details={"role": ["a", "b"]}
     )
-    for person in (ylva, root):
+    for person in (root,):
         client.force_login(person)
         changelist = reverse("admin:coordination_securityevent_changelist")
         assert client.get(changelist).status_code == 200
@@ -283,23 +199,23 @@ def test_non_staff_do_not_see_the_security_log(client, alice):
     assert response.status_code == 302
 
 
-def test_user_page_shows_the_users_recent_security_events(client, ylva, alice):
-    SecurityEvent.objects.create(kind=SecurityEvent.Kind.PASSWORD_CHANGED, user=alice, actor=ylva)
-    client.force_login(ylva)
+def test_user_page_shows_the_users_recent_security_events(client, root, alice):
+    SecurityEvent.objects.create(kind=SecurityEvent.Kind.PASSWORD_CHANGED, user=alice, actor=root)
+    client.force_login(root)
     html = client.get(change_url(alice)).content.decode()
     assert "Salasana vaihdettu" in html or "Password changed" in html
     link = reverse("admin:coordination_securityevent_changelist") + f"?user__id__exact={alice.pk}"
     assert link in html.replace("&amp;", "&")
 
 
-def test_the_security_log_asks_the_same_queries_for_few_and_many(client, ylva, alice):
+def test_the_security_log_asks_the_same_queries_for_few_and_many(client, root, alice):
     """The admin's list joins each event's user and actor: no query per row."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from coordination.security import record_security_event
 
-    client.force_login(ylva)
+    client.force_login(root)
     url = reverse("admin:coordination_securityevent_changelist")
 
     def queries():
@@ -308,8 +224,26 @@ def test_the_security_log_asks_the_same_queries_for_few_and_many(client, ylva, a
         return len(captured)
 
     for _ in range(2):
-        record_security_event(SecurityEvent.Kind.USER_CHANGED, user=alice, actor=ylva)
+        record_security_event(SecurityEvent.Kind.USER_CHANGED, user=alice, actor=root)
     few = queries()
     for _ in range(40):
-        record_security_event(SecurityEvent.Kind.USER_CHANGED, user=alice, actor=ylva)
+        record_security_event(SecurityEvent.Kind.USER_CHANGED, user=alice, actor=root)
     assert queries() == few
+
+
+def test_a_staff_administrator_no_longer_reaches_the_admin(client, ylva, alice):
+    """Administrators manage people on the service's own pages (people/); the admin is
+    the superusers'. A staff flag and model permissions open nothing there."""
+    ylva.is_staff = True
+    ylva.save(update_fields=["is_staff"])
+    ylva.user_permissions.set(Permission.objects.filter(content_type__app_label="coordination"))
+    client.force_login(ylva)
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:coordination_user_changelist"),
+        change_url(alice),
+        reverse("admin:coordination_securityevent_changelist"),
+        reverse("admin:outbox_outboxmessage_changelist"),
+    ):
+        assert client.get(url).status_code in (302, 404), url
+    assert client.get(reverse("people:person_detail", args=[alice.uuid])).status_code == 200

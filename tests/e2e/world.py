@@ -222,6 +222,9 @@ def build_world(*, alice, kaisa, health_centre, tuula) -> dict:
         # A password-reset link that does not work: the page that says so.
         "uidb64": "MQ",
         "token": "no-such-token",
+        # The people pages (the administrator's): a person and an organisation.
+        "person_id": alice.uuid,
+        "managed_organization_id": health_centre.uuid,
         **coaching,
     }
 
