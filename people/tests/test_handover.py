@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clients.models import Consent
 from clients.services import record_consent
@@ -243,7 +243,7 @@ def _nothing_changed(hanna, held):
 
 def test_handing_over_to_an_inactive_person_changes_nothing(ylva, hanna, held, hub, told):
     gone = UserFactory(organization=hub, role=User.Role.COORDINATOR, is_active=False)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         hand_over_and_deactivate(hanna, by=ylva, receiver=gone)
     assert "not active" in str(refused.value.message_dict["receiver"])
     _nothing_changed(hanna, held)
@@ -253,7 +253,7 @@ def test_handing_over_to_an_inactive_person_changes_nothing(ylva, hanna, held, h
 def test_handing_over_outside_the_clients_consent_changes_nothing(ylva, hanna, held, kela):
     # A coordinator-role person in Kela: not the hub, and the consent names no Kela.
     outsider = UserFactory(organization=kela, role=User.Role.COORDINATOR)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         hand_over_and_deactivate(hanna, by=ylva, receiver=outsider)
     assert "consent" in str(refused.value.message_dict["receiver"])
     _nothing_changed(hanna, held)
