@@ -346,3 +346,53 @@ def test_the_decision_form_has_no_default_service_and_says_a_draft_plan_is_start
     plan = ServicePlan.objects.get(network=decision.meeting.network)
     assert plan.is_draft and plan.actions.get().service_type == "debt_counselling"
     assert "A draft service plan has been started" in response.content.decode()
+
+
+# --- The work-ability domains -------------------------------------------------------------
+
+
+def _assess(client_, by, day, score, **domains):
+    from clients.models import WorkAbilityAssessment
+
+    return WorkAbilityAssessment.objects.create(
+        client=client_, assessed_by=by, assessed_on=day, kind="self", score=score, **domains
+    )
+
+
+def test_the_domains_of_each_assessment_and_their_trend_are_shown(client, plan, alice, kaisa):
+    from clients.assessments import domain_trend
+
+    today = timezone.localdate()
+    previous = _assess(
+        plan.client, alice, today - datetime.timedelta(days=90), 5,
+        physical_functioning=6, mental_wellbeing=3, competence=7,
+    )  # fmt: skip
+    latest = _assess(
+        plan.client, alice, today, 7,
+        physical_functioning=6, mental_wellbeing=6, competence=5, work_environment=8,
+    )  # fmt: skip
+    trend = {row["key"]: row for row in domain_trend(latest, previous)}
+    assert (trend["mental_wellbeing"]["previous"], trend["mental_wellbeing"]["latest"]) == (3, 6)
+    assert trend["mental_wellbeing"]["change"] == 3
+    assert trend["competence"]["change"] == -2
+    assert trend["work_environment"]["change"] is None  # not rated before
+    assert len(trend) == 7
+
+    client.force_login(kaisa)
+    plan_page = client.get(plan_url(plan)).content.decode()
+    assert 'id="domain-trend"' in plan_page
+    assert "Mental wellbeing" in plan_page and "+3" in plan_page and "-2" in plan_page
+    client_page = client.get(reverse("clients:client_detail", args=[plan.client.uuid]))
+    body = client_page.content.decode()
+    assert 'id="domain-table"' in body
+    # Seven domain rows, one column per assessment.
+    assert body.count('class="domain-row"') == 7
+    assert 'data-domain="work_environment"' in body
+
+
+def test_no_domain_table_when_no_domain_was_rated(client, plan, kaisa):
+    _assess(plan.client, kaisa, timezone.localdate(), 6)
+    client.force_login(kaisa)
+    assert 'id="domain-trend"' not in client.get(plan_url(plan)).content.decode()
+    page = client.get(reverse("clients:client_detail", args=[plan.client.uuid])).content.decode()
+    assert 'id="domain-table"' not in page
