@@ -406,6 +406,7 @@ def edit_action(
     if plan.status == ServicePlan.Status.CLOSED:
         raise InvalidTransition(gettext_lazy("This version is closed."))
     values = {name: data.get(name, getattr(action, name)) for name in ACTION_EDIT_FIELDS}
+    _organisation_follows_person(action, values, data)
     values["responsible_name"] = (values["responsible_name"] or "").strip()
     values["description"] = (values["description"] or "").strip()
     errors = _action_errors(plan, {**values, "goal": None})
@@ -441,6 +442,22 @@ def edit_action(
         _bump(plan, by)
         _log(by, plan)
     return action, changed
+
+
+def _organisation_follows_person(action: PlanAction, values: dict, data: dict) -> None:
+    """Handing an action to another person: where the organisation was the previous
+    person's own and was not changed in the same edit, it becomes the new person's."""
+    user = values["responsible_user"]
+    if (
+        user is not None
+        and user.pk != action.responsible_user_id
+        and values["responsible_organization"] == action.responsible_organization
+        and action.responsible_user_id is not None
+        and action.responsible_organization_id == action.responsible_user.organization_id
+        and data.get("responsible_organization", action.responsible_organization)
+        == action.responsible_organization
+    ):
+        values["responsible_organization"] = user.organization
 
 
 def _follow_in_draft(action: PlanAction, before: PlanAction, values: dict) -> None:

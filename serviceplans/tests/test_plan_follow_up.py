@@ -93,6 +93,9 @@ def test_editing_an_action_records_who_when_and_each_field_before_and_after(
         new_due.strftime("%d.%m.%Y"),
     )
     assert fields["responsible_user"][1] == str(alice)
+    # The organisation was the previous person's own: it follows the new person.
+    assert edited.responsible_organization == alice.organization
+    assert fields["responsible_organization"][1] == str(alice.organization)
     assert "service_type" not in fields  # unchanged fields are not on the history
     assert [c.pk for c in services.plan_history(plan)] == [change.pk]
 
