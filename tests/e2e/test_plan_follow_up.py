@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from clients.models import WorkAbilityAssessment
 from serviceplans import services
 from serviceplans.models import PlanAction, ServicePlan
-from tests.e2e.test_plan_flow import people
+from tests.e2e.test_plan_flow import people  # noqa: F401 (the fixture, used by name)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,12 +24,13 @@ PHONE = {"width": 375, "height": 800}
 
 
 @pytest.fixture
-def plan_in_force(people):
+def plan_in_force(request):
     """Version 1 agreed, with three actions of long Finnish words and organisation
     names (the words that used to break letter by letter), and two assessments with
     their domains."""
-    alice, teemu = people["alice"], people["teemu"]
-    network = people["network"]
+    cast = request.getfixturevalue("people")
+    alice, teemu = cast["alice"], cast["teemu"]
+    network = cast["network"]
     today = timezone.localdate()
     plan = services.create_plan(network, by=alice)
     goal = services.add_goal(
@@ -83,7 +84,7 @@ def plan_in_force(people):
             **domains,
         )
     plan.refresh_from_db()
-    return {**people, "plan": plan}
+    return {**cast, "plan": plan}
 
 
 def _no_horizontal_scroll(page):
