@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.models import AccessLog
-from common import locking
+from common import inbox, locking
 from common.dates import past_date_error, planned_date_error
 from coordination.models import Organization, User
 from coordination.services import InvalidTransition
@@ -432,6 +432,10 @@ def edit_action(
         locking.save_locked(action, lock_version, stale=StaleActionEdit, **values)
         if plan.status == ServicePlan.Status.AGREED:
             _follow_in_draft(action, before, values)
+        new_person = values["responsible_user"]
+        if new_person is not None and new_person != before.responsible_user and new_person != by:
+            # Handing the action over is an assignment: the new person's inbox.
+            inbox.announce(new_person, inbox.Kind.ACTION_ASSIGNED, action, due_date=action.due_date)
         PlanChange.objects.create(
             plan=plan,
             kind=PlanChange.Kind.ACTION_EDITED,

@@ -100,6 +100,25 @@ def test_editing_an_action_records_who_when_and_each_field_before_and_after(
     assert [c.pk for c in services.plan_history(plan)] == [change.pk]
 
 
+def test_handing_an_action_to_another_person_announces_it_to_them(plan, alice, kaisa):
+    from common import inbox
+
+    heard = []
+
+    def receiver(sender, announcement, **kwargs):
+        heard.append(announcement)
+
+    inbox.announced.connect(receiver)
+    try:
+        action = _work_trial(plan)
+        services.edit_action(action, by=kaisa, lock_version=0, responsible_user=alice)
+        services.edit_action(action, by=kaisa, lock_version=1, description="Vain teksti")
+    finally:
+        inbox.announced.disconnect(receiver)
+    assert [(a.recipient_id, a.kind) for a in heard] == [(alice.pk, "action_assigned")]
+    assert "Matti" not in heard[0].text
+
+
 def test_a_stale_action_edit_is_refused_and_nothing_is_saved(plan, alice, kaisa):
     action = _work_trial(plan)
     opened_at = action.lock_version
