@@ -36,6 +36,12 @@ API = "/api/v1/metrics/work-ability/"
 D = datetime.date
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(client, settings):
+    """The pages and files in English too (the language cookie), like the tables."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def _self(client, by, day, score, kind=WorkAbilityAssessment.Kind.SELF):
     return WorkAbilityAssessment.objects.create(
         client=client, assessed_by=by, assessed_on=day, kind=kind, score=score
