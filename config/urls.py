@@ -21,7 +21,7 @@ from coordination import account_views, integration_views, sso_views, twofactor_
 from coordination.api import ConsultationViewSet, OrganizationViewSet
 from healthchecks import urls as health_check_urls
 from healthchecks.api import HealthCheckViewSet
-from metrics.api import MetricsSummaryView
+from metrics.api import MetricsSummaryView, WorkAbilityMeansView
 from networks.api import NetworkViewSet
 from serviceplans.api import PlanViewSet
 
@@ -75,6 +75,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The dashboard's numbers as JSON (before the router's catch-all).
     path("api/v1/metrics/summary/", MetricsSummaryView.as_view(), name="metrics-summary"),
+    path(
+        "api/v1/metrics/work-ability/",
+        WorkAbilityMeansView.as_view(),
+        name="metrics-work-ability",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/v1/", include(format_suffix_patterns(client_actions.urls))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -13,8 +13,9 @@ from common.roles import has_role
 from coordination.integrations import has_scope
 from coordination.models import IntegrationCredential
 from metrics.access import METRICS_ROLES
-from metrics.forms import MetricsFilterForm
+from metrics.forms import MetricsFilterForm, WorkAbilityFilterForm
 from metrics.summary import build_summary
+from metrics.views import work_ability_table
 
 COUNT_HELP = 'Counts are integers, or the string "<5" for a hidden count from 1 to 4.'
 
@@ -92,3 +93,30 @@ class MetricsSummaryView(APIView):
         if not form.is_valid():
             raise ValidationError(form.api_errors())
         return Response(build_summary(form.filters()))
+
+
+class WorkAbilityMeansView(APIView):
+    """The mean self-assessed Work Ability Score per period and organisation: the same
+    table as the page (`metrics.topics.workability`), small groups hidden."""
+
+    credential_scopes = (IntegrationCredential.Scope.METRICS_READ,)
+
+    @extend_schema(
+        operation_id="metrics_work_ability",
+        summary="Self-assessed work ability: mean score per period and organisation",
+        description=COUNT_HELP + " A hidden group's mean is null.",
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First day"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day"),
+            OpenApiParameter("period", str, description='"month" (default) or "quarter"'),
+        ],
+        responses=_table,
+    )
+    def get(self, request):
+        metrics_credential = has_scope(request, IntegrationCredential.Scope.METRICS_READ)
+        if not (metrics_credential or has_role(request.user, *METRICS_ROLES)):
+            raise Http404
+        form = WorkAbilityFilterForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.api_errors())
+        return Response(work_ability_table(form))

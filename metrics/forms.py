@@ -104,3 +104,23 @@ class MetricsFilterForm(forms.Form):
             municipality=data.get("municipality") or "",
             org_kind=data.get("org_kind") or "",
         )
+
+
+class WorkAbilityFilterForm(MetricsFilterForm):
+    """The period and its grouping for the self-assessed work ability (by month or by
+    quarter). The contact-source filters do not apply to assessments."""
+
+    period = forms.ChoiceField(
+        label=_("Group by"),
+        required=False,
+        choices=[("month", _("Month")), ("quarter", _("Quarter"))],
+    )
+
+    def __init__(self, data=None):
+        super().__init__(data, with_municipalities=False)
+        del self.fields["municipality"]
+        del self.fields["org_kind"]
+
+    def chosen_period(self):
+        filters = self.filters()
+        return filters.start, filters.end, self.cleaned_data.get("period") or "month"

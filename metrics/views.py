@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from common.csvexport import csv_response
 from metrics.access import metrics_required
 from metrics.filters import Filters
-from metrics.forms import MetricsFilterForm
+from metrics.forms import MetricsFilterForm, WorkAbilityFilterForm
 from metrics.summary import build_summary
+from metrics.topics.workability import Period, self_assessment_means
 
 
 @metrics_required
@@ -52,4 +53,41 @@ def _csv(summary: dict, key: str) -> HttpResponse:
     rows = [*table["rows"], table["total"]] if table["total"] else table["rows"]
     return csv_response(
         f"metrics-{key}-{filters['from']}-{filters['to']}.csv", table["headers"], rows
+    )
+
+
+def work_ability_table(form: WorkAbilityFilterForm) -> dict:
+    """The page, its CSV and the API: one function, one table."""
+    if form.is_bound and form.is_valid():
+        start, end, by = form.chosen_period()
+    else:
+        filters = Filters.default()
+        start, end, by = filters.start, filters.end, "month"
+    result = self_assessment_means(Period(start=start, end=end, by=by))
+    result["filters"] = {"from": start.isoformat(), "to": end.isoformat(), "period": by}
+    return result
+
+
+@metrics_required
+def work_ability(request):
+    """The mean self-assessed Work Ability Score per period and organisation."""
+    form = WorkAbilityFilterForm(request.GET or None)
+    valid = form.is_valid() if form.is_bound else True
+    table = work_ability_table(form)
+    if request.GET.get("format") == "csv" and valid:
+        return csv_response("metrics-work-ability.csv", table["headers"], table["rows"])
+    query = request.GET.copy()
+    query.pop("format", None)
+    query.pop("table", None)
+    return render(
+        request,
+        "metrics/work_ability.html",
+        {
+            "title": _("Self-assessed work ability"),
+            "section": "metrics",
+            "form": form,
+            "table": table,
+            "query": query.urlencode(),
+        },
+        status=200 if valid else 400,
     )

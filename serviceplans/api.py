@@ -7,8 +7,13 @@ the pages.
     /api/v1/plans/{id}/revise/                    POST: the next version as a draft
     /api/v1/plans/{id}/goals/                     GET, POST
     /api/v1/plans/{id}/actions/                   GET, POST
-    /api/v1/plans/{id}/actions/{action_id}/       PATCH {"status"}
-    /api/v1/plans/{id}/reviews/                   GET, POST
+    /api/v1/plans/{id}/actions/{action_id}/       PATCH {"status"} (follow-up) and/or
+                                                  {"lock_version", "description",
+                                                  "service_type", "responsible_*",
+                                                  "due_date"} (an edit, on the history)
+    /api/v1/plans/{id}/reviews/                   GET, POST (on the version in force,
+                                                  which stays in force)
+    /api/v1/plans/{id}/history/                   GET: recorded changes, newest first
     /api/v1/plans/{id}/pdf/                       POST (starts the export: 202),
                                                   GET (the file when ready, else 202 queued)
 
@@ -19,6 +24,7 @@ is in the access log.
 
 import uuid
 
+from django.db import transaction
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -28,6 +34,7 @@ from rest_framework.response import Response
 
 from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import AccessLog
+from common.locking import required_lock_version
 from coordination.models import Organization, User
 from networks.access import access_network, network_basis
 from serviceplans import services
@@ -35,6 +42,7 @@ from serviceplans.access import can_edit_plan, plans_visible_to
 from serviceplans.models import (
     GoalProgress,
     PlanAction,
+    PlanChange,
     PlanDocument,
     PlanGoal,
     PlanReview,
@@ -84,13 +92,59 @@ class ActionSerializer(serializers.ModelSerializer):
             "status",
             "done_at",
             "decision",
+            "lock_version",
         ]
-        read_only_fields = ["id", "status", "done_at", "decision"]
+        read_only_fields = ["id", "status", "done_at", "decision", "lock_version"]
         extra_kwargs = {"responsible_name": {"required": False}}
 
 
 class ActionStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PlanAction.Status.choices)
+
+
+class ActionChangeSerializer(serializers.Serializer):
+    """PATCH of an action: its status (follow-up), or an edit of what it is, who does it
+    and by when (with the `lock_version` it was read at), or both."""
+
+    status = serializers.ChoiceField(choices=PlanAction.Status.choices, required=False)
+    lock_version = serializers.IntegerField(min_value=0, required=False)
+    description = serializers.CharField(max_length=2_000, required=False)
+    service_type = serializers.ChoiceField(choices=PlanAction.ServiceType.choices, required=False)
+    responsible_organization = serializers.SlugRelatedField(
+        slug_field="uuid",
+        queryset=Organization.objects.filter(active=True),
+        required=False,
+        allow_null=True,
+    )
+    responsible_user = serializers.SlugRelatedField(
+        slug_field="uuid",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+    )
+    responsible_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
+
+    EDIT_FIELDS = services.ACTION_EDIT_FIELDS
+
+    def validate(self, attrs):
+        edits = [name for name in self.EDIT_FIELDS if name in attrs]
+        if edits and "lock_version" not in attrs:
+            raise required_lock_version()
+        if not edits and "status" not in attrs:
+            raise ValidationError({"non_field_errors": ["Give a status or fields to change."]})
+        return attrs
+
+
+class ChangeSerializer(serializers.ModelSerializer):
+    changed_by = serializers.StringRelatedField(read_only=True)
+    plan_version = serializers.IntegerField(source="plan.version", read_only=True)
+    action = serializers.UUIDField(source="subject", read_only=True)
+
+    class Meta:
+        model = PlanChange
+        fields = ["kind", "plan_version", "action", "changed_by", "changed_at", "fields"]
+        read_only_fields = fields
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -325,7 +379,7 @@ class PlanViewSet(
         created = services.add_action(plan, by=request.user, **serializer.validated_data)
         return Response(ActionSerializer(created).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ActionStatusSerializer, responses=ActionSerializer)
+    @extend_schema(request=ActionChangeSerializer, responses=ActionSerializer)
     @action(detail=True, methods=["patch"], url_path=r"actions/(?P<action_id>[0-9a-f-]{36})")
     def action_status(self, request, id=None, action_id=None):
         plan = self._editable()
@@ -333,12 +387,27 @@ class PlanViewSet(
         row = plan.actions.filter(uuid=action_id).first() if _is_uuid(action_id) else None
         if row is None:
             raise Http404
-        serializer = ActionStatusSerializer(data=request.data)
+        serializer = ActionChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        row = services.set_action_status(
-            row, by=request.user, status=serializer.validated_data["status"]
-        )
+        data = dict(serializer.validated_data)
+        new_status = data.pop("status", None)
+        lock_version = data.pop("lock_version", None)
+        with transaction.atomic():
+            if data:
+                row, _changed = services.edit_action(
+                    row, by=request.user, lock_version=lock_version, **data
+                )
+            if new_status is not None:
+                row = services.set_action_status(row, by=request.user, status=new_status)
+        row.refresh_from_db()
         return Response(ActionSerializer(row).data)
+
+    @extend_schema(responses=ChangeSerializer(many=True), request=None)
+    @action(detail=True, methods=["get"])
+    def history(self, request, id=None):
+        plan = self.get_object()
+        self._log(plan, kind="plan_history")
+        return Response(ChangeSerializer(services.plan_history(plan)[:200], many=True).data)
 
     @extend_schema(methods=["GET"], responses=ReviewSerializer(many=True), request=None)
     @extend_schema(methods=["POST"], request=ReviewSerializer, responses={201: ReviewSerializer})
@@ -366,7 +435,7 @@ class PlanViewSet(
             if goal is None:
                 raise ValidationError({"goals": ["Give goals of this plan version."]})
             progress[goal] = (item["progress"], item.get("note", ""))
-        review, draft = services.record_review(
+        review = services.record_review(
             plan,
             by=request.user,
             summary=data["summary"],
@@ -374,9 +443,7 @@ class PlanViewSet(
             reviewed_on=data.get("reviewed_on"),
             progress=progress,
         )
-        body = ReviewSerializer(review).data
-        body["next_version"] = str(draft.uuid)
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
     # --- PDF ---------------------------------------------------------------------------
 

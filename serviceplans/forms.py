@@ -102,6 +102,24 @@ class ActionForm(forms.Form):
         )
 
 
+class ActionEditForm(LockedForm):
+    """What an action is, who does it and by when; the action's `lock_version` travels
+    with the form."""
+
+    description = ActionForm.base_fields["description"]
+    service_type = ActionForm.base_fields["service_type"]
+    responsible_organization = ActionForm.base_fields["responsible_organization"]
+    responsible_user = ActionForm.base_fields["responsible_user"]
+    responsible_name = ActionForm.base_fields["responsible_name"]
+    due_date = ActionForm.base_fields["due_date"]
+
+    def __init__(self, *args, plan: ServicePlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_user"].queryset = (
+            ActionForm(plan=plan).fields["responsible_user"].queryset
+        )
+
+
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=PlanAction.Status.choices)
 
@@ -134,4 +152,7 @@ class ReviewForm(forms.Form):
 
 
 class DecisionActionForm(forms.Form):
-    service_type = forms.ChoiceField(label=_("Service"), choices=PlanAction.ServiceType.choices)
+    # No default: the service is the user's choice, every time.
+    service_type = forms.ChoiceField(
+        label=_("Service"), choices=[("", "---------"), *PlanAction.ServiceType.choices]
+    )

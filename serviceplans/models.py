@@ -128,8 +128,11 @@ class PlanGoal(models.Model):
         SOCIAL = "social", _("Social relationships")
 
     class Status(models.TextChoices):
-        # FHIR Goal achievement status, the part a network uses.
+        # FHIR Goal achievement status, the part a network uses; a review sets it from
+        # the goal's progress (GoalProgress.GOAL_STATUS).
+        NOT_STARTED = "not_started", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")
+        NO_PROGRESS = "no_progress", _("Stalled")
         ACHIEVED = "achieved", _("Achieved")
         NOT_ACHIEVED = "not_achieved", _("Not achieved")
         CANCELLED = "cancelled", _("Cancelled")
@@ -236,6 +239,9 @@ class PlanAction(models.Model):
         blank=True,
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # An action is edited on its own (description, service, who, when): a save made from
+    # a stale form is refused, as for the plan.
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -322,6 +328,14 @@ class GoalProgress(models.Model):
         ACHIEVED = "achieved", _("Achieved")
         STALLED = "stalled", _("Stalled")
 
+    # The goal's status after a review that saw this progress.
+    GOAL_STATUS = {
+        "not_started": PlanGoal.Status.NOT_STARTED,
+        "progressing": PlanGoal.Status.IN_PROGRESS,
+        "achieved": PlanGoal.Status.ACHIEVED,
+        "stalled": PlanGoal.Status.NO_PROGRESS,
+    }
+
     review = models.ForeignKey(PlanReview, on_delete=models.CASCADE, related_name="progress")
     goal = models.ForeignKey(PlanGoal, on_delete=models.PROTECT, related_name="progress")
     progress = models.CharField(_("progress"), max_length=20, choices=Progress.choices)
@@ -337,6 +351,38 @@ class GoalProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal_id}: {self.progress}"
+
+
+class PlanChange(models.Model):
+    """One change of a plan recorded on its history: who, when, what (an action edited)
+    and each changed field before → after, as the person saw it (labels, not ids), so
+    that the history still reads right when a user or an organisation is renamed."""
+
+    class Kind(models.TextChoices):
+        ACTION_EDITED = "action_edited", _("Action edited")
+
+    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # The action's lineage: the same action across versions.
+    subject = models.UUIDField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    # [{"field": name, "label": label, "before": text, "after": text}, ...]
+    fields = models.JSONField(_("changed fields"), default=list)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("plan change")
+        verbose_name_plural = _("plan changes")
+        indexes = [models.Index(fields=["plan", "changed_at"], name="plan_change_by_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 def document_path(document: "PlanDocument", filename: str) -> str:

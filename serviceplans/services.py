@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.models import AccessLog
-from common import locking
+from common import inbox, locking
 from common.dates import past_date_error, planned_date_error, short_date
 from coordination.models import Organization, User
 from coordination.services import InvalidTransition
@@ -28,6 +28,7 @@ from serviceplans.access import can_edit_plan
 from serviceplans.models import (
     GoalProgress,
     PlanAction,
+    PlanChange,
     PlanDocument,
     PlanGoal,
     PlanReview,
@@ -35,7 +36,7 @@ from serviceplans.models import (
 )
 from serviceplans.pdf import MAX_PDF_ACTIONS
 
-__all__ = ["InvalidTransition", "StaleEdit"]
+__all__ = ["InvalidTransition", "StaleActionEdit", "StaleEdit"]
 
 PLAN_FIELDS = ("client_goals", "strengths", "assessment_summary", "next_review_date")
 
@@ -46,6 +47,15 @@ class StaleEdit(locking.StaleEdit):
     default_message = gettext_lazy(
         "Someone else saved this plan while you were editing it. Your text is kept "
         "below: compare it with the saved plan, then save again."
+    )
+
+
+class StaleActionEdit(locking.StaleEdit):
+    """Someone else saved the action after this form was opened."""
+
+    default_message = gettext_lazy(
+        "Someone else saved this action while you were editing it. Your changes are kept "
+        "below: compare them with the saved action, then save again."
     )
 
 
@@ -362,6 +372,126 @@ def remove_action(action: PlanAction, *, by: User) -> None:
         _bump(plan, by)
 
 
+ACTION_EDIT_FIELDS = (
+    "description",
+    "service_type",
+    "responsible_organization",
+    "responsible_user",
+    "responsible_name",
+    "due_date",
+)
+
+
+def _shown(action: PlanAction, name: str) -> str:
+    """A field's value as a person reads it, for the history."""
+    if name == "service_type":
+        return str(action.get_service_type_display())
+    if name == "due_date":
+        return short_date(action.due_date)
+    value = getattr(action, name)
+    return "" if value is None else str(value)
+
+
+def edit_action(
+    action: PlanAction, *, by: User, lock_version: int, **data
+) -> tuple[PlanAction, list[dict]]:
+    """Change what an action is, who does it and by when, from a form opened at the
+    action's `lock_version`. Allowed on the draft and on the version in force (moving a
+    due date or handing an action over is follow-up, like its status); each change is on
+    the plan's history with every field before → after. The draft copy of an action of
+    the version in force follows where it still had the old value. Returns the action
+    and the changed fields (none: nothing was saved)."""
+    plan = action.plan
+    _require_editor(by, plan)
+    if plan.status == ServicePlan.Status.CLOSED:
+        raise InvalidTransition(gettext_lazy("This version is closed."))
+    values = {name: data.get(name, getattr(action, name)) for name in ACTION_EDIT_FIELDS}
+    _organisation_follows_person(action, values, data)
+    values["responsible_name"] = (values["responsible_name"] or "").strip()
+    values["description"] = (values["description"] or "").strip()
+    errors = _action_errors(plan, {**values, "goal": None})
+    if errors:
+        raise ValidationError(errors)
+    before = PlanAction(**{name: getattr(action, name) for name in ACTION_EDIT_FIELDS})
+    after = PlanAction(**values)
+    changed = [
+        {
+            "field": name,
+            "label": str(PlanAction._meta.get_field(name).verbose_name),
+            "before": _shown(before, name),
+            "after": _shown(after, name),
+        }
+        for name in ACTION_EDIT_FIELDS
+        if getattr(before, name) != getattr(after, name)
+    ]
+    if not changed:
+        if lock_version != action.lock_version:
+            raise StaleActionEdit(current_version=action.lock_version)
+        return action, []
+    with transaction.atomic():
+        locking.save_locked(action, lock_version, stale=StaleActionEdit, **values)
+        if plan.status == ServicePlan.Status.AGREED:
+            _follow_in_draft(action, before, values)
+        new_person = values["responsible_user"]
+        if new_person is not None and new_person != before.responsible_user and new_person != by:
+            # Handing the action over is an assignment: the new person's inbox.
+            inbox.announce(new_person, inbox.Kind.ACTION_ASSIGNED, action, due_date=action.due_date)
+        PlanChange.objects.create(
+            plan=plan,
+            kind=PlanChange.Kind.ACTION_EDITED,
+            subject=action.lineage,
+            changed_by=by,
+            fields=changed,
+        )
+        _bump(plan, by)
+        _log(by, plan)
+    return action, changed
+
+
+def _organisation_follows_person(action: PlanAction, values: dict, data: dict) -> None:
+    """Handing an action to another person: where the organisation was the previous
+    person's own and was not changed in the same edit, it becomes the new person's."""
+    user = values["responsible_user"]
+    if (
+        user is not None
+        and user.pk != action.responsible_user_id
+        and values["responsible_organization"] == action.responsible_organization
+        and action.responsible_user_id is not None
+        and action.responsible_organization_id == action.responsible_user.organization_id
+        and data.get("responsible_organization", action.responsible_organization)
+        == action.responsible_organization
+    ):
+        values["responsible_organization"] = user.organization
+
+
+def _follow_in_draft(action: PlanAction, before: PlanAction, values: dict) -> None:
+    """The same action in the draft being written takes each new value where it still
+    had the old one (a change made in the draft itself is kept)."""
+    copy = PlanAction.objects.filter(
+        lineage=action.lineage,
+        plan__network=action.plan.network_id,
+        plan__status=ServicePlan.Status.DRAFT,
+    ).first()
+    if copy is None:
+        return
+    follow = {
+        name: value
+        for name, value in values.items()
+        if getattr(copy, name) == getattr(before, name) and getattr(copy, name) != value
+    }
+    if follow:
+        locking.save_locked(copy, None, stale=StaleActionEdit, **follow)
+
+
+def plan_history(plan: ServicePlan):
+    """The recorded changes of every version of the plan up to this one, newest first."""
+    return (
+        PlanChange.objects.filter(plan__network=plan.network_id, plan__version__lte=plan.version)
+        .select_related("changed_by", "plan")
+        .order_by("-changed_at", "-pk")
+    )
+
+
 def set_action_status(action: PlanAction, *, by: User, status: str) -> PlanAction:
     """Follow-up, not a change of the plan: allowed on the agreed version too, and kept
     in step on the draft copy of the same action."""
@@ -385,11 +515,24 @@ def set_action_status(action: PlanAction, *, by: User, status: str) -> PlanActio
     return action
 
 
+def decision_target(network: ClientNetwork) -> str:
+    """Where a decision made into an action goes, for the form to say it before the
+    user confirms: "draft" (the draft being written), "revision" (a new version of the
+    agreed plan is started as a draft) or "new_plan" (a draft plan is started)."""
+    plan = current_plan(network)
+    if plan is None:
+        return "new_plan"
+    return "draft" if plan.status == ServicePlan.Status.DRAFT else "revision"
+
+
 def action_from_decision(decision: MeetingDecision, *, by: User, service_type: str) -> PlanAction:
-    """A network decision becomes an action of the plan in one step: into the draft (a new
-    version is started if the plan is agreed) with the decision's text, responsible
-    member and due date."""
+    """A network decision becomes an action of the plan: into the draft (a new version
+    is started if the plan is agreed, a draft plan if there is none – the form says so
+    before the user confirms) with the decision's text, responsible member and due date.
+    The service is the user's choice: there is no default."""
     network = decision.meeting.network
+    if service_type not in PlanAction.ServiceType.values:
+        raise ValidationError({"service_type": [_("Choose the service.")]})
     if PlanAction.objects.filter(
         decision=decision, plan__network=network, plan__status=ServicePlan.Status.DRAFT
     ).exists():
@@ -424,17 +567,52 @@ def record_review(
     next_review_date: datetime.date | None,
     progress: dict,
     reviewed_on: datetime.date | None = None,
-) -> tuple[PlanReview, ServicePlan]:
-    """A follow-up and review of the agreed plan: goal-by-goal progress, a summary and
-    the next review date. The plan then continues as its next version (a draft) carrying
-    the new review date and the goals' new status, to be agreed again with the client.
+) -> PlanReview:
+    """A follow-up and review of the version in force: goal-by-goal progress, a summary
+    and the next review date. The version stays in force: each reviewed goal takes the
+    status its progress means, and the plan the next review date (the review-due
+    reminder follows it). Revising the plan is a separate step (`start_plan_revision`).
     `progress` maps a goal of `plan` to `(progress, note)`."""
     _require_editor(by, plan)
+    if plan.status == ServicePlan.Status.DRAFT:
+        raise InvalidTransition(
+            gettext_lazy(
+                "A draft is not reviewed: the review is recorded against the version in "
+                "force. Open the version in force to record the review."
+            )
+        )
     if plan.status != ServicePlan.Status.AGREED:
-        raise InvalidTransition(gettext_lazy("Only the agreed version of a plan is reviewed."))
+        raise InvalidTransition(gettext_lazy("Only the version in force is reviewed."))
+    errors = _review_errors(plan, summary, next_review_date, reviewed_on, progress)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        review = PlanReview.objects.create(
+            plan=plan,
+            reviewed_on=reviewed_on or timezone.localdate(),
+            reviewed_by=by,
+            summary=summary.strip(),
+            next_review_date=next_review_date,
+        )
+        GoalProgress.objects.bulk_create(
+            GoalProgress(review=review, goal=goal, progress=value, note=(note or "").strip())
+            for goal, (value, note) in progress.items()
+        )
+        _goal_statuses_from(plan, progress)
+        _bump(plan, by, next_review_date=next_review_date)
+        # A draft being written keeps the same review date, so that agreeing it does not
+        # bring back the old one.
+        ServicePlan.objects.filter(network=plan.network_id, status=ServicePlan.Status.DRAFT).update(
+            next_review_date=next_review_date
+        )
+        _log(by, plan, AccessLog.Action.CREATE)
+    return review
+
+
+def _review_errors(plan, summary, next_review_date, reviewed_on, progress) -> dict:
     today = timezone.localdate()
     reviewed_on = reviewed_on or today
-    errors = {}
+    errors: dict[str, list] = {}
     if not (summary or "").strip():
         errors["summary"] = [_("Write a summary of the review.")]
     if next_review_date is not None and next_review_date < today:
@@ -449,27 +627,21 @@ def record_review(
         if goal.plan_id != plan.pk or value not in GoalProgress.Progress.values:
             errors.setdefault("__all__", []).append(_("Give the progress of each goal."))
             break
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        review = PlanReview.objects.create(
-            plan=plan,
-            reviewed_on=reviewed_on,
-            reviewed_by=by,
-            summary=summary.strip(),
-            next_review_date=next_review_date,
-        )
-        GoalProgress.objects.bulk_create(
-            GoalProgress(review=review, goal=goal, progress=value, note=(note or "").strip())
-            for goal, (value, note) in progress.items()
-        )
-        draft = start_plan_revision(plan, by=by)
-        achieved = [g.lineage for g, (v, _n) in progress.items() if v == "achieved"]
-        if achieved:
-            draft.goals.filter(lineage__in=achieved).update(status=PlanGoal.Status.ACHIEVED)
-        _bump(draft, by, next_review_date=next_review_date)
-        _log(by, plan, AccessLog.Action.CREATE)
-    return review, draft
+    return errors
+
+
+def _goal_statuses_from(plan: ServicePlan, progress: dict) -> None:
+    """Each reviewed goal takes the status its progress means, in the version in force
+    and in the draft copy of the same goal (by lineage)."""
+    by_status: dict[str, list] = {}
+    for goal, (value, _note) in progress.items():
+        by_status.setdefault(GoalProgress.GOAL_STATUS[value], []).append(goal.lineage)
+    for status, lineages in by_status.items():
+        PlanGoal.objects.filter(
+            plan__network=plan.network_id,
+            plan__status__in=[ServicePlan.Status.DRAFT, ServicePlan.Status.AGREED],
+            lineage__in=lineages,
+        ).update(status=status)
 
 
 # --- PDF -------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/<uuid:document_id>/", views.pdf_download, name="pdf_download"),
     path("actions/<uuid:action_id>/status/", views.action_status, name="action_status"),
     path("actions/<uuid:action_id>/remove/", views.action_remove, name="action_remove"),
+    path("actions/<uuid:action_id>/edit/", views.action_edit, name="action_edit"),
     path(
         "decisions/<uuid:decision_id>/action/",
         views.decision_to_action,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clients.assessments import domain_trend
 from clients.audit import log_client_access
 from clients.models import AccessLog
 from common.formerrors import errors_onto
@@ -29,6 +30,7 @@ from serviceplans.access import (
     can_edit_plan,
 )
 from serviceplans.forms import (
+    ActionEditForm,
     ActionForm,
     ActionStatusForm,
     AgreeForm,
@@ -56,13 +58,20 @@ def _plan_initial(plan: ServicePlan) -> dict:
     }
 
 
+def _in_force(versions):
+    """The agreed version among the plan's versions (newest first), or None."""
+    return next((v for v in versions if v.status == ServicePlan.Status.AGREED), None)
+
+
 def _assessments(client):
-    """The latest assessment and the change since the previous one."""
+    """The latest assessment, the change of the score since the previous one, and the
+    change of each domain."""
     latest = list(client.assessments.order_by("-assessed_on", "-created_at")[:2])
     if not latest:
-        return None, None
-    change = latest[0].score - latest[1].score if len(latest) > 1 else None
-    return latest[0], change
+        return None, None, []
+    previous = latest[1] if len(latest) > 1 else None
+    change = latest[0].score - previous.score if previous is not None else None
+    return latest[0], change, domain_trend(latest[0], previous)
 
 
 def _plan_context(request, plan: ServicePlan, **forms) -> dict:
@@ -79,7 +88,7 @@ def _plan_context(request, plan: ServicePlan, **forms) -> dict:
         .order_by("-reviewed_on", "-pk")
     )
     documents = list(plan.documents.select_related("requested_by")[:5])
-    latest_assessment, change = _assessments(plan.client)
+    latest_assessment, change, trend = _assessments(plan.client)
     editable = can_edit_plan(user, plan)
     today = timezone.localdate()
     context = {
@@ -98,6 +107,9 @@ def _plan_context(request, plan: ServicePlan, **forms) -> dict:
         "today": today,
         "previous": next((v for v in versions if v.version < plan.version), None),
         "is_current": versions[0].pk == plan.pk,
+        "in_force": _in_force(versions),
+        "history": list(services.plan_history(plan)[:50]),
+        "domain_trend": trend,
     }
     if editable and plan.is_draft:
         context.update(
@@ -219,6 +231,64 @@ def action_add(request, plan_id):
     return _render(request, plan, status=400, action_form=form)
 
 
+def _action_initial(action: PlanAction) -> dict:
+    return {
+        "lock_version": action.lock_version,
+        **{name: getattr(action, name) for name in services.ACTION_EDIT_FIELDS},
+    }
+
+
+@role_required(*MEMBERS)
+def action_edit(request, action_id):
+    """Change an action's description, service, who is responsible and the due date; a
+    save from a stale form keeps the user's changes and shows the saved action."""
+    action = access_action(request.user, action_id)
+    plan = action.plan
+    if not can_edit_plan(request.user, plan) or plan.status == ServicePlan.Status.CLOSED:
+        raise Http404
+    status, stale = 200, False
+    if request.method == "POST":
+        form = ActionEditForm(request.POST, plan=plan, prefix="edit")
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            lock_version = data.pop("lock_version")
+            with errors_onto(form) as saved:
+                _action, changed = services.edit_action(
+                    action, by=request.user, lock_version=lock_version, **data
+                )
+            if saved.ok:
+                if changed:
+                    messages.success(request, _("The action has been saved."))
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect(f"{plan_url(plan)}#h-actions")
+            if saved.stale:
+                action.refresh_from_db()
+                status, stale = 409, True
+    else:
+        form = ActionEditForm(initial=_action_initial(action), plan=plan, prefix="edit")
+    _log(request, plan, kind="plan_action")
+    return render(
+        request,
+        "serviceplans/action_edit.html",
+        {
+            "action": action,
+            "plan": plan,
+            "client": plan.client,
+            "form": form,
+            "stale": stale,
+            **_version_context(plan),
+        },
+        status=status,
+    )
+
+
+def _version_context(plan: ServicePlan) -> dict:
+    versions = list(plan.network.plans.only("uuid", "version", "status").order_by("-version"))
+    return {"versions": versions, "in_force": _in_force(versions)}
+
+
 @require_POST
 @role_required(*MEMBERS)
 def action_remove(request, action_id):
@@ -297,7 +367,7 @@ def review_add(request, plan_id):
     form = ReviewForm(request.POST, goals=plan.goals.all(), prefix="review")
     if form.is_valid():
         with errors_onto(form) as saved:
-            _review, draft = services.record_review(
+            services.record_review(
                 plan,
                 by=request.user,
                 reviewed_on=form.cleaned_data["reviewed_on"],
@@ -309,12 +379,12 @@ def review_add(request, plan_id):
             messages.success(
                 request,
                 _(
-                    "The review has been recorded. Version %(version)d of the plan is now a "
-                    "draft: update it with the client and agree it again."
+                    "The review has been recorded. Version %(version)d of the plan stays in "
+                    "force; the goals show their progress."
                 )
-                % {"version": draft.version},
+                % {"version": plan.version},
             )
-            return redirect("serviceplans:plan_detail", draft.uuid)
+            return redirect(f"{plan_url(plan)}#h-reviews")
     return _render(request, plan, status=400, review_form=form)
 
 
@@ -338,8 +408,8 @@ def plan_compare(request, plan_id):
             "plan": plan,
             "old": old,
             "client": plan.client,
-            "versions": list(others.only("uuid", "version", "status")),
             "diff": services.plan_diff(old, plan),
+            **_version_context(plan),
         },
     )
 
@@ -395,8 +465,14 @@ def decision_to_action(request, decision_id):
     access_meeting(request.user, decision.meeting.uuid)
     form = DecisionActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the service."))
-        return redirect("networks:meeting_detail", decision.meeting.uuid)
+        messages.error(
+            request, _("Choose the service before making the decision an action of the plan.")
+        )
+        return redirect(
+            reverse("networks:meeting_detail", args=[decision.meeting.uuid])
+            + f"#decision-{decision.uuid}"
+        )
+    target = services.decision_target(decision.meeting.network)
     try:
         action = services.action_from_decision(
             decision, by=request.user, service_type=form.cleaned_data["service_type"]
@@ -404,7 +480,25 @@ def decision_to_action(request, decision_id):
     except (services.InvalidTransition, ValidationError) as refusal:
         messages.error(request, "; ".join(getattr(refusal, "messages", [str(refusal)])))
         return redirect("networks:meeting_detail", decision.meeting.uuid)
-    messages.success(request, _("The decision is now an action of the service plan."))
+    if target == "new_plan":
+        messages.success(
+            request,
+            _(
+                "A draft service plan has been started and the decision is its first action. "
+                "Write the plan with the client."
+            ),
+        )
+    elif target == "revision":
+        messages.success(
+            request,
+            _(
+                "The decision is an action of the new draft version %(version)d. The version "
+                "in force stays in force until the client agrees to the new one."
+            )
+            % {"version": action.plan.version},
+        )
+    else:
+        messages.success(request, _("The decision is now an action of the service plan."))
     return redirect(f"{plan_url(action.plan)}#h-actions")
 
 

@@ -19,7 +19,12 @@ pytestmark = pytest.mark.django_db
 
 FORMAT_SUFFIX = "format"
 # What a metrics credential may read: the metrics, and the organisations (not client data).
-METRICS_ROUTES = ("/api/v1/metrics/summary/", "/api/v1/organizations/")
+# The aggregates a metrics credential reads: no client data in them.
+METRICS_ROUTES = (
+    "/api/v1/metrics/summary/",
+    "/api/v1/metrics/work-ability/",
+    "/api/v1/organizations/",
+)
 
 
 def api_urls() -> list[str]:

@@ -103,7 +103,11 @@ def test_write_a_plan_through_the_api(client, network, alice, teemu, health_cent
         content_type="application/json",
     )
     assert review.status_code == 201
-    assert ServicePlan.objects.get(uuid=review.json()["next_version"]).version == 2
+    # The review is on the version in force, which stays in force; revising is its own step.
+    assert review.json()["plan_version"] == 1
+    revised = client.post(url + "revise/", content_type="application/json")
+    assert revised.status_code == 201
+    assert ServicePlan.objects.get(uuid=revised.json()["id"]).version == 2
 
 
 def test_pdf_export_through_the_api(

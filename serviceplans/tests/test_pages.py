@@ -107,7 +107,7 @@ def test_action_without_responsible_and_before_the_plan_gives_field_errors(clien
     assert plan.actions.count() == before
 
 
-def test_agree_then_review_makes_version_2(client, plan, alice, today):
+def test_agree_review_then_revise_makes_version_2(client, plan, alice, today):
     client.force_login(alice)
     plan.refresh_from_db()
     response = client.post(
@@ -125,6 +125,9 @@ def test_agree_then_review_makes_version_2(client, plan, alice, today):
         data[f"review-progress_{goal.pk}"] = "progressing"
     response = client.post(reverse("serviceplans:review_add", args=[plan.uuid]), data)
     assert response.status_code == 302
+    assert response.url == plan_url(plan) + "#h-reviews"
+    assert ServicePlan.objects.filter(network=plan.network).count() == 1
+    response = client.post(reverse("serviceplans:plan_revise", args=[plan.uuid]))
     draft = ServicePlan.objects.get(network=plan.network, version=2)
     assert response.url == plan_url(draft)
     page = client.get(plan_url(draft))
@@ -238,10 +241,11 @@ def test_plan_page_queries_do_not_grow_with_rows(
     #  5 the versions, 6 the goals, 7 the actions with people, organisations and goals,
     #  8 the reviews of this and earlier versions, 9 their goal progress, 10 its goals,
     #  11 the PDF documents, 12 the two latest assessments,
-    #  13 "can edit": the user's active membership,
-    #  14 the unread notifications count, 15 the user's organisation (navigation),
-    #  16-18 the session renewed: SAVEPOINT, UPDATE, RELEASE.
-    with django_assert_num_queries(18):
+    #  13 the plan's history of changes with who made them,
+    #  14 "can edit": the user's active membership,
+    #  15 the unread notifications count, 16 the user's organisation (navigation),
+    #  17-19 the session renewed: SAVEPOINT, UPDATE, RELEASE.
+    with django_assert_num_queries(19):
         response = client.get(plan_url(plan))
     assert len(response.context["actions"]) == rows + 2
 

@@ -103,20 +103,80 @@ def test_bad_input_gives_field_errors_and_saves_nothing(plan, alice, today):
     assert plan.reviews.count() == 0
 
 
-def test_a_review_makes_version_2_with_the_new_review_date(plan, alice, today):
+def test_a_review_updates_the_goals_and_the_next_review_without_a_new_version(plan, alice, today):
     agree(plan, alice)
+    versions = ServicePlan.objects.count()
     goals = list(plan.goals.all())
-    review, draft = services.record_review(
+    review = services.record_review(
         plan,
         by=alice,
         summary="Työkokeilu alkanut hyvin.",
         next_review_date=today + datetime.timedelta(days=90),
-        progress={goals[0]: ("achieved", "Paikka löytyi"), goals[1]: ("progressing", "")},
+        progress={goals[0]: ("achieved", "Paikka löytyi"), goals[1]: ("not_started", "")},
     )
-    assert draft.version == 2 and draft.is_draft
-    assert draft.next_review_date == today + datetime.timedelta(days=90)
-    assert draft.goals.get(lineage=goals[0].lineage).status == PlanGoal.Status.ACHIEVED
-    assert review.progress.count() == 2
+    plan.refresh_from_db()
+    assert ServicePlan.objects.count() == versions  # no draft started
+    assert (plan.version, plan.status) == (1, ServicePlan.Status.AGREED)
+    assert plan.next_review_date == today + datetime.timedelta(days=90)
+    statuses = dict(plan.goals.values_list("pk", "status"))
+    assert statuses[goals[0].pk] == PlanGoal.Status.ACHIEVED
+    # A goal reviewed as not started shows not started, not "in progress".
+    assert statuses[goals[1].pk] == PlanGoal.Status.NOT_STARTED
+    assert review.progress.count() == 2 and review.plan == plan
+
+
+@pytest.mark.parametrize(
+    ("progress", "status"),
+    [
+        ("not_started", PlanGoal.Status.NOT_STARTED),
+        ("progressing", PlanGoal.Status.IN_PROGRESS),
+        ("achieved", PlanGoal.Status.ACHIEVED),
+        ("stalled", PlanGoal.Status.NO_PROGRESS),
+    ],
+)
+def test_each_progress_sets_the_goal_status_it_means(plan, alice, progress, status):
+    agree(plan, alice)
+    goal = plan.goals.first()
+    services.record_review(
+        plan, by=alice, summary="Arvio", next_review_date=None, progress={goal: (progress, "")}
+    )
+    goal.refresh_from_db()
+    assert goal.status == status
+
+
+def test_a_review_of_a_draft_is_refused(plan, alice):
+    from django.utils import translation
+
+    with pytest.raises(services.InvalidTransition) as refusal:
+        services.record_review(plan, by=alice, summary="Arvio", next_review_date=None, progress={})
+    with translation.override("en"):
+        assert "version in force" in str(refusal.value)
+    assert plan.reviews.count() == 0
+
+
+def test_a_review_keeps_a_draft_being_written_in_step(plan, alice, today):
+    agree(plan, alice)
+    draft = services.start_plan_revision(plan, by=alice)
+    goal = plan.goals.first()
+    services.record_review(
+        plan,
+        by=alice,
+        summary="Arvio",
+        next_review_date=today + datetime.timedelta(days=30),
+        progress={goal: ("achieved", "")},
+    )
+    draft.refresh_from_db()
+    assert draft.next_review_date == today + datetime.timedelta(days=30)
+    assert draft.goals.get(lineage=goal.lineage).status == PlanGoal.Status.ACHIEVED
+    assert ServicePlan.objects.filter(network=plan.network).count() == 2
+
+
+def test_revising_the_plan_starts_the_next_draft_version(plan, alice):
+    agree(plan, alice)
+    draft = services.start_plan_revision(plan, by=alice)
+    plan.refresh_from_db()
+    assert (draft.version, draft.status) == (2, ServicePlan.Status.DRAFT)
+    assert plan.status == ServicePlan.Status.AGREED  # still in force until agreed
 
 
 def test_a_network_decision_becomes_an_action_in_one_step(plan, network, kaisa, teemu, alice):

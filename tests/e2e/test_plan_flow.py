@@ -1,7 +1,7 @@
 """A network writes the client's individual service plan with the client's goals and three
 actions from different organisations, agrees it, exports the PDF (rendered to PNG with
-pdftoppm), and a review makes version 2 – in headless Chromium. Screenshots go to
-var/screenshots/plan-*.png."""
+pdftoppm), reviews it (version 1 stays in force) and revises it into version 2 – in
+headless Chromium. Screenshots go to var/screenshots/plan-*.png."""
 
 import datetime
 import io
@@ -157,7 +157,8 @@ def test_network_writes_agrees_exports_and_reviews_a_plan(page, live_server, peo
         )
     shoot("04-pdf-ready")
 
-    # 6. A review at the follow-up: the plan continues as version 2, a draft.
+    # 6. A review at the follow-up: recorded on version 1, which stays in force; then the
+    # network revises the plan ("Päivitä suunnitelma"), which starts version 2, a draft.
     page.click("#review-form-box > summary")
     page.fill("#id_review-summary", "Terveystarkastus tehty, valmennus alkanut hyvin.")
     goal = plan.goals.get()
@@ -167,8 +168,14 @@ def test_network_writes_agrees_exports_and_reviews_a_plan(page, live_server, peo
         (timezone.localdate() + datetime.timedelta(days=90)).isoformat(),
     )
     page.click("#review-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/plans/[0-9a-f-]{36}/#h-reviews$"))
+    expect(page.locator("#plan-status")).to_contain_text("1")
+    expect(page.locator("#in-force-badge")).to_be_visible()
+    assert ServicePlan.objects.count() == 1
+    page.click("#revise-button")
     page.wait_for_url(re.compile(r".*/plans/[0-9a-f-]{36}/$"))
     expect(page.locator("#plan-status")).to_contain_text("2")
+    expect(page.locator("#draft-badge")).to_be_visible()
     version2 = ServicePlan.objects.get(version=2)
     assert version2.status == "draft" and version2.actions.count() == 3
     assert page.url.endswith(f"/plans/{version2.uuid}/")

@@ -153,13 +153,16 @@ def build_world(*, alice, kaisa, health_centre, tuula) -> dict:
     )
     plan.refresh_from_db()
     document = plan_services.request_plan_pdf(plan, by=alice)
-    _review, draft = plan_services.record_review(
+    plan_services.record_review(
         plan,
         by=alice,
         summary="Työkokeilupaikka löytyi, uni on parantunut.",
         next_review_date=today + datetime.timedelta(days=90),
         progress={work: ("progressing", "Paikka löytyi"), health: ("achieved", "")},
     )
+    # The network then revises the plan: version 2 is a draft.
+    plan.refresh_from_db()
+    draft = plan_services.start_plan_revision(plan, by=alice)
     action = draft.actions.order_by("pk").first()
     reminder = PlanReminder.objects.create(
         kind=PlanReminder.Kind.ACTION_DUE,
