@@ -268,6 +268,16 @@ class Consent(models.Model):
         WRITTEN = "written", _("Written")
         ELECTRONIC = "electronic", _("Electronic")
 
+    class WithdrawalChannel(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("By phone")
+        WRITTEN = "written", _("In writing")
+
+    class ReportedBy(models.TextChoices):
+        CLIENT = "client", _("The client")
+        REPRESENTATIVE = "representative", _("The client's representative")
+        OTHER = "other", _("Someone else on the client's behalf")
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="consents"
@@ -296,6 +306,18 @@ class Consent(models.Model):
         related_name="+",
         null=True,
         blank=True,
+    )
+    # How the withdrawal reached us: the day the client withdrew (may be before it was
+    # recorded), the channel, and who told.
+    withdrawn_on = models.DateField(_("date of withdrawal"), null=True, blank=True)
+    withdrawal_channel = models.CharField(
+        _("how the withdrawal was made"),
+        max_length=20,
+        choices=WithdrawalChannel.choices,
+        blank=True,
+    )
+    withdrawal_reported_by = models.CharField(
+        _("who withdrew it"), max_length=20, choices=ReportedBy.choices, blank=True
     )
 
     objects = ConsentQuerySet.as_manager()

@@ -33,16 +33,26 @@ def client_timeline(client, user) -> list[Event]:
             )
         )
         if consent.withdrawn_at:
+            detail = ""
+            if consent.withdrawal_channel:
+                detail = _("%(channel)s, by %(who)s, on %(date)s") % {
+                    "channel": consent.get_withdrawal_channel_display(),
+                    "who": str(consent.get_withdrawal_reported_by_display()).lower(),
+                    "date": date_format(consent.withdrawn_on, "SHORT_DATE_FORMAT"),
+                }
             events.append(
                 Event(
                     consent.withdrawn_at,
                     "consent_withdrawn",
                     _("Consent withdrawn: %(scope)s") % {"scope": consent.get_scope_display()},
+                    str(detail),
                 )
             )
-    requests = client.consultation_requests.select_related(
-        "requesting_organization", "answer"
-    ).order_by("submitted_at")
+    requests = (
+        client.consultation_requests.select_related("requesting_organization", "answer")
+        .prefetch_related("messages__author")
+        .order_by("submitted_at")
+    )
     if not user.is_coordinator:
         requests = requests.filter(requester=user)
     for request in requests:
@@ -67,6 +77,27 @@ def client_timeline(client, user) -> list[Event]:
                     "answer",
                     _("Answer to %(reference)s") % {"reference": request.reference},
                     answer.next_step,
+                    request,
+                )
+            )
+        for message in request.messages.all():
+            events.append(
+                Event(
+                    message.sent_at,
+                    "request_message",
+                    _("%(kind)s on %(reference)s")
+                    % {"kind": message.get_kind_display(), "reference": request.reference},
+                    str(message.author),
+                    request,
+                )
+            )
+        if request.closed_at and request.status == request.Status.WITHDRAWN:
+            events.append(
+                Event(
+                    request.closed_at,
+                    "withdrawn",
+                    _("Request %(reference)s withdrawn") % {"reference": request.reference},
+                    request.withdrawal_reason,
                     request,
                 )
             )

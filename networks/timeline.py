@@ -25,6 +25,7 @@ def network_timeline(network, members, meetings) -> list[Event]:
                     member.left_at,
                     "member_left",
                     _("%(name)s left") % {"name": member.display_name},
+                    member.removal_reason,
                 )
             )
     for meeting in meetings:
@@ -59,7 +60,15 @@ def network_timeline(network, members, meetings) -> list[Event]:
                 )
             )
         if meeting.cancelled_at:
-            events.append(Event(meeting.cancelled_at, "meeting_cancelled", _("Meeting cancelled")))
+            events.append(
+                Event(
+                    meeting.cancelled_at,
+                    "meeting_cancelled",
+                    _("Meeting cancelled"),
+                    meeting.cancellation_reason,
+                    url=url,
+                )
+            )
     if network.closed_at:
         events.append(
             Event(

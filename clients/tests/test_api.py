@@ -3,6 +3,7 @@ log for every read, and field errors for bad input."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.models import AccessLog, Client, Consent
 from clients.tests.factories import ClientFactory, member_of_network
@@ -282,10 +283,18 @@ def test_the_consent_service_refuses_who_the_page_refuses(alices_network, alice,
         services.record_consent(person, by=alice, scope="network", method="verbal")
     consent = person.consents.get()
     with pytest.raises(PermissionDenied):
-        services.withdraw_consent(consent, by=alice)
+        services.withdraw_consent(
+            consent,
+            by=alice,
+            withdrawn_on=timezone.localdate(),
+            channel="phone",
+            reported_by="client",
+        )
     consent.refresh_from_db()
     assert consent.withdrawn_at is None
-    services.withdraw_consent(consent, by=kaisa)
+    services.withdraw_consent(
+        consent, by=kaisa, withdrawn_on=timezone.localdate(), channel="phone", reported_by="client"
+    )
 
 
 def test_a_second_client_change_from_the_same_version_is_409(client, alices_request, hub):

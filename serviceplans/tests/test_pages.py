@@ -40,7 +40,9 @@ def test_plan_page_access_matrix(client, plan, persona, expected):
 def test_a_member_who_leaves_loses_the_plan_at_once(client, plan, network, kaisa, teemu):
     client.force_login(teemu)
     assert client.get(plan_url(plan)).status_code == 200
-    network_services.remove_network_member(network.members.get(user=teemu), by=kaisa)
+    network_services.remove_network_member(
+        network.members.get(user=teemu), by=kaisa, reason="Ei enää tarpeen."
+    )
     assert client.get(plan_url(plan)).status_code == 404
     action = plan.actions.get(responsible_user=teemu)
     response = client.post(
@@ -231,17 +233,18 @@ def test_plan_page_queries_do_not_grow_with_rows(
     )
     plan.refresh_from_db()
     client.force_login(alice)
-    # Expect 18 queries:
+    # Expect 19 queries:
     #  1 the session, 2 the user,
     #  3 the plan with its network and client (access through active membership),
     #  4 the access log row,
     #  5 the versions, 6 the goals, 7 the actions with people, organisations and goals,
+    #  7b the actions removed from the draft, with who removed them,
     #  8 the reviews of this and earlier versions, 9 their goal progress, 10 its goals,
     #  11 the PDF documents, 12 the two latest assessments,
     #  13 "can edit": the user's active membership,
     #  14 the unread notifications count, 15 the user's organisation (navigation),
     #  16-18 the session renewed: SAVEPOINT, UPDATE, RELEASE.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get(plan_url(plan))
     assert len(response.context["actions"]) == rows + 2
 
