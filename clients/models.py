@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fi import hetu
@@ -269,7 +270,7 @@ class Consent(models.Model):
         ELECTRONIC = "electronic", _("Electronic")
 
     class WithdrawalChannel(models.TextChoices):
-        IN_PERSON = "in_person", _("In person")
+        IN_PERSON = "in_person", pgettext_lazy("consent withdrawal", "In person")
         PHONE = "phone", _("By phone")
         WRITTEN = "written", _("In writing")
 

@@ -449,9 +449,11 @@ def consultation_action(request, consultation_id, action):
 def consultation_withdraw(request, consultation_id):
     """The requester withdraws the request on a page of its own, saying why."""
     consultation = _load(request, consultation_id)
-    if consultation.requester_id != request.user.pk:
-        raise Http404
     detail = reverse("consultation_detail", args=[consultation.uuid])
+    if consultation.requester_id != request.user.pk:
+        # The hub sees the request, but only its requester takes it back.
+        messages.error(request, _("Only the requester can withdraw a request."))
+        return redirect(detail)
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with errors_onto(form) as saved:

@@ -279,10 +279,13 @@ def member_remove(request, network_id, member_id):
     """The member leaves the network, on a page that asks why."""
     network = _load_network(request, network_id)
     _require_manager(request, network)
-    member = network.members.filter(uuid=member_id, left_at__isnull=True).first()
+    member = network.members.filter(uuid=member_id).first()
     if member is None:
         raise Http404
     back = reverse("networks:network_detail", args=[network.uuid])
+    if member.left_at is not None:
+        messages.info(request, _("%(name)s has left the network.") % {"name": member.display_name})
+        return redirect(back)
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with errors_onto(form) as saved:

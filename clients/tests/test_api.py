@@ -320,3 +320,34 @@ def test_a_second_client_change_from_the_same_version_is_409(client, alices_requ
     assert missing.status_code == 400 and "lock_version" in missing.json()
     alices_request.client.refresh_from_db()
     assert alices_request.client.municipality == "244"
+
+
+def test_withdrawing_a_consent_through_the_api_needs_its_details(client, alices_request, kaisa):
+    consent = alices_request.consent
+    client.force_login(kaisa)
+    url = reverse("client-consent-withdraw", args=[alices_request.client.uuid, consent.uuid])
+    response = client.post(url, {}, content_type="application/json")
+    assert response.status_code == 400
+    assert set(response.json()) >= {"withdrawn_on", "withdrawal_channel", "withdrawal_reported_by"}
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None
+    response = client.post(
+        url,
+        {
+            "withdrawn_on": timezone.localdate().isoformat(),
+            "withdrawal_channel": "written",
+            "withdrawal_reported_by": "representative",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["withdrawal_channel"] == "written" and body["is_valid"] is False
+
+
+def test_an_outsider_cannot_withdraw_a_consent_through_the_api(client, alices_request, olli):
+    consent = alices_request.consent
+    client.force_login(olli)
+    url = reverse("client-consent-withdraw", args=[alices_request.client.uuid, consent.uuid])
+    response = client.post(url, {}, content_type="application/json")
+    assert response.status_code == 404

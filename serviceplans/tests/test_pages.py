@@ -321,3 +321,21 @@ def test_a_decision_becomes_an_action_from_the_meeting_page(
     # Twice is refused with a message, not a second action.
     client.post(url, {"service_type": "debt_counselling"})
     assert plan.actions.filter(decision=decision).count() == 1
+
+
+def test_removing_an_action_asks_for_the_reason_and_keeps_it(client, plan, alice):
+    action = plan.actions.get(service_type=PlanAction.ServiceType.WORK_TRIAL)
+    client.force_login(alice)
+    url = reverse("serviceplans:action_remove", args=[action.uuid])
+    page = client.get(url)
+    assert page.status_code == 200 and b'name="reason"' in page.content
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400 and refused.context["form"].errors["reason"]
+    assert plan.actions.count() == 2
+    response = client.post(url, {"reason": "Työkokeilu ei ole nyt ajankohtainen."})
+    assert response.status_code == 302
+    assert plan.actions.count() == 1
+    removed = plan.removed_actions.get()
+    assert removed.reason == "Työkokeilu ei ole nyt ajankohtainen." and removed.removed_by == alice
+    shown = client.get(plan_url(plan)).content.decode()
+    assert "Työkokeilu ei ole nyt ajankohtainen." in shown
