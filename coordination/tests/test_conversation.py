@@ -15,6 +15,8 @@ from common.inbox import Kind, announced
 from coordination import services
 from coordination.models import ConsultationMessage, ConsultationRequest
 from coordination.tests.factories import ConsultationFactory, UserFactory
+from serviceplans.models import PlanReminder
+from serviceplans.tasks import collect_consultation_reminders
 
 pytestmark = pytest.mark.django_db
 S = ConsultationRequest.Status
@@ -362,3 +364,17 @@ def test_only_the_requester_withdraws_on_the_page(client, request_of_alice, kais
     assert response.status_code == 302
     request_of_alice.refresh_from_db()
     assert request_of_alice.status == S.SUBMITTED
+
+
+def test_the_waiting_reminder_skips_a_request_waiting_for_the_requester(
+    alice, kaisa, settings, time_machine
+):
+    settings.CONSULTATION_TARGET_WORKING_DAYS = 2
+    time_machine.move_to(at(2), tick=False)
+    waiting = ConsultationFactory(requester=alice, submitted_at=at(2))
+    forgotten = ConsultationFactory(requester=alice, submitted_at=at(2))
+    services.ask_for_more_information(waiting, by=kaisa, text="Lisätietoja?")
+    time_machine.move_to(at(9), tick=False)
+    collect_consultation_reminders(timezone.localdate())
+    subjects = set(PlanReminder.objects.values_list("subject", flat=True))
+    assert subjects == {f"consultation:{forgotten.uuid}"}

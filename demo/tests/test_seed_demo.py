@@ -161,3 +161,14 @@ def test_seed_demo_refuses_without_debug(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert counts() == before
+
+
+def test_one_request_waits_for_more_information_with_a_short_thread(world):
+    waiting = ConsultationRequest.objects.filter(waiting_for_requester_since__isnull=False)
+    assert waiting.count() == 1
+    request = waiting.get()
+    kinds = list(request.messages.values_list("kind", flat=True))
+    assert kinds == ["question", "reply", "question"]
+    sent = list(request.messages.values_list("sent_at", flat=True))
+    assert sent == sorted(sent) and sent[0] > request.submitted_at
+    assert request.waiting_for_requester_since == sent[-1]
