@@ -111,7 +111,7 @@ def test_coordinator_finds_a_client_by_code_and_sees_the_timeline(
     page, live_server, alice, kaisa, password
 ):
     """The identity code goes in a POST form; the client's page shows the timeline, and
-    withdrawing a consent is one click."""
+    withdrawing a consent is confirmed with its day, channel and who withdrew it."""
     require_chromium()
     from clients.tests.factories import ClientFactory
     from coordination import services
