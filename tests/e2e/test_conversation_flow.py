@@ -47,7 +47,7 @@ def test_ask_reply_and_answer(page, live_server, alice, kaisa, password, screens
     page.fill("#id_ask-text", "Onko asiakkaalla voimassa oleva lääkärinlausunto?")
     page.click("#ask-form button[type=submit]")
     page.wait_for_selector(".alert-success")
-    assert page.is_visible("#waiting-for-requester")
+    assert page.is_visible(".waiting-for-requester")
     both_widths(page, screenshot, "1-asked")
 
     # 2. The requester logs in, opens the request and replies on its page.
@@ -60,7 +60,7 @@ def test_ask_reply_and_answer(page, live_server, alice, kaisa, password, screens
     page.fill("#id_reply-text", "Lausunto on kirjoitettu viime viikolla, lähetän sen erikseen.")
     page.click("#reply-form button[type=submit]")
     page.wait_for_selector(".alert-success")
-    assert page.locator("#waiting-for-requester").count() == 0
+    assert page.locator(".waiting-for-requester").count() == 0
     both_widths(page, screenshot, "3-replied")
 
     # 3. The coordinator sees the reply and answers the request.
