@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clients.models import AccessLog, Consent
 from clients.tests.factories import ClientFactory, member_of_network
@@ -119,7 +119,11 @@ def test_the_withdrawal_is_on_the_timeline(client, alices_request, kaisa):
     )
     response = client.get(reverse("clients:client_detail", args=[alices_request.client.uuid]))
     event = next(e for e in response.context["timeline"] if e.kind == "consent_withdrawn")
-    assert "In writing" in event.detail and "representative" in event.detail
+    # The page speaks the user's language (Finnish by default).
+    with translation.override("fi"):
+        written = str(Consent.WithdrawalChannel.WRITTEN.label)
+        representative = str(Consent.ReportedBy.REPRESENTATIVE.label).lower()
+    assert written in event.detail and representative in event.detail
 
 
 def test_outsider_cannot_withdraw(client, alices_request, olli):
