@@ -4,11 +4,11 @@ the pages. Lists show the identity code masked; every read is in the access log.
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from clients import services
-from clients.access import can_record_consent, clients_visible_to
+from clients.access import can_record_consent, can_withdraw_consent, clients_visible_to
 from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import (
     AccessLog,
@@ -129,9 +129,26 @@ class ConsentSerializer(serializers.ModelSerializer):
             "recorded_by",
             "valid_until",
             "withdrawn_at",
+            "withdrawn_on",
+            "withdrawal_channel",
+            "withdrawal_reported_by",
             "is_valid",
         ]
-        read_only_fields = ["given_at", "withdrawn_at"]
+        read_only_fields = [
+            "given_at",
+            "withdrawn_at",
+            "withdrawn_on",
+            "withdrawal_channel",
+            "withdrawal_reported_by",
+        ]
+
+
+class ConsentWithdrawalSerializer(serializers.Serializer):
+    """What a withdrawal must say, as on the page: the day, the channel, who withdrew."""
+
+    withdrawn_on = serializers.DateField()
+    withdrawal_channel = serializers.ChoiceField(choices=Consent.WithdrawalChannel.choices)
+    withdrawal_reported_by = serializers.ChoiceField(choices=Consent.ReportedBy.choices)
 
 
 # The work-ability assessments
@@ -169,7 +186,7 @@ class IsCoordinatorToWrite(permissions.BasePermission):
     client the user sees are recorded by professionals too; consents follow
     `can_record_consent`, asked by the action itself."""
 
-    OPEN_ACTIONS = ("consents", "assessments")
+    OPEN_ACTIONS = ("consents", "consent_withdraw", "assessments")
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS or view.action in self.OPEN_ACTIONS:
@@ -210,6 +227,8 @@ class ClientViewSet(
             return ClientListSerializer
         if self.action == "consents":
             return ConsentSerializer
+        if self.action == "consent_withdraw":
+            return ConsentWithdrawalSerializer
         return ClientSerializer
 
     def perform_create(self, serializer):
@@ -249,6 +268,33 @@ class ClientViewSet(
         )
         log_client_access(request, client, action=AccessLog.Action.CREATE, kind="consent")
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ConsentWithdrawalSerializer, responses=ConsentSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"consents/(?P<consent_id>[0-9a-fA-F-]{36})/withdraw",
+        url_name="consent-withdraw",
+    )
+    def consent_withdraw(self, request, id=None, consent_id=None):
+        """Record the withdrawal of one of the client's consents (400 with field errors
+        without the day, the channel or who withdrew it)."""
+        client = self.get_object()
+        consent = client.consents.filter(uuid=consent_id).first()
+        if consent is None or not can_withdraw_consent(request.user, consent):
+            raise NotFound
+        serializer = ConsentWithdrawalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        consent = services.withdraw_consent(
+            consent,
+            by=request.user,
+            withdrawn_on=data["withdrawn_on"],
+            channel=data["withdrawal_channel"],
+            reported_by=data["withdrawal_reported_by"],
+        )
+        log_client_access(request, client, action=AccessLog.Action.UPDATE, kind="consent")
+        return Response(ConsentSerializer(consent).data)
 
     # --- The work-ability assessments
     @extend_schema(methods=["GET"], responses=AssessmentSerializer(many=True), request=None)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.models import Client
+from common.dates import short_date
 from common.timeline import Event, EventSource, TimelineQuery, day_event_at, newest_rows
 
 KINDS = {
@@ -40,12 +41,20 @@ def _consent_events(client: Client, query: TimelineQuery) -> list[Event]:
             )
         )
         if consent.withdrawn_at:
+            detail = ""
+            if consent.withdrawal_channel:
+                detail = _("%(channel)s, by %(who)s, on %(date)s") % {
+                    "channel": consent.get_withdrawal_channel_display(),
+                    "who": str(consent.get_withdrawal_reported_by_display()).lower(),
+                    "date": short_date(consent.withdrawn_on),
+                }
             events.append(
                 Event(
                     consent.withdrawn_at,
                     "consent_withdrawn",
                     _("Consent withdrawn: %(scope)s") % {"scope": scope},
-                    url=url,
+                    detail,
+                    url,
                 )
             )
     return events

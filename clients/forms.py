@@ -149,6 +149,22 @@ class ConsentForm(forms.Form):
     )
 
 
+class ConsentWithdrawalForm(forms.Form):
+    """The confirmation of a withdrawal: when the client withdrew, how, and who told."""
+
+    withdrawn_on = forms.DateField(label=_("Date of withdrawal"), widget=DateInput())
+    withdrawal_channel = forms.ChoiceField(
+        label=_("How the consent was withdrawn"),
+        choices=Consent.WithdrawalChannel.choices,
+        widget=forms.RadioSelect,
+    )
+    withdrawal_reported_by = forms.ChoiceField(
+        label=_("Who withdrew it"),
+        choices=Consent.ReportedBy.choices,
+        widget=forms.RadioSelect,
+    )
+
+
 # --- The work-ability assessment ------------------------------------
 
 

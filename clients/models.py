@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fi import hetu
@@ -273,6 +274,16 @@ class Consent(models.Model):
         WRITTEN = "written", _("Written")
         ELECTRONIC = "electronic", _("Electronic")
 
+    class WithdrawalChannel(models.TextChoices):
+        IN_PERSON = "in_person", pgettext_lazy("consent withdrawal", "In person")
+        PHONE = "phone", _("By phone")
+        WRITTEN = "written", _("In writing")
+
+    class ReportedBy(models.TextChoices):
+        CLIENT = "client", _("The client")
+        REPRESENTATIVE = "representative", _("The client's representative")
+        OTHER = "other", _("Someone else on the client's behalf")
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="consents"
@@ -301,6 +312,18 @@ class Consent(models.Model):
         related_name="+",
         null=True,
         blank=True,
+    )
+    # How the withdrawal reached us: the day the client withdrew (may be before it was
+    # recorded), the channel, and who told.
+    withdrawn_on = models.DateField(_("date of withdrawal"), null=True, blank=True)
+    withdrawal_channel = models.CharField(
+        _("how the withdrawal was made"),
+        max_length=20,
+        choices=WithdrawalChannel.choices,
+        blank=True,
+    )
+    withdrawal_reported_by = models.CharField(
+        _("who withdrew it"), max_length=20, choices=ReportedBy.choices, blank=True
     )
 
     objects = ConsentQuerySet.as_manager()
@@ -349,6 +372,7 @@ OBJECT_KINDS = {
     "plan_goal": _("Plan goal"),
     "plan_action": _("Plan action"),
     "plan_review": _("Plan review"),
+    "plan_history": _("Service plan's change history"),
     "health_check": _("Health check for the unemployed"),
     "client_record": _("Client record"),
     "coaching_referral": _("Referral to job coaching"),

@@ -215,19 +215,54 @@ def _create_consent(
     return consent
 
 
+def withdrawal_errors(withdrawn_on, channel, reported_by, given_at=None) -> dict:
+    """What a withdrawal must say: the day (not in the future, not before the consent
+    was given), the channel and who withdrew it."""
+    errors: dict[str, list] = {}
+    if withdrawn_on is None:
+        errors["withdrawn_on"] = [_("Give the date of the withdrawal.")]
+    elif withdrawn_on > timezone.localdate():
+        errors["withdrawn_on"] = [_("The date of the withdrawal cannot be in the future.")]
+    elif given_at is not None and withdrawn_on < timezone.localdate(given_at):
+        errors["withdrawn_on"] = [_("The consent was given after this date.")]
+    if channel not in Consent.WithdrawalChannel.values:
+        errors["withdrawal_channel"] = [_("Choose how the consent was withdrawn.")]
+    if reported_by not in Consent.ReportedBy.values:
+        errors["withdrawal_reported_by"] = [_("Choose who withdrew the consent.")]
+    return errors
+
+
 @transaction.atomic
-def withdraw_consent(consent: Consent, *, by) -> Consent:
+def withdraw_consent(
+    consent: Consent, *, by, withdrawn_on, channel: str, reported_by: str
+) -> Consent:
     """Honoured at once: from this moment the consent no longer opens the client's data.
-    Withdrawing an already withdrawn consent changes nothing. Only those the page offers
-    the button to (`can_withdraw_consent`) may."""
+    The withdrawal says when the client withdrew, how (in person, by phone, in writing)
+    and who told; they are shown on the client's timeline. Withdrawing an already
+    withdrawn consent changes nothing. Only those the page offers the step to
+    (`can_withdraw_consent`) may."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if not can_withdraw_consent(by, consent):
         raise PermissionDenied(_("You cannot withdraw this consent."))
     if consent.withdrawn_at is not None:
         return consent
+    errors = withdrawal_errors(withdrawn_on, channel, reported_by, consent.given_at)
+    if errors:
+        raise ValidationError(errors)
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = by
-    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawal_channel = channel
+    consent.withdrawal_reported_by = reported_by
+    consent.save(
+        update_fields=[
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawn_on",
+            "withdrawal_channel",
+            "withdrawal_reported_by",
+        ]
+    )
     return consent
 
 

@@ -31,9 +31,11 @@ from clients.forms import (
     ClientEditForm,
     ClientSearchForm,
     ConsentForm,
+    ConsentWithdrawalForm,
 )
 from clients.models import AccessLog, AccessLogReview, looks_like_identity_code
 from clients.timeline import RecordFilterForm, client_record, client_timeline, kind_groups
+from common.confirm import render_confirmation
 from common.csvexport import streaming_csv_response
 from common.formerrors import errors_onto
 from common.roles import role_required
@@ -131,20 +133,50 @@ def consent_create(request, client_id):
     return client_detail(request, client_id, consent_form=form)
 
 
-@require_POST
 @role_required(User.Role.COORDINATOR, User.Role.PROFESSIONAL, User.Role.JOB_COACH)
 def consent_withdraw(request, client_id, consent_id):
-    """One click, honoured at once: after this the consent opens nothing."""
+    """A page of its own that asks when, how and by whom the consent was withdrawn;
+    honoured at once: after this the consent opens nothing."""
     client = access_client(request.user, client_id)
     consent = client.consents.filter(uuid=consent_id).first()
     if consent is None or not can_withdraw_consent(request.user, consent):
         raise Http404
-    services.withdraw_consent(consent, by=request.user)
-    log_client_access(request, client, action=AccessLog.Action.UPDATE, kind="consent")
-    messages.success(request, _("The consent has been withdrawn."))
-    if clients_visible_to(request.user).filter(pk=client.pk).exists():
-        return redirect("clients:client_detail", client.uuid)
-    return redirect("my_requests")
+    back = reverse("clients:client_detail", args=[client.uuid])
+    if request.method == "POST":
+        form = ConsentWithdrawalForm(request.POST)
+    else:
+        form = ConsentWithdrawalForm(initial={"withdrawn_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with errors_onto(form) as saved:
+            services.withdraw_consent(
+                consent,
+                by=request.user,
+                withdrawn_on=data["withdrawn_on"],
+                channel=data["withdrawal_channel"],
+                reported_by=data["withdrawal_reported_by"],
+            )
+        if saved.ok:
+            log_client_access(request, client, action=AccessLog.Action.UPDATE, kind="consent")
+            messages.success(request, _("The consent has been withdrawn."))
+            if clients_visible_to(request.user).filter(pk=client.pk).exists():
+                return redirect("clients:client_detail", client.uuid)
+            return redirect("my_requests")
+    else:
+        log_client_access(request, client, action=AccessLog.Action.VIEW, kind="consent")
+    return render_confirmation(
+        request,
+        form=form,
+        title=_("Withdraw the consent"),
+        question=_("Record the withdrawal of the consent: %(consent)s.")
+        % {"consent": consent.get_scope_display()},
+        consequence=_(
+            "The withdrawal is honoured at once: from now on this consent opens none of the "
+            "client's data. It cannot be undone; a new consent is recorded separately."
+        ),
+        confirm_label=_("Withdraw the consent"),
+        cancel_url=back,
+    )
 
 
 # --- The client's record: every app's entries, newest first ------------------------------

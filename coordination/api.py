@@ -9,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clients.access import access_client
-from clients.audit import AccessLoggingMixin
+from clients.audit import AccessLoggingMixin, log_client_access
 from clients.models import (
     AccessLog,
     Client,
@@ -32,6 +32,7 @@ from coordination.filters import ConsultationFilterSet
 from coordination.integrations import has_scope
 from coordination.models import (
     ConsultationAnswer,
+    ConsultationMessage,
     ConsultationRequest,
     IntegrationCredential,
     Organization,
@@ -317,13 +318,36 @@ class TransitionSerializer(serializers.Serializer):
     next_step = serializers.CharField(max_length=2_000, required=False, allow_blank=True)
     outcome = serializers.ChoiceField(choices=CR.Outcome.choices, required=False)
     note = serializers.CharField(max_length=2_000, required=False, allow_blank=True)
+    # Why the requester withdraws: required with "withdraw".
+    reason = serializers.CharField(max_length=2_000, required=False, allow_blank=True)
 
     def validate(self, data):
-        required = {"assign": ["assignee"], "answer": ["advice"], "close": ["outcome"]}
+        required = {
+            "assign": ["assignee"],
+            "answer": ["advice"],
+            "close": ["outcome"],
+            "withdraw": ["reason"],
+        }
         missing = [name for name in required.get(data["action"], []) if not data.get(name)]
         if missing:
             raise ValidationError({name: [_("This field is required.")] for name in missing})
         return data
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    author = serializers.StringRelatedField()
+    organization = serializers.StringRelatedField()
+
+    class Meta:
+        model = ConsultationMessage
+        fields = ["id", "kind", "author", "organization", "text", "sent_at"]
+        read_only_fields = fields
+
+
+class MessageInputSerializer(serializers.Serializer):
+    # The limits are the service's, so that the API and the page say the same thing.
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
 class FeedbackSerializer(serializers.Serializer):
@@ -373,6 +397,7 @@ class ConsultationViewSet(
             "partial_update": ConsultationUpdateSerializer,
             "transition": TransitionSerializer,
             "feedback": FeedbackSerializer,
+            "messages": MessageInputSerializer,
         }.get(self.action, ConsultationSerializer)
 
     def _fresh(self, consultation):
@@ -421,3 +446,30 @@ class ConsultationViewSet(
             consultation, by=request.user, **serializer.validated_data
         )
         return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], request=None, responses=MessageSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=MessageInputSerializer, responses={201: MessageSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request, id=None):
+        """The conversation on the request: the hub asks, the requester replies. The
+        requester and the hub read it; posting is a reply from the requester and a
+        question from a coordinator."""
+        consultation = self.get_object()
+        if request.method == "POST":
+            serializer = MessageInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            message = services.post_consultation_message(
+                consultation, by=request.user, text=serializer.validated_data["text"]
+            )
+            return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        log_client_access(
+            request,
+            self.access_log_clients([consultation]),
+            action=AccessLog.Action.API,
+            kind=self.access_log_kind,
+            basis=self.access_log_basis(),
+        )
+        rows = consultation.messages.select_related("author", "organization")
+        return Response(MessageSerializer(rows, many=True).data)

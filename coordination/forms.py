@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.models import Client, Consent
 from common.municipalities import municipality_choices_with_blank
 from common.widgets import DateInput
-from coordination.models import ConsultationRequest, User
+from coordination.models import ConsultationMessage, ConsultationRequest, User
 
 
 class LoginForm(AuthenticationForm):
@@ -227,3 +227,18 @@ class QueueBulkForm(forms.Form):
         """(status, assignee's uuid or "") as the page showed the request."""
         status, _sep, assignee = (self.data.get(f"seen-{chosen_uuid}") or "").partition(":")
         return status, assignee
+
+
+class MessageForm(forms.Form):
+    """A message on a request: the hub's question or the requester's reply."""
+
+    text = forms.CharField(
+        label=_("Message"),
+        max_length=ConsultationMessage.MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label is not None:
+            self.fields["text"].label = label

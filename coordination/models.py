@@ -1,5 +1,6 @@
 """The hub and its members: organisations and the people who log in."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import Consent
 from common.municipalities import municipality_choices, municipality_name
+from common.workdays import working_days_between
 
 
 class Organization(models.Model):
@@ -359,6 +361,19 @@ class ConsultationRequest(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("note on the outcome"), max_length=2_000, blank=True)
+    # The hub asked the requester for more information and waits for the reply: the
+    # waiting clock stops meanwhile (`hub_waiting_days`).
+    waiting_for_requester_since = models.DateTimeField(
+        _("waiting for more information since"), null=True, blank=True
+    )
+    # Working days the request waited for the requester before the hub's first response,
+    # summed over the finished waits; the one under way is counted from the field above.
+    requester_waiting_days = models.PositiveIntegerField(
+        _("working days waited for the requester"), default=0
+    )
+    withdrawal_reason = models.TextField(
+        _("why the request was withdrawn"), max_length=2_000, blank=True
+    )
 
     # Grows with every correction of the request: a change sent from a stale reading is
     # refused (common.locking), so that the requester and the coordinator do not
@@ -419,6 +434,24 @@ class ConsultationRequest(models.Model):
             return None
         return ClientAsSent(self.client_snapshot or {})
 
+    @property
+    def is_waiting_for_requester(self) -> bool:
+        return self.waiting_for_requester_since is not None
+
+    def waiting_days(self, today: datetime.date) -> tuple[int, int]:
+        """(working days the request has waited for the hub, working days it waited for
+        the requester): from sending to the hub's first response (or `today`), the time
+        spent waiting for more information left out of the first."""
+        start = timezone.localdate(self.submitted_at)
+        end = timezone.localdate(self.first_response_at) if self.first_response_at else today
+        paused = self.requester_waiting_days
+        if self.waiting_for_requester_since is not None:
+            paused += working_days_between(
+                timezone.localdate(self.waiting_for_requester_since), end
+            )
+        total = working_days_between(start, end)
+        return max(total - paused, 0), paused
+
     def reason_labels(self) -> list[str]:
         labels = dict(self.Reason.choices)
         return [labels.get(value, value) for value in self.reasons]
@@ -426,6 +459,53 @@ class ConsultationRequest(models.Model):
     def asked_labels(self) -> list[str]:
         labels = dict(self.Asked.choices)
         return [labels.get(value, value) for value in self.asked]
+
+
+class ConsultationMessage(models.Model):
+    """One message of the conversation on a request: the hub asks the requester for more
+    information, the requester replies. The requester and the hub see the thread; a
+    message is never changed or removed."""
+
+    MAX_LENGTH = 4_000
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Request for more information")
+        REPLY = "reply", _("Reply from the requester")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    request = models.ForeignKey(
+        ConsultationRequest,
+        verbose_name=_("consultation request"),
+        on_delete=models.PROTECT,
+        related_name="messages",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The author's organisation when they wrote: people move, the thread does not.
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    text = models.TextField(_("message"), max_length=MAX_LENGTH)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["request", "sent_at"], name="consultation_message_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.get_kind_display()}"
 
 
 class ConsultationAnswer(models.Model):

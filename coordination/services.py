@@ -23,13 +23,17 @@ from django.views.decorators.debug import sensitive_variables
 
 from clients import services as client_services
 from clients.models import AccessLog, Consent
+from common.confirm import reason_errors
 from common.dates import planned_date_error
 from common.errors import InvalidTransition
+from common.inbox import Kind, announce
 from common.locking import StaleEdit
 from common.municipalities import validate_municipality
+from common.workdays import working_days_between
 from coordination.access import identity_match
 from coordination.models import (
     ConsultationAnswer,
+    ConsultationMessage,
     ConsultationRequest,
     Feedback,
     Notification,
@@ -446,6 +450,7 @@ def answer_consultation(
         request.assigned_to = by
         fields.append("assigned_to")
     _first_response(request, fields, now)
+    _end_wait(request, fields, now)
     request.save(update_fields=fields)
     _log(by, request.client, AccessLog.Action.UPDATE)
 
@@ -541,13 +546,15 @@ def close_consultation(request: ConsultationRequest, *, by: User, outcome: str, 
     request.outcome_note = note or ""
     request.closed_at = now
     _first_response(request, fields, now)
+    _end_wait(request, fields, now)
     request.save(update_fields=fields)
     return request
 
 
 @transaction.atomic
-def withdraw_consultation(request: ConsultationRequest, *, by: User):
-    """The requester takes the request back before it has been answered."""
+def withdraw_consultation(request: ConsultationRequest, *, by: User, reason: str):
+    """The requester takes the request back before it has been answered, saying why (the
+    hub and the client's timeline show it)."""
     request = _locked(request)
     if request.requester_id != by.pk:
         raise InvalidTransition(gettext_lazy("Only the requester can withdraw a request."))
@@ -555,10 +562,164 @@ def withdraw_consultation(request: ConsultationRequest, *, by: User):
         return request
     if request.status not in (Status.SUBMITTED, Status.TRIAGED):
         _refuse(request, gettext_lazy("withdrawn"))
+    errors = reason_errors(reason)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    fields = ["status", "closed_at", "withdrawal_reason"]
     request.status = Status.WITHDRAWN
-    request.closed_at = timezone.now()
-    request.save(update_fields=["status", "closed_at"])
+    request.closed_at = now
+    request.withdrawal_reason = reason.strip()
+    _end_wait(request, fields, now)
+    request.save(update_fields=fields)
+    _log(by, request.client, AccessLog.Action.UPDATE)
     return request
+
+
+# --- The conversation ------------------------------------------------------------------
+
+CONVERSATION_CLOSED = gettext_lazy(
+    "This request is closed: no more messages can be sent on it. If the client still "
+    "needs the hub's help, send a new request."
+)
+
+
+def _end_wait(request: ConsultationRequest, fields: list[str], now) -> None:
+    """The wait for the requester is over: its working days up to the hub's first
+    response are added to the request's paused time, and the clock runs again."""
+    since = request.waiting_for_requester_since
+    if since is None:
+        return
+    end = request.first_response_at or now
+    request.requester_waiting_days += working_days_between(
+        timezone.localdate(since), timezone.localdate(end)
+    )
+    request.waiting_for_requester_since = None
+    fields.extend(["requester_waiting_days", "waiting_for_requester_since"])
+
+
+def _message_errors(text: str | None) -> dict:
+    if not text or not text.strip():
+        return {"text": [_("Write the message.")]}
+    limit = ConsultationMessage.MAX_LENGTH
+    if len(text) > limit:
+        return {
+            "text": [
+                _("A message can have at most %(limit)d characters (it has %(count)d).")
+                % {"limit": limit, "count": len(text)}
+            ]
+        }
+    return {}
+
+
+def can_ask_for_more_information(request: ConsultationRequest, user: User) -> bool:
+    return user.is_coordinator and request.requester_id != user.pk and request.is_open
+
+
+def can_reply(request: ConsultationRequest, user: User) -> bool:
+    return request.requester_id == user.pk and request.is_open
+
+
+def _new_message(request: ConsultationRequest, *, by: User, kind: str, text: str, now):
+    return ConsultationMessage.objects.create(
+        request=request,
+        kind=kind,
+        author=by,
+        organization_id=by.organization_id,
+        text=text.strip(),
+        sent_at=now,
+    )
+
+
+@transaction.atomic
+def ask_for_more_information(
+    request: ConsultationRequest, *, by: User, text: str
+) -> ConsultationMessage:
+    """The hub asks the requester for more information: the request waits for the
+    requester ("Odottaa lisätietoja"), its waiting clock stops, and the requester is
+    told in their inbox (which e-mails a link by their preference)."""
+    _require_coordinator(by)
+    request = _locked(request)
+    if not request.is_open:
+        raise InvalidTransition(CONVERSATION_CLOSED)
+    if request.requester_id == by.pk:
+        raise InvalidTransition(gettext_lazy("You cannot ask yourself for more information."))
+    errors = _message_errors(text)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    message = _new_message(
+        request, by=by, kind=ConsultationMessage.Kind.QUESTION, text=text, now=now
+    )
+    fields = []
+    if request.waiting_for_requester_since is None:
+        request.waiting_for_requester_since = now
+        fields.append("waiting_for_requester_since")
+    if request.assigned_to_id is None:
+        request.assigned_to = by
+        fields.append("assigned_to")
+    if fields:
+        request.save(update_fields=fields)
+    _log(by, request.client, AccessLog.Action.UPDATE)
+    announce(
+        request.requester,
+        Kind.MORE_INFO_ASKED,
+        request,
+        key=f"{message._meta.label_lower}:{message.pk}",
+    )
+    return message
+
+
+def _hub_recipients(request: ConsultationRequest) -> list[User]:
+    """Who hears of the requester's message: the assigned coordinator, or every
+    coordinator of the hub while nobody has the request."""
+    assignee = request.assigned_to
+    if assignee is not None and assignee.is_active and assignee.is_coordinator:
+        return [assignee]
+    return list(
+        User.objects.filter(role=User.Role.COORDINATOR, is_active=True, organization__is_hub=True)
+    )
+
+
+@transaction.atomic
+def reply_to_consultation(
+    request: ConsultationRequest, *, by: User, text: str
+) -> ConsultationMessage:
+    """The requester answers on the request page: the request is back with the hub, its
+    waiting clock runs again, and the hub is told."""
+    request = _locked(request)
+    if request.requester_id != by.pk:
+        raise InvalidTransition(gettext_lazy("Only the requester can reply on this request."))
+    if not request.is_open:
+        raise InvalidTransition(CONVERSATION_CLOSED)
+    errors = _message_errors(text)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    message = _new_message(request, by=by, kind=ConsultationMessage.Kind.REPLY, text=text, now=now)
+    fields: list[str] = []
+    _end_wait(request, fields, now)
+    if fields:
+        request.save(update_fields=fields)
+    _log(by, request.client, AccessLog.Action.UPDATE)
+    for recipient in _hub_recipients(request):
+        announce(
+            recipient,
+            Kind.REQUEST_MESSAGE,
+            request,
+            key=f"{message._meta.label_lower}:{message.pk}",
+        )
+    return message
+
+
+def post_consultation_message(
+    request: ConsultationRequest, *, by: User, text: str
+) -> ConsultationMessage:
+    """A message on the request from whichever side `by` is on: the requester replies,
+    a coordinator asks for more information."""
+    if request.requester_id == by.pk:
+        return reply_to_consultation(request, by=by, text=text)
+    return ask_for_more_information(request, by=by, text=text)
 
 
 FEEDBACK_STATUSES = (Status.ANSWERED, Status.NETWORK_NEEDED, Status.NETWORK_FORMED, Status.CLOSED)
@@ -600,7 +761,7 @@ def transition_consultation(request: ConsultationRequest, *, by: User, action: s
             request, by=by, outcome=data["outcome"], note=data.get("note", "")
         )
     if action == "withdraw":
-        return withdraw_consultation(request, by=by)
+        return withdraw_consultation(request, by=by, reason=data.get("reason", ""))
     raise ValueError(action)
 
 

@@ -37,6 +37,11 @@ urlpatterns = [
         name="consultation_confirmation",
     ),
     path(
+        "consultations/<uuid:consultation_id>/withdraw/",
+        views.consultation_withdraw,
+        name="consultation_withdraw",
+    ),
+    path(
         "consultations/<uuid:consultation_id>/<slug:action>/",
         views.consultation_action,
         name="consultation_action",

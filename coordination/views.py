@@ -23,9 +23,9 @@ from clients.audit import log_client_access
 from clients.forms import ClientIdentityForm
 from clients.models import AccessLog, looks_like_identity_code
 from common import ratelimit
+from common.confirm import ReasonForm, render_confirmation
 from common.formerrors import apply_errors, errors_onto
 from common.roles import role_required
-from common.workdays import working_days_between
 from coordination import queue, services, sessions
 from coordination.access import (
     access_consultation,
@@ -45,6 +45,7 @@ from coordination.forms import (
     ConsultationForm,
     FeedbackForm,
     LoginForm,
+    MessageForm,
     QueueBulkForm,
     RequestKindForm,
     TriageForm,
@@ -234,14 +235,9 @@ def consultation_confirmation(request, consultation_id):
 
 
 def _waiting(consultation: ConsultationRequest, today) -> int:
-    """Working days from sending to the first response (or to today, while waiting)."""
-    start = timezone.localdate(consultation.submitted_at)
-    end = (
-        timezone.localdate(consultation.first_response_at)
-        if consultation.first_response_at
-        else today
-    )
-    return working_days_between(start, end)
+    """Working days from sending to the first response (or to today, while waiting),
+    without the days the hub waited for the requester's reply."""
+    return consultation.waiting_days(today)[0]
 
 
 @role_required(User.Role.COORDINATOR)
@@ -397,12 +393,27 @@ def _done_message(data, count: int) -> str:
     }
 
 
+def ask_form(data=None) -> MessageForm:
+    return MessageForm(data, label=_("What do you need to know?"), prefix="ask")
+
+
+def reply_form(data=None) -> MessageForm:
+    return MessageForm(data, label=_("Your reply"), prefix="reply")
+
+
 def _detail_context(request, consultation, **forms):
     user = request.user
     show_client = can_see_client_of(user, consultation)
     feedback = list(consultation.feedback.all())
     answer = getattr(consultation, "answer", None)
+    waiting_days, requester_days = consultation.waiting_days(timezone.localdate())
     context = {
+        "thread": consultation.messages.select_related("author", "organization"),
+        "can_ask": services.can_ask_for_more_information(consultation, user),
+        "can_reply": services.can_reply(consultation, user),
+        "ask_form": forms.get("ask_form") or ask_form(),
+        "reply_form": forms.get("reply_form") or reply_form(),
+        "requester_waiting_days": requester_days,
         "consultation": consultation,
         "answer": answer,
         "feedback": feedback[0] if feedback else None,
@@ -414,7 +425,7 @@ def _detail_context(request, consultation, **forms):
         and consultation.status
         in (ConsultationRequest.Status.SUBMITTED, ConsultationRequest.Status.TRIAGED),
         "can_give_feedback": services.can_give_feedback(consultation, user) and not feedback,
-        "waiting_days": _waiting(consultation, timezone.localdate()),
+        "waiting_days": waiting_days,
         "target": settings.CONSULTATION_TARGET_WORKING_DAYS,
     }
     if user.is_coordinator:
@@ -482,15 +493,23 @@ ACTIONS = {
     "close": (CloseForm, "close_form", "close"),
     "network-needed": (None, None, "mark_network_needed"),
     "link-client": (None, None, "link_client"),
-    "withdraw": (None, None, "withdraw"),
     "feedback": (FeedbackForm, "feedback_form", None),
+    "ask": (ask_form, "ask_form", None),
+    "reply": (reply_form, "reply_form", None),
+}
+
+# The moves that are not transitions of the request's status.
+OTHER_MOVES = {
+    "feedback": services.give_feedback,
+    "ask": services.ask_for_more_information,
+    "reply": services.reply_to_consultation,
 }
 
 
 def _run(action, consultation, user, data):
     move = ACTIONS[action][2]
     if move is None:
-        return services.give_feedback(consultation, by=user, **data)
+        return OTHER_MOVES[action](consultation, by=user, **data)
     return services.transition_consultation(consultation, by=user, action=move, **data)
 
 
@@ -501,8 +520,9 @@ DONE_MESSAGES = {
     "close": gettext_lazy("The request has been closed."),
     "network-needed": gettext_lazy("The request has been marked as needing a client network."),
     "link-client": gettext_lazy("The request has been linked to the client."),
-    "withdraw": gettext_lazy("The request has been withdrawn."),
     "feedback": gettext_lazy("Thank you for your feedback."),
+    "ask": gettext_lazy("Your question has been sent to the requester."),
+    "reply": gettext_lazy("Your reply has been sent to the hub."),
 }
 
 
@@ -537,6 +557,38 @@ def consultation_action(request, consultation_id, action):
     consultation = _load(request, consultation_id)
     context = _detail_context(request, consultation, **{form_name: form})
     return render(request, "coordination/consultation_detail.html", context, status=400)
+
+
+@role_required(*REQUESTERS)
+def consultation_withdraw(request, consultation_id):
+    """The requester withdraws the request on a page of its own, saying why."""
+    consultation = _load(request, consultation_id)
+    detail = reverse("consultation_detail", args=[consultation.uuid])
+    if consultation.requester_id != request.user.pk:
+        # The hub sees the request, but only its requester takes it back.
+        messages.error(request, _("Only the requester can withdraw a request."))
+        return redirect(detail)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with errors_onto(form) as saved:
+            services.withdraw_consultation(
+                consultation, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        if saved.ok:
+            messages.success(request, _("The request has been withdrawn."))
+            return redirect(detail)
+    return render_confirmation(
+        request,
+        form=form,
+        title=_("Withdraw the request %(reference)s") % {"reference": consultation.reference},
+        question=_("Do you want to withdraw this consultation request?"),
+        consequence=_(
+            "The hub stops working on it and it cannot be sent again: a new request is "
+            "needed. The reason is shown to the hub."
+        ),
+        confirm_label=_("Withdraw the request"),
+        cancel_url=detail,
+    )
 
 
 @role_required(*REQUESTERS)

@@ -15,6 +15,7 @@ moves and bad input are 400 with field errors. Every read is in the access log.
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -128,6 +129,13 @@ class MemberSerializer(serializers.ModelSerializer):
 
 class MemberUpdateSerializer(serializers.Serializer):
     active = serializers.BooleanField()
+    # Why the member leaves: required with `active: false`.
+    reason = serializers.CharField(max_length=2_000, required=False, allow_blank=True)
+
+    def validate(self, data):
+        if not data["active"] and not (data.get("reason") or "").strip():
+            raise ValidationError({"reason": [_("Give the reason.")]})
+        return data
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -214,6 +222,8 @@ class MeetingUpdateSerializer(MeetingCreateSerializer):
     `attendees`, `client_present` and `decisions` record the meeting afterwards."""
 
     status = serializers.ChoiceField(choices=[NetworkMeeting.Status.CANCELLED], required=False)
+    # Why the meeting is cancelled: required with `status: "cancelled"`.
+    cancellation_reason = serializers.CharField(max_length=2_000, required=False, allow_blank=True)
     client_present = serializers.BooleanField(required=False, allow_null=True)
     minutes = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
     attendees = serializers.ListField(child=serializers.UUIDField(), required=False)
@@ -354,7 +364,9 @@ class NetworkViewSet(
                     {"active": ["A member who has left rejoins as a new member (POST)."]}
                 )
         else:
-            member = services.remove_network_member(member, by=request.user)
+            member = services.remove_network_member(
+                member, by=request.user, reason=serializer.validated_data["reason"]
+            )
         return Response(MemberSerializer(member).data)
 
     # --- Meetings ------------------------------------------------------------------------
@@ -404,6 +416,9 @@ class NetworkViewSet(
         data = dict(serializer.validated_data)
         lock_version = data.pop("lock_version", None)
         cancel = data.pop("status", None) == NetworkMeeting.Status.CANCELLED
+        reason = data.pop("cancellation_reason", "")
+        if cancel and not reason.strip():
+            raise ValidationError({"cancellation_reason": [_("Give the reason.")]})
         record = {name: data.pop(name) for name in list(data) if name in MINUTES_FIELDS}
         if (record or data) and lock_version is None:
             raise required_lock_version()
@@ -416,7 +431,7 @@ class NetworkViewSet(
                 }
             )
         if cancel:
-            services.cancel_meeting(meeting, by=request.user)
+            services.cancel_meeting(meeting, by=request.user, reason=reason)
         elif record:
             attendees = list(network.members.filter(uuid__in=record.get("attendees", [])))
             if len(attendees) != len(set(record.get("attendees", []))):

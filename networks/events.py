@@ -55,7 +55,8 @@ def member_events(member: NetworkMember, url: str = "") -> list[Event]:
                 member.left_at,
                 "member_left",
                 _("%(name)s left") % {"name": member.display_name},
-                url=url,
+                member.removal_reason,
+                url,
             )
         )
     return events
@@ -90,7 +91,13 @@ def meeting_events(meeting: NetworkMeeting) -> list[Event]:
         )
     if meeting.cancelled_at:
         events.append(
-            Event(meeting.cancelled_at, "meeting_cancelled", _("Meeting cancelled"), url=url)
+            Event(
+                meeting.cancelled_at,
+                "meeting_cancelled",
+                _("Meeting cancelled"),
+                meeting.cancellation_reason,
+                url,
+            )
         )
     return events
 

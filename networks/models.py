@@ -171,6 +171,7 @@ class NetworkMember(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    removal_reason = models.TextField(_("why the member left"), max_length=2_000, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("added by"),
@@ -307,6 +308,9 @@ class NetworkMeeting(models.Model):
         blank=True,
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancellation_reason = models.TextField(
+        _("why the meeting was cancelled"), max_length=2_000, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("organiser"),

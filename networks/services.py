@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from clients import services as client_services
 from clients.models import AccessLog, Client, Consent
+from common.confirm import reason_errors
 from common.dates import planned_date_error, short_date, short_datetime
 from common.locking import StaleEdit, save_locked
 from coordination import services as coordination_services
@@ -315,17 +316,22 @@ def add_network_member(
 
 
 @transaction.atomic
-def remove_network_member(member: NetworkMember, *, by: User) -> NetworkMember:
-    """The member leaves: `left_at` is set and their access ends at once. The row stays,
-    so the history of the network is kept; rejoining is a new row."""
+def remove_network_member(member: NetworkMember, *, by: User, reason: str) -> NetworkMember:
+    """The member leaves, for the reason given (shown on the network's timeline):
+    `left_at` is set and their access ends at once. The row stays, so the history of
+    the network is kept; rejoining is a new row."""
     _require_coordinator(by)
     network = _locked(member.network)
     member = NetworkMember.objects.select_for_update().get(pk=member.pk)
     if member.left_at is not None:
         return member
     _require_open(network)
+    errors = reason_errors(reason)
+    if errors:
+        raise ValidationError(errors)
     member.left_at = timezone.now()
-    member.save(update_fields=["left_at"])
+    member.removal_reason = reason.strip()
+    member.save(update_fields=["left_at", "removal_reason"])
     _log(by, network.client, AccessLog.Action.UPDATE, "network_member")
     return member
 
@@ -609,7 +615,7 @@ def _check_version(meeting: NetworkMeeting, lock_version: int | None) -> None:
         raise StaleEdit(current_version=meeting.lock_version)
 
 
-def _cancel(meeting: NetworkMeeting, now) -> None:
+def _cancel(meeting: NetworkMeeting, now, reason: str = "") -> None:
     meeting.status = NetworkMeeting.Status.CANCELLED
     meeting.cancelled_at = now
     meeting.sequence += 1
@@ -619,14 +625,16 @@ def _cancel(meeting: NetworkMeeting, now) -> None:
         status=meeting.status,
         cancelled_at=meeting.cancelled_at,
         sequence=meeting.sequence,
+        cancellation_reason=reason or meeting.cancellation_reason,
     )
     emails.withdraw_reminders(meeting)
     emails.queue_invitations(meeting)
 
 
 @transaction.atomic
-def cancel_meeting(meeting: NetworkMeeting, *, by: User) -> NetworkMeeting:
-    """Cancel a scheduled meeting: every invited member gets a cancellation (METHOD:CANCEL)."""
+def cancel_meeting(meeting: NetworkMeeting, *, by: User, reason: str) -> NetworkMeeting:
+    """Cancel a scheduled meeting, for the reason given (shown on the network's
+    timeline): every invited member gets a cancellation (METHOD:CANCEL)."""
     network = _locked(meeting.network)
     _require_meeting_manager(by, network)
     meeting = NetworkMeeting.objects.select_for_update().get(pk=meeting.pk)
@@ -634,7 +642,10 @@ def cancel_meeting(meeting: NetworkMeeting, *, by: User) -> NetworkMeeting:
         return meeting
     if meeting.status != NetworkMeeting.Status.SCHEDULED:
         raise InvalidTransition(gettext_lazy("A meeting that has been held cannot be cancelled."))
-    _cancel(meeting, timezone.now())
+    errors = reason_errors(reason)
+    if errors:
+        raise ValidationError(errors)
+    _cancel(meeting, timezone.now(), reason.strip())
     _log(by, network.client, AccessLog.Action.UPDATE, "network_meeting")
     return meeting
 

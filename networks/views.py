@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from clients.access import access_client
 from clients.audit import log_client_access
 from clients.models import AccessLog
+from common.confirm import ReasonForm, render_confirmation
 from common.formerrors import apply_errors, errors_onto
 from common.roles import role_required
 from coordination.access import access_consultation
@@ -273,23 +274,42 @@ def member_add_outside(request, network_id):
     return _rerender(request, network, outside_form=form)
 
 
-@require_POST
 @role_required(User.Role.COORDINATOR)
 def member_remove(request, network_id, member_id):
+    """The member leaves the network, on a page that asks why."""
     network = _load_network(request, network_id)
     _require_manager(request, network)
     member = network.members.filter(uuid=member_id).first()
     if member is None:
         raise Http404
-    try:
-        services.remove_network_member(member, by=request.user)
-    except services.InvalidTransition as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(
-            request, _("%(name)s has left the network.") % {"name": member.display_name}
-        )
-    return redirect("networks:network_detail", network.uuid)
+    back = reverse("networks:network_detail", args=[network.uuid])
+    if member.left_at is not None:
+        messages.info(request, _("%(name)s has left the network.") % {"name": member.display_name})
+        return redirect(back)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with errors_onto(form) as saved:
+            services.remove_network_member(
+                member, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        if saved.ok:
+            messages.success(
+                request, _("%(name)s has left the network.") % {"name": member.display_name}
+            )
+            return redirect(back)
+    return render_confirmation(
+        request,
+        form=form,
+        title=_("Remove %(name)s from the network") % {"name": member.display_name},
+        question=_("Do you want to remove %(name)s (%(role)s) from the client network?")
+        % {"name": member.display_name, "role": member.get_role_display()},
+        consequence=_(
+            "Their access to the client's network and plan ends at once. The network's "
+            "history keeps that they took part, with the reason."
+        ),
+        confirm_label=_("Remove from the network"),
+        cancel_url=back,
+    )
 
 
 @require_POST
@@ -449,19 +469,33 @@ def meeting_invite_ics(request, meeting_id):
     return response
 
 
-@require_POST
 @role_required(*MEMBERS)
 def meeting_cancel(request, meeting_id):
+    """Cancel a scheduled meeting, on a page that asks why; the members are told."""
     meeting, network = _load_meeting(request, meeting_id)
     if not can_manage_meetings(request.user, network):
         raise Http404
-    try:
-        services.cancel_meeting(meeting, by=request.user)
-    except services.InvalidTransition as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("The meeting has been cancelled; the members are told."))
-    return redirect("networks:meeting_detail", meeting.uuid)
+    back = reverse("networks:meeting_detail", args=[meeting.uuid])
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with errors_onto(form) as saved:
+            services.cancel_meeting(meeting, by=request.user, reason=form.cleaned_data["reason"])
+        if saved.ok:
+            messages.success(request, _("The meeting has been cancelled; the members are told."))
+            return redirect(back)
+    when = timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M")
+    return render_confirmation(
+        request,
+        form=form,
+        title=_("Cancel the meeting"),
+        question=_("Do you want to cancel the network meeting of %(time)s?") % {"time": when},
+        consequence=_(
+            "Every invited member gets a cancellation by e-mail. The reason is shown on "
+            "the network's history."
+        ),
+        confirm_label=_("Cancel the meeting"),
+        cancel_url=back,
+    )
 
 
 @require_POST

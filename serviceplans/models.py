@@ -294,6 +294,34 @@ class PlanAction(models.Model):
         return ", ".join(parts)
 
 
+class RemovedAction(models.Model):
+    """An action taken out of a draft plan, with why: the action row itself goes (a
+    draft is work in progress), this stays on the plan's history."""
+
+    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="removed_actions")
+    lineage = models.UUIDField(editable=False)
+    description = models.TextField(_("action"), max_length=2_000)
+    service_type = models.CharField(
+        _("service"), max_length=40, choices=PlanAction.ServiceType.choices
+    )
+    reason = models.TextField(_("reason"), max_length=2_000)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField(_("removed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-removed_at", "-pk"]
+        verbose_name = _("removed action")
+        verbose_name_plural = _("removed actions")
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
 class PlanReview(models.Model):
     """A follow-up and review (seuranta ja arviointi) of a plan version."""
 

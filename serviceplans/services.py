@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from clients.models import AccessLog
 from common import inbox, locking
+from common.confirm import reason_errors
 from common.dates import past_date_error, planned_date_error, short_date
 from coordination.models import Organization, User
 from coordination.services import InvalidTransition
@@ -32,6 +33,7 @@ from serviceplans.models import (
     PlanDocument,
     PlanGoal,
     PlanReview,
+    RemovedAction,
     ServicePlan,
 )
 from serviceplans.pdf import MAX_PDF_ACTIONS
@@ -363,13 +365,27 @@ def add_action(plan: ServicePlan, *, by: User, decision=None, **data) -> PlanAct
     return action
 
 
-def remove_action(action: PlanAction, *, by: User) -> None:
+def remove_action(action: PlanAction, *, by: User, reason: str) -> RemovedAction:
+    """Take an action out of the draft, saying why: the plan's history keeps what it
+    was, who removed it and the reason."""
     plan = action.plan
     _require_editor(by, plan)
     _require_draft(plan)
+    errors = reason_errors(reason)
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
+        removed = RemovedAction.objects.create(
+            plan=plan,
+            lineage=action.lineage,
+            description=action.description,
+            service_type=action.service_type,
+            reason=reason.strip(),
+            removed_by=by,
+        )
         action.delete()
         _bump(plan, by)
+    return removed
 
 
 ACTION_EDIT_FIELDS = (

@@ -247,14 +247,17 @@ def collect_consultation_reminders(today: datetime.date) -> int:
     target = settings.CONSULTATION_TARGET_WORKING_DAYS
     # `target` working days are at least `target` calendar days: a cheap first bound on
     # the open queue (small), then the exact working-day count in Python.
+    # A request waiting for the requester's reply is not waiting for the hub, and the
+    # days it waited for them move its target later (ConsultationRequest.waiting_days).
     waiting = ConsultationRequest.objects.filter(
         status__in=ConsultationRequest.OPEN_STATUSES,
         first_response_at__isnull=True,
+        waiting_for_requester_since__isnull=True,
         submitted_at__lt=timezone.now() - datetime.timedelta(days=target),
-    ).values_list("uuid", "submitted_at")
+    ).values_list("uuid", "submitted_at", "requester_waiting_days")
     rows = []
-    for uuid, submitted_at in waiting:
-        passed = _target_passed_on(timezone.localdate(submitted_at), target)
+    for uuid, submitted_at, paused in waiting:
+        passed = _target_passed_on(timezone.localdate(submitted_at), target + paused)
         if passed > today:
             continue
         rows.extend(

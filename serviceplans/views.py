@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from clients.assessments import domain_trend
 from clients.audit import log_client_access
 from clients.models import AccessLog
+from common.confirm import ReasonForm, render_confirmation
 from common.formerrors import errors_onto
 from common.roles import role_required
 from coordination.models import User
@@ -98,6 +99,7 @@ def _plan_context(request, plan: ServicePlan, **forms) -> dict:
         "versions": versions,
         "goals": goals,
         "actions": actions,
+        "removed_actions": list(plan.removed_actions.select_related("removed_by")),
         "reviews": reviews,
         "documents": documents,
         "latest_document": documents[0] if documents else None,
@@ -289,16 +291,29 @@ def _version_context(plan: ServicePlan) -> dict:
     return {"versions": versions, "in_force": _in_force(versions)}
 
 
-@require_POST
 @role_required(*MEMBERS)
 def action_remove(request, action_id):
+    """Take an action out of the draft, on a page that asks why."""
     action = access_action(request.user, action_id)
     plan = action.plan
-    try:
-        services.remove_action(action, by=request.user)
-    except services.InvalidTransition as refusal:
-        messages.error(request, str(refusal))
-    return redirect(f"{plan_url(plan)}#h-actions")
+    back = f"{plan_url(plan)}#h-actions"
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with errors_onto(form) as saved:
+            services.remove_action(action, by=request.user, reason=form.cleaned_data["reason"])
+        if saved.ok:
+            messages.success(request, _("The action has been removed from the draft."))
+            return redirect(back)
+    return render_confirmation(
+        request,
+        form=form,
+        title=_("Remove the action"),
+        question=_("Do you want to remove this action from the draft plan: %(action)s?")
+        % {"action": action.description[:200]},
+        consequence=_("The plan's history keeps the removed action with the reason."),
+        confirm_label=_("Remove the action"),
+        cancel_url=back,
+    )
 
 
 @require_POST

@@ -418,6 +418,7 @@ def build_world() -> World:
             network_a, by=kaisa, user=lauri, role=NetworkMember.Role.NURSE
         ),
         by=kaisa,
+        reason="Ei enää tarpeen.",
     )
     network_b = network_services.form_network(by=kaisa, client=theirs.client)
     network_consent(theirs.client, [te_office], kaisa)

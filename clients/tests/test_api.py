@@ -3,6 +3,7 @@ log for every read, and field errors for bad input."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.models import AccessLog, Client, Consent
 from clients.tests.factories import ClientFactory, member_of_network
@@ -282,10 +283,18 @@ def test_the_consent_service_refuses_who_the_page_refuses(alices_network, alice,
         services.record_consent(person, by=alice, scope="network", method="verbal")
     consent = person.consents.get()
     with pytest.raises(PermissionDenied):
-        services.withdraw_consent(consent, by=alice)
+        services.withdraw_consent(
+            consent,
+            by=alice,
+            withdrawn_on=timezone.localdate(),
+            channel="phone",
+            reported_by="client",
+        )
     consent.refresh_from_db()
     assert consent.withdrawn_at is None
-    services.withdraw_consent(consent, by=kaisa)
+    services.withdraw_consent(
+        consent, by=kaisa, withdrawn_on=timezone.localdate(), channel="phone", reported_by="client"
+    )
 
 
 def test_a_second_client_change_from_the_same_version_is_409(client, alices_request, hub):
@@ -311,3 +320,34 @@ def test_a_second_client_change_from_the_same_version_is_409(client, alices_requ
     assert missing.status_code == 400 and "lock_version" in missing.json()
     alices_request.client.refresh_from_db()
     assert alices_request.client.municipality == "244"
+
+
+def test_withdrawing_a_consent_through_the_api_needs_its_details(client, alices_request, kaisa):
+    consent = alices_request.consent
+    client.force_login(kaisa)
+    url = reverse("client-consent-withdraw", args=[alices_request.client.uuid, consent.uuid])
+    response = client.post(url, {}, content_type="application/json")
+    assert response.status_code == 400
+    assert set(response.json()) >= {"withdrawn_on", "withdrawal_channel", "withdrawal_reported_by"}
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None
+    response = client.post(
+        url,
+        {
+            "withdrawn_on": timezone.localdate().isoformat(),
+            "withdrawal_channel": "written",
+            "withdrawal_reported_by": "representative",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["withdrawal_channel"] == "written" and body["is_valid"] is False
+
+
+def test_an_outsider_cannot_withdraw_a_consent_through_the_api(client, alices_request, olli):
+    consent = alices_request.consent
+    client.force_login(olli)
+    url = reverse("client-consent-withdraw", args=[alices_request.client.uuid, consent.uuid])
+    response = client.post(url, {}, content_type="application/json")
+    assert response.status_code == 404

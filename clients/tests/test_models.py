@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from clients import services
 from clients.models import AccessLog, AccessLogIsAppendOnly, Client, Consent
@@ -111,12 +111,16 @@ def test_consent_validity(alice):
     consent = ConsentFactory(recorded_by=alice)
     assert consent.is_valid
     assert Consent.objects.valid().filter(pk=consent.pk).exists()
-    services.withdraw_consent(consent, by=alice)
+    services.withdraw_consent(
+        consent, by=alice, withdrawn_on=timezone.localdate(), channel="phone", reported_by="client"
+    )
     consent.refresh_from_db()
     assert not consent.is_valid
     assert not Consent.objects.valid().filter(pk=consent.pk).exists()
     withdrawn_at = consent.withdrawn_at
-    services.withdraw_consent(consent, by=alice)  # a second click changes nothing
+    services.withdraw_consent(
+        consent, by=alice, withdrawn_on=timezone.localdate(), channel="phone", reported_by="client"
+    )  # a second click changes nothing
     consent.refresh_from_db()
     assert consent.withdrawn_at == withdrawn_at
 

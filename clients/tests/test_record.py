@@ -12,7 +12,7 @@ from clients.tests.factories import ClientFactory, ConsentFactory
 from coaching.models import JobStart, Referral
 from coaching.tests.factories import EmployerContactFactory, JobStartFactory, ReferralFactory
 from common.timeline import TimelineQuery, collect_for_client, kind_labels
-from coordination.models import ConsultationAnswer, ConsultationRequest
+from coordination.models import ConsultationAnswer, ConsultationMessage, ConsultationRequest
 from coordination.tests.factories import ConsultationFactory, UserFactory
 from healthchecks.models import HealthCheck
 from networks.models import ClientNetwork, NetworkMeeting
@@ -138,6 +138,14 @@ def history(db, kaisa, alice, health_centre):
         next_step="Verkosto.",
         answered_by=kaisa,
         answered_at=ago(85),
+    )
+    ConsultationMessage.objects.create(
+        request=request,
+        kind=ConsultationMessage.Kind.QUESTION,
+        author=kaisa,
+        organization=kaisa.organization,
+        text="Mikä on asiakkaan toive?",
+        sent_at=ago(86),
     )
     # Another professional's request: alice does not see it.
     ConsultationFactory(client=client, submitted_at=ago(88))

@@ -1,8 +1,11 @@
 """Client pages: search for coordinators, the client page with its timeline, consent
 withdrawal; access and the access log."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from clients.models import AccessLog, Consent
 from clients.tests.factories import ClientFactory, member_of_network
@@ -53,37 +56,82 @@ def test_client_page_shows_a_timeline(client, alices_request, kaisa):
     assert alices_request.reference in response.content.decode()
 
 
-def test_consent_withdrawal_is_one_click_and_honoured_at_once(
+WITHDRAWAL = {
+    "withdrawn_on": "",  # filled in by the tests: today
+    "withdrawal_channel": "phone",
+    "withdrawal_reported_by": "client",
+}
+
+
+def withdrawal(**changes):
+    return {**WITHDRAWAL, "withdrawn_on": timezone.localdate().isoformat(), **changes}
+
+
+def test_consent_withdrawal_is_confirmed_and_honoured_at_once(
     client, alices_request, alice_in_network, alice
 ):
-    """alice recorded the network consent that lets her see the client; withdrawing it
-    ends her access at once."""
+    """alice recorded the network consent that lets her see the client; withdrawing it,
+    with the day, the channel and who withdrew, ends her access at once."""
     client.force_login(alice)
     consent = Consent.objects.get(client=alices_request.client, scope="network")
     Consent.objects.filter(pk=consent.pk).update(recorded_by=alice)
     url = reverse("clients:consent_withdraw", args=[alices_request.client.uuid, consent.uuid])
-    response = client.post(url)
+    page = client.get(url)
+    assert page.status_code == 200 and b'name="withdrawal_channel"' in page.content
+    response = client.post(url, withdrawal())
     assert response.status_code == 302 and response.url == reverse("my_requests")
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None and consent.withdrawn_by == alice
-    # Alice's access ended with the click.
+    assert consent.withdrawal_channel == "phone" and consent.withdrawal_reported_by == "client"
+    assert consent.withdrawn_on == timezone.localdate()
+    # Alice's access ended with the confirmation.
     detail = reverse("clients:client_detail", args=[alices_request.client.uuid])
     assert client.get(detail).status_code == 404
 
 
-def test_withdrawal_needs_a_post(client, alices_request, kaisa):
+@pytest.mark.parametrize("field", ["withdrawn_on", "withdrawal_channel", "withdrawal_reported_by"])
+def test_a_withdrawal_without_its_details_is_refused(client, alices_request, kaisa, field):
     client.force_login(kaisa)
     consent = alices_request.consent
     url = reverse("clients:consent_withdraw", args=[alices_request.client.uuid, consent.uuid])
-    assert client.get(url).status_code == 405
+    response = client.post(url, withdrawal(**{field: ""}))
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
     assert Consent.objects.valid().filter(pk=consent.pk).exists()
+
+
+def test_a_withdrawal_dated_in_the_future_is_refused(client, alices_request, kaisa):
+    client.force_login(kaisa)
+    consent = alices_request.consent
+    url = reverse("clients:consent_withdraw", args=[alices_request.client.uuid, consent.uuid])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(url, withdrawal(withdrawn_on=tomorrow.isoformat()))
+    assert response.status_code == 400 and response.context["form"].errors["withdrawn_on"]
+    assert Consent.objects.valid().filter(pk=consent.pk).exists()
+
+
+def test_the_withdrawal_is_on_the_timeline(client, alices_request, kaisa):
+    client.force_login(kaisa)
+    consent = alices_request.consent
+    url = reverse("clients:consent_withdraw", args=[alices_request.client.uuid, consent.uuid])
+    client.post(
+        url, withdrawal(withdrawal_channel="written", withdrawal_reported_by="representative")
+    )
+    response = client.get(reverse("clients:client_detail", args=[alices_request.client.uuid]))
+    event = next(e for e in response.context["timeline"] if e.kind == "consent_withdrawn")
+    # The page speaks the user's language (Finnish by default).
+    with translation.override("fi"):
+        written = str(Consent.WithdrawalChannel.WRITTEN.label)
+        representative = str(Consent.ReportedBy.REPRESENTATIVE.label).lower()
+    assert written in event.detail and representative in event.detail
 
 
 def test_outsider_cannot_withdraw(client, alices_request, olli):
     client.force_login(olli)
     consent = alices_request.consent
     url = reverse("clients:consent_withdraw", args=[alices_request.client.uuid, consent.uuid])
-    assert client.post(url).status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.post(url, withdrawal()).status_code == 404
     assert Consent.objects.valid().filter(pk=consent.pk).exists()
 
 

@@ -5,6 +5,7 @@ and whom to ask."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from clients.models import AccessLog, Consent
@@ -127,7 +128,13 @@ def test_a_withdrawn_coaching_consent_closes_the_record_again(
     from clients import services as client_services
 
     for consent in Consent.objects.filter(client=coached.client, scope="job_coaching"):
-        client_services.withdraw_consent(consent, by=kaisa)
+        client_services.withdraw_consent(
+            consent,
+            by=kaisa,
+            withdrawn_on=timezone.localdate(),
+            channel="phone",
+            reported_by="client",
+        )
     client.force_login(alice)
     assert client.get(reverse("coaching:referral_detail", args=[coached.uuid])).status_code == 404
 

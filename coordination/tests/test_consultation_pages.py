@@ -212,7 +212,13 @@ def test_detail_page_read_is_logged(client, alice, kaisa):
 
 def test_after_consent_is_withdrawn_the_requester_no_longer_sees_the_client(client, alice):
     consultation = ConsultationFactory(requester=alice)
-    withdraw_consent(consultation.consent, by=alice)
+    withdraw_consent(
+        consultation.consent,
+        by=alice,
+        withdrawn_on=timezone.localdate(),
+        channel="phone",
+        reported_by="client",
+    )
     client.force_login(alice)
     html = client.get(reverse("consultation_detail", args=[consultation.uuid])).content.decode()
     assert consultation.client.last_name not in html
@@ -280,7 +286,9 @@ def test_professional_cannot_answer_their_own_request(client, alice):
 def test_requester_withdraws(client, alice):
     consultation = ConsultationFactory(requester=alice)
     client.force_login(alice)
-    client.post(reverse("consultation_action", args=[consultation.uuid, "withdraw"]))
+    client.post(
+        reverse("consultation_withdraw", args=[consultation.uuid]), {"reason": "Asia ratkesi."}
+    )
     consultation.refresh_from_db()
     assert consultation.status == S.WITHDRAWN
 

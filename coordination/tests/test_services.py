@@ -61,7 +61,7 @@ def in_state(status, requester, coordinator):
         elif step == "close":
             services.close_consultation(consultation, by=coordinator, outcome="advice_given")
         elif step == "withdraw":
-            services.withdraw_consultation(consultation, by=requester)
+            services.withdraw_consultation(consultation, by=requester, reason="Asia ratkesi.")
     consultation.refresh_from_db()
     assert consultation.status == status
     return consultation
@@ -183,7 +183,7 @@ def act(action, consultation, requester, coordinator):
         return services.mark_network_needed(consultation, by=coordinator)
     if action == "close":
         return services.close_consultation(consultation, by=coordinator, outcome="referred")
-    return services.withdraw_consultation(consultation, by=requester)
+    return services.withdraw_consultation(consultation, by=requester, reason="Asia ratkesi.")
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -243,7 +243,7 @@ def test_only_the_requester_withdraws(alice, olli, kaisa):
     consultation = submit(alice)
     for by in (olli, kaisa):
         with pytest.raises(InvalidTransition):
-            services.withdraw_consultation(consultation, by=by)
+            services.withdraw_consultation(consultation, by=by, reason="Asia ratkesi.")
 
 
 def test_assign_to_a_colleague(alice, kaisa, hub):

@@ -195,3 +195,14 @@ def test_the_demos_manager_sees_this_month_against_last(world, client):
     client.force_login(User.objects.get(username="esihenkilo"))
     figures = client.get(reverse("home")).context["figures"]
     assert [figure.key for figure in figures] == ["received", "answered", "networks_formed"]
+
+
+def test_one_request_waits_for_more_information_with_a_short_thread(world):
+    waiting = ConsultationRequest.objects.filter(waiting_for_requester_since__isnull=False)
+    assert waiting.count() == 1
+    request = waiting.get()
+    kinds = list(request.messages.values_list("kind", flat=True))
+    assert kinds == ["question", "reply", "question"]
+    sent = list(request.messages.values_list("sent_at", flat=True))
+    assert sent == sorted(sent) and sent[0] > request.submitted_at
+    assert request.waiting_for_requester_since == sent[-1]

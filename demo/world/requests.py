@@ -5,9 +5,12 @@ in `demo.world.networks`."""
 
 from dataclasses import dataclass
 
+from django.utils.timezone import localdate
+
 from clients.models import Consent
+from common.workdays import working_days_between
 from coordination import services as consultations
-from coordination.models import ConsultationRequest, User
+from coordination.models import ConsultationMessage, ConsultationRequest, User
 from demo.world.clock import backdate_request, moment
 from demo.world.people import client_data
 
@@ -27,7 +30,7 @@ ADVICE = (
 class Spec:
     requester: str
     days_ago: int
-    state: str  # submitted, triaged, answered, network_needed, closed, withdrawn
+    state: str  # submitted, more_info, triaged, answered, network_needed, closed, withdrawn
     description: str
     reasons: tuple[str, ...] = (Reason.WORK_ABILITY_UNCLEAR,)
     asked: tuple[str, ...] = (Asked.CONSULTATION,)
@@ -82,6 +85,10 @@ TODAY = [
          (Reason.LONG_UNEMPLOYMENT,), (Asked.JOB_COACHING,), outcome=Outcome.JOB_COACHING,
          feedback=5),
     Spec("ammattilainen", 7, "withdrawn", "Lähetetty vahingossa kahdesti."),
+    Spec("tyollisyys", 4, "more_info",
+         "Asiakas haluaisi kokeilla työtä, mutta terveydentila on epäselvä. Voiko hän "
+         "aloittaa työkokeilun, vai tarvitaanko ensin arvio?", (Reason.WORK_ABILITY_UNCLEAR,),
+         (Asked.CONSULTATION,)),
     Spec("kela", 14, "closed", "Sairauspäivärahan enimmäisaika täyttymässä.",
          (Reason.PHYSICAL_HEALTH,), feedback=4),
 ]  # fmt: skip
@@ -108,9 +115,14 @@ def walk(request: ConsultationRequest, spec: Spec, users: dict[str, User]) -> No
     """Move the request to the spec's state the way the hub does, one step at a time."""
     hub = users["koordinaattori"]
     if spec.state == "withdrawn":
-        consultations.withdraw_consultation(request, by=users[spec.requester])
+        consultations.withdraw_consultation(
+            request, by=users[spec.requester], reason="Asiakas sai avun toisesta palvelusta."
+        )
         return
     if spec.state == "submitted":
+        return
+    if spec.state == "more_info":
+        converse(request, users[spec.requester], hub)
         return
     consultations.triage_consultation(request, by=hub)
     if spec.state == "network_needed":
@@ -129,10 +141,52 @@ def walk(request: ConsultationRequest, spec: Spec, users: dict[str, User]) -> No
         consultations.close_consultation(request, by=hub, outcome=spec.outcome)
 
 
+# The hub's question, the requester's reply and a second question still waiting.
+CONVERSATION = (
+    "Onko asiakkaalla voimassa oleva sairauspäiväraha tai lääkärinlausunto? Entä onko "
+    "hän ilmoittautunut työnhakijaksi?",
+    "Sairauspäiväraha päättyi kuukausi sitten, lausuntoa ei ole. Työnhakijana hän on.",
+    "Kiitos. Voisitko vielä kysyä asiakkaalta, saako työterveyshuollon tai "
+    "terveysaseman lääkäriin olla yhteydessä?",
+)
+
+
+def converse(request: ConsultationRequest, requester: User, hub: User) -> None:
+    """The hub asks for more information, the requester replies, the hub asks again: the
+    request waits for the requester."""
+    first, reply, second = CONVERSATION
+    consultations.ask_for_more_information(request, by=hub, text=first)
+    consultations.reply_to_consultation(request, by=requester, text=reply)
+    consultations.ask_for_more_information(request, by=hub, text=second)
+
+
+def backdate_conversation(request: ConsultationRequest, days_ago: int) -> None:
+    """The thread's messages one working day apart after the request was sent, and the
+    waits for the requester counted from those days."""
+    messages = list(request.messages.order_by("sent_at", "pk"))
+    if not messages:
+        return
+    stamps = [
+        moment(max(days_ago - 1 - index // 2, 0), 10 + 3 * (index % 2))
+        for index in range(len(messages))
+    ]
+    for message, at in zip(messages, stamps, strict=True):
+        ConsultationMessage.objects.filter(pk=message.pk).update(sent_at=at)
+    waited = sum(
+        working_days_between(localdate(stamps[i]), localdate(stamps[i + 1]))
+        for i in range(0, len(stamps) - 1, 2)
+    )
+    ConsultationRequest.objects.filter(pk=request.pk).update(
+        requester_waiting_days=waited, waiting_for_requester_since=stamps[-1]
+    )
+
+
 def make_request(spec: Spec, users: dict[str, User], hour: int = 9) -> ConsultationRequest:
     request = send(spec, users)
     walk(request, spec, users)
     backdate_request(request, moment(spec.days_ago, hour))
+    if spec.state == "more_info":
+        backdate_conversation(request, spec.days_ago)
     return request
 
 

@@ -128,7 +128,11 @@ def test_members_add_and_errors(api, kaisa, network, teemu, olli, alice):
 def test_a_member_leaves_through_the_api(api, kaisa, network, alice):
     member = network.members.get(user=alice)
     url = f"/api/v1/networks/{network.uuid}/members/{member.uuid}/"
-    response = _as(api, kaisa).patch(url, {"active": False}, format="json")
+    refused = _as(api, kaisa).patch(url, {"active": False}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.json()
+    response = _as(api, kaisa).patch(
+        url, {"active": False, "reason": "Siirtyi toisiin tehtäviin."}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["active"] is False
     api.force_authenticate(alice)
@@ -157,7 +161,11 @@ def test_meetings_schedule_change_cancel(api, kaisa, network):
     assert response.status_code == 200
     assert response.json()["sequence"] == 1
     assert response.json()["ical_uid"] == meeting["ical_uid"]
-    response = api.patch(detail, {"status": "cancelled"}, format="json")
+    refused = api.patch(detail, {"status": "cancelled"}, format="json")
+    assert refused.status_code == 400 and "cancellation_reason" in refused.json()
+    response = api.patch(
+        detail, {"status": "cancelled", "cancellation_reason": "Asiakas sairastui."}, format="json"
+    )
     assert response.json()["status"] == "cancelled"
 
 

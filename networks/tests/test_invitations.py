@@ -106,7 +106,7 @@ def test_a_cancellation_is_method_cancel(
         meeting = services.schedule_meeting(network, by=kaisa, starts_at=WINTER, location="A")
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_meeting(meeting, by=kaisa)
+        services.cancel_meeting(meeting, by=kaisa, reason="Ei enää tarpeen.")
     assert len(mailoutbox) == 4
     calendar = _calendar(mailoutbox[0])
     assert calendar["METHOD"] == "CANCEL"
@@ -148,7 +148,9 @@ def test_an_outdated_version_is_not_sent(network, members, kaisa, mailoutbox):
 def test_a_member_who_left_gets_no_invitation(
     network, members, kaisa, teemu, mailoutbox, django_capture_on_commit_callbacks
 ):
-    services.remove_network_member(network.members.get(user=teemu), by=kaisa)
+    services.remove_network_member(
+        network.members.get(user=teemu), by=kaisa, reason="Ei enää tarpeen."
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.schedule_meeting(network, by=kaisa, starts_at=WINTER, location="A")
     assert teemu.email not in [message.to[0] for message in mailoutbox]

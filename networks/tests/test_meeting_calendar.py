@@ -89,7 +89,7 @@ def test_the_download_is_the_calendar_the_e_mail_carries(client, alice, kaisa, m
 
 
 def test_a_cancelled_meeting_downloads_as_a_cancellation(client, kaisa, meeting):
-    services.cancel_meeting(meeting, by=kaisa)
+    services.cancel_meeting(meeting, by=kaisa, reason="Ei enää tarpeen.")
     client.force_login(kaisa)
     response = client.get(_ics_url(meeting))
     assert Calendar.from_ical(response.content)["METHOD"] == "CANCEL"
@@ -152,7 +152,7 @@ def test_the_organiser_is_invited_once_per_version(network, kaisa, alice):
     emails.queue_invitations(meeting)
     assert _organiser_rows(meeting).count() == 1
     services.update_meeting(meeting, by=kaisa, starts_at=WHEN + datetime.timedelta(days=1))
-    services.cancel_meeting(meeting, by=kaisa)
+    services.cancel_meeting(meeting, by=kaisa, reason="Ei enää tarpeen.")
     rows = _organiser_rows(meeting)
     # The invitation and the update were withdrawn unsent: the newest version replaces them.
     assert [row.recipient for row in rows] == [kaisa.email]
@@ -170,7 +170,7 @@ def test_each_version_reaches_the_organiser_once(
     with django_capture_on_commit_callbacks(execute=True):
         services.update_meeting(meeting, by=kaisa, location="B")
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_meeting(meeting, by=kaisa)
+        services.cancel_meeting(meeting, by=kaisa, reason="Ei enää tarpeen.")
     to_kaisa = [m for m in mailoutbox if m.to == [kaisa.email]]
     assert len(to_kaisa) == 3
     sequences = [int(_event(m.attachments[0][1])["SEQUENCE"]) for m in to_kaisa]

@@ -54,7 +54,9 @@ def test_a_member_who_left_gets_404_at_once(client, network, meeting, kaisa, ali
     client.force_login(alice)
     urls = _urls(network, meeting)
     assert all(client.get(url).status_code == 200 for url in urls)
-    services.remove_network_member(network.members.get(user=alice), by=kaisa)
+    services.remove_network_member(
+        network.members.get(user=alice), by=kaisa, reason="Ei enää tarpeen."
+    )
     for url in urls:
         assert client.get(url).status_code == 404, url
     assert client.get("/api/v1/networks/").json()["count"] == 0
@@ -205,10 +207,41 @@ def test_an_outside_person_without_a_name_is_shown_next_to_the_name(client, kais
 def test_removing_a_member(client, kaisa, network, alice):
     client.force_login(kaisa)
     member = network.members.get(user=alice)
-    response = client.post(reverse("networks:member_remove", args=[network.uuid, member.uuid]))
+    url = reverse("networks:member_remove", args=[network.uuid, member.uuid])
+    # The link opens the confirmation; a confirmation without a reason changes nothing.
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"reason": "  "})
+    assert refused.status_code == 400 and refused.context["form"].errors["reason"]
+    member.refresh_from_db()
+    assert member.left_at is None
+    response = client.post(url, {"reason": "Siirtyi toisiin tehtäviin."})
     assert response.status_code == 302
     member.refresh_from_db()
-    assert member.left_at is not None
+    assert member.left_at is not None and member.removal_reason == "Siirtyi toisiin tehtäviin."
+    page = client.get(reverse("networks:network_detail", args=[network.uuid]))
+    left = next(e for e in page.context["timeline"] if e.kind == "member_left")
+    assert left.detail == "Siirtyi toisiin tehtäviin."
+
+
+def test_cancelling_a_meeting_asks_for_the_reason(client, kaisa, network):
+    meeting = services.schedule_meeting(
+        network,
+        by=kaisa,
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        duration_minutes=60,
+        location="Neuvotteluhuone",
+    )
+    client.force_login(kaisa)
+    url = reverse("networks:meeting_cancel", args=[meeting.uuid])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"
+    assert client.post(url, {"reason": "Asiakas sairastui."}).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == "cancelled" and meeting.cancellation_reason == "Asiakas sairastui."
+    page = client.get(reverse("networks:network_detail", args=[network.uuid]))
+    cancelled = next(e for e in page.context["timeline"] if e.kind == "meeting_cancelled")
+    assert cancelled.detail == "Asiakas sairastui."
 
 
 def test_closing_the_network(client, kaisa, network):

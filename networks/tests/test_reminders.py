@@ -96,11 +96,13 @@ def test_a_moved_meeting_is_reminded_again(soon_meeting, kaisa, mailoutbox):
 def test_no_reminder_for_a_cancelled_meeting_or_a_member_who_left(
     soon_meeting, kaisa, alice, mailoutbox
 ):
-    services.remove_network_member(soon_meeting.network.members.get(user=alice), by=kaisa)
+    services.remove_network_member(
+        soon_meeting.network.members.get(user=alice), by=kaisa, reason="Ei enää tarpeen."
+    )
     assert tasks.send_meeting_reminders() == 2
     assert deliver_due() == 2
     assert "alice@example.invalid" not in [m.to[0] for m in mailoutbox]
-    services.cancel_meeting(soon_meeting, by=kaisa)
+    services.cancel_meeting(soon_meeting, by=kaisa, reason="Ei enää tarpeen.")
     MeetingReminder.objects.all().delete()
     assert tasks.send_meeting_reminders() == 0
 
@@ -123,7 +125,7 @@ def test_a_reminder_not_yet_sent_is_withdrawn_when_the_meeting_moves_or_is_cance
         soon_meeting, by=kaisa, starts_at=soon_meeting.starts_at + datetime.timedelta(hours=1)
     )
     assert tasks.send_meeting_reminders() == 3  # for the new time
-    services.cancel_meeting(soon_meeting, by=kaisa)
+    services.cancel_meeting(soon_meeting, by=kaisa, reason="Ei enää tarpeen.")
     deliver_due()
     # Only the cancellations went out (the update they replace was withdrawn too): no
     # reminder of the old time, none of the new. Three members and the organiser.

@@ -214,7 +214,7 @@ def test_an_outside_person_is_added(network, kaisa):
 
 def test_leaving_keeps_history_and_rejoining_is_a_new_row(network, kaisa, teemu):
     member = services.add_network_member(network, by=kaisa, user=teemu, role=Role.TE_EXPERT)
-    services.remove_network_member(member, by=kaisa)
+    services.remove_network_member(member, by=kaisa, reason="Ei enää tarpeen.")
     member.refresh_from_db()
     assert member.left_at is not None
     again = services.add_network_member(network, by=kaisa, user=teemu, role=Role.TE_EXPERT)
@@ -224,7 +224,7 @@ def test_leaving_keeps_history_and_rejoining_is_a_new_row(network, kaisa, teemu)
 
 def test_the_responsible_worker_can_be_replaced_after_leaving(network, kaisa, alice, teemu):
     current = network.members.get(user=alice)
-    services.remove_network_member(current, by=kaisa)
+    services.remove_network_member(current, by=kaisa, reason="Ei enää tarpeen.")
     successor = services.add_network_member(
         network, by=kaisa, user=teemu, role=Role.RESPONSIBLE_WORKER
     )
@@ -320,11 +320,11 @@ def test_updating_the_time_raises_the_sequence_but_the_agenda_does_not(network, 
 
 def test_cancelling_raises_the_sequence(network, kaisa, future):
     meeting = services.schedule_meeting(network, by=kaisa, starts_at=future, location="Tuira")
-    services.cancel_meeting(meeting, by=kaisa)
+    services.cancel_meeting(meeting, by=kaisa, reason="Ei enää tarpeen.")
     meeting.refresh_from_db()
     assert (meeting.status, meeting.sequence) == ("cancelled", 1)
     # Cancelling again changes nothing.
-    services.cancel_meeting(meeting, by=kaisa)
+    services.cancel_meeting(meeting, by=kaisa, reason="Ei enää tarpeen.")
     meeting.refresh_from_db()
     assert meeting.sequence == 1
 

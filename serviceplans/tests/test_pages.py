@@ -40,7 +40,9 @@ def test_plan_page_access_matrix(client, plan, persona, expected):
 def test_a_member_who_leaves_loses_the_plan_at_once(client, plan, network, kaisa, teemu):
     client.force_login(teemu)
     assert client.get(plan_url(plan)).status_code == 200
-    network_services.remove_network_member(network.members.get(user=teemu), by=kaisa)
+    network_services.remove_network_member(
+        network.members.get(user=teemu), by=kaisa, reason="Ei enää tarpeen."
+    )
     assert client.get(plan_url(plan)).status_code == 404
     action = plan.actions.get(responsible_user=teemu)
     response = client.post(
@@ -234,18 +236,19 @@ def test_plan_page_queries_do_not_grow_with_rows(
     )
     plan.refresh_from_db()
     client.force_login(alice)
-    # Expect 18 queries:
+    # Expect 19 queries:
     #  1 the session, 2 the user,
     #  3 the plan with its network and client (access through active membership),
     #  4 the access log row,
     #  5 the versions, 6 the goals, 7 the actions with people, organisations and goals,
+    #  7b the actions removed from the draft, with who removed them,
     #  8 the reviews of this and earlier versions, 9 their goal progress, 10 its goals,
     #  11 the PDF documents, 12 the two latest assessments,
-    #  13 the plan's history of changes with who made them,
-    #  14 "can edit": the user's active membership,
-    #  15 the unread notifications count, 16 the user's organisation (navigation),
-    #  17-19 the session renewed: SAVEPOINT, UPDATE, RELEASE.
-    with django_assert_num_queries(19):
+    #  13 the plan's history of changes with who made them, 14 the removed actions,
+    #  15 "can edit": the user's active membership,
+    #  16 the unread notifications count, 17 the user's organisation (navigation),
+    #  18-20 the session renewed: SAVEPOINT, UPDATE, RELEASE.
+    with django_assert_num_queries(20):
         response = client.get(plan_url(plan))
     assert len(response.context["actions"]) == rows + 2
 
@@ -322,3 +325,21 @@ def test_a_decision_becomes_an_action_from_the_meeting_page(
     # Twice is refused with a message, not a second action.
     client.post(url, {"service_type": "debt_counselling"})
     assert plan.actions.filter(decision=decision).count() == 1
+
+
+def test_removing_an_action_asks_for_the_reason_and_keeps_it(client, plan, alice):
+    action = plan.actions.get(service_type=PlanAction.ServiceType.WORK_TRIAL)
+    client.force_login(alice)
+    url = reverse("serviceplans:action_remove", args=[action.uuid])
+    page = client.get(url)
+    assert page.status_code == 200 and b'name="reason"' in page.content
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400 and refused.context["form"].errors["reason"]
+    assert plan.actions.count() == 2
+    response = client.post(url, {"reason": "Työkokeilu ei ole nyt ajankohtainen."})
+    assert response.status_code == 302
+    assert plan.actions.count() == 1
+    removed = plan.removed_actions.get()
+    assert removed.reason == "Työkokeilu ei ole nyt ajankohtainen." and removed.removed_by == alice
+    shown = client.get(plan_url(plan)).content.decode()
+    assert "Työkokeilu ei ole nyt ajankohtainen." in shown

@@ -171,7 +171,9 @@ def test_reminders_show_in_the_notifications_inbox_until_read(client, due_things
 def test_a_member_who_left_gets_no_reminders(due_things, network, kaisa, teemu, mailoutbox):
     from networks import services as network_services
 
-    network_services.remove_network_member(network.members.get(user=teemu), by=kaisa)
+    network_services.remove_network_member(
+        network.members.get(user=teemu), by=kaisa, reason="Ei enää tarpeen."
+    )
     tasks.send_plan_reminders()
     deliver_due()
     assert not PlanReminder.objects.filter(recipient=teemu).exists()

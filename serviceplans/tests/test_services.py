@@ -49,7 +49,11 @@ def test_the_diff_shows_changed_fields_goals_and_actions(plan, alice, teemu):
         next_review_date=plan.next_review_date,
     )
     services.add_goal(draft, by=alice, text="Velat järjestykseen", domain="finances")
-    services.remove_action(draft.actions.get(service_type="unemployed_health_check"), by=alice)
+    services.remove_action(
+        draft.actions.get(service_type="unemployed_health_check"),
+        by=alice,
+        reason="Ei enää tarpeen.",
+    )
 
     diff = services.plan_diff(plan, draft)
     field_lines = diff["fields"][0]["lines"]

@@ -111,7 +111,7 @@ def test_coordinator_finds_a_client_by_code_and_sees_the_timeline(
     page, live_server, alice, kaisa, password
 ):
     """The identity code goes in a POST form; the client's page shows the timeline, and
-    withdrawing a consent is one click."""
+    withdrawing a consent is confirmed with its day, channel and who withdrew it."""
     require_chromium()
     from clients.tests.factories import ClientFactory
     from coordination import services
@@ -138,7 +138,11 @@ def test_coordinator_finds_a_client_by_code_and_sees_the_timeline(
     assert "131052" not in page.url
     assert page.locator(".timeline li").count() == 3
     shot(page, "8_client_timeline")
-    page.click(".consent form button[type=submit]")
+    page.click(".consent a.btn-outline-danger")
+    page.wait_for_selector("#h-confirm")
+    page.check("#id_withdrawal_channel_1")
+    page.check("#id_withdrawal_reported_by_0")
+    page.click(".confirmation button[type=submit]")
     page.wait_for_selector(".alert-success")
     assert page.locator(".consent .badge").first.inner_text().startswith("Withdrawn")
     shot(page, "9_consent_withdrawn")

@@ -209,7 +209,7 @@ def build_world(*, alice, kaisa, health_centre, tuula) -> dict:
     # A value, or {label: value} when the page is worth seeing in more than one state.
     return {
         "consultation_id": {"answered": consultation.uuid, "waiting": waiting.uuid},
-        "action": "withdraw",  # consultations/<uuid>/<slug:action>/ (POST only)
+        "action": "triage",  # consultations/<uuid>/<slug:action>/ (POST only)
         "client_id": matti.uuid,
         "consent_id": consent.uuid,
         "network_id": network.uuid,
