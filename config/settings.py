@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "healthchecks",
     "metrics",
     "coaching",
+    "inbox",
     "demo",
 ]
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from clients import services as client_services
 from clients.models import AccessLog, Client, Consent
 from common.dates import planned_date_error
+from common.inbox import Kind, announce
 from common.locking import StaleEdit, save_locked
 from coordination import services as coordination_services
 from coordination.models import ConsultationRequest, Organization, User
@@ -217,7 +218,7 @@ def close_network(network: ClientNetwork, *, by: User, reason: str, note: str = 
     for meeting in network.meetings.filter(
         status=NetworkMeeting.Status.SCHEDULED, starts_at__gt=now
     ):
-        _cancel(meeting, now)
+        _cancel(meeting, now, by)
     network.status = ClientNetwork.Status.CLOSED
     network.closure_reason = reason
     network.closure_note = note or ""
@@ -311,6 +312,8 @@ def add_network_member(
             gettext_lazy("The member could not be added: the network changed meanwhile.")
         ) from None
     _log(by, network.client, AccessLog.Action.UPDATE, "network_member")
+    if member.user_id is not None and member.user_id != by.pk:
+        announce(member.user_id, Kind.ADDED_TO_NETWORK, member)
     return member
 
 
@@ -424,7 +427,20 @@ def schedule_meeting(
         network.save(update_fields=["status"])
     _log(by, network.client, AccessLog.Action.CREATE, "network_meeting")
     emails.queue_invitations(meeting)
+    _announce_meeting(meeting, Kind.MEETING_INVITED, by=by)
     return meeting
+
+
+def _announce_meeting(meeting: NetworkMeeting, kind: Kind, *, by: User | None) -> None:
+    """To every member with an account but the one who made the change; the key names
+    the meeting's calendar sequence, so each move is its own item."""
+    members = meeting.network.members.filter(
+        left_at__isnull=True, user__isnull=False, user__is_active=True
+    ).values_list("user_id", flat=True)
+    key = f"networks.networkmeeting:{meeting.pk}:{meeting.sequence}"
+    for user_id in members:
+        if by is None or user_id != by.pk:
+            announce(user_id, kind, meeting, key=key)
 
 
 def _overlap_error(
@@ -600,6 +616,7 @@ def update_meeting(
     _log(by, network.client, AccessLog.Action.UPDATE, "network_meeting")
     if "sequence" in fields:
         emails.queue_invitations(meeting)
+        _announce_meeting(meeting, Kind.MEETING_MOVED, by=by)
     return meeting
 
 
@@ -609,7 +626,7 @@ def _check_version(meeting: NetworkMeeting, lock_version: int | None) -> None:
         raise StaleEdit(current_version=meeting.lock_version)
 
 
-def _cancel(meeting: NetworkMeeting, now) -> None:
+def _cancel(meeting: NetworkMeeting, now, by: User | None = None) -> None:
     meeting.status = NetworkMeeting.Status.CANCELLED
     meeting.cancelled_at = now
     meeting.sequence += 1
@@ -622,6 +639,7 @@ def _cancel(meeting: NetworkMeeting, now) -> None:
     )
     emails.withdraw_reminders(meeting)
     emails.queue_invitations(meeting)
+    _announce_meeting(meeting, Kind.MEETING_CANCELLED, by=by)
 
 
 @transaction.atomic
@@ -634,7 +652,7 @@ def cancel_meeting(meeting: NetworkMeeting, *, by: User) -> NetworkMeeting:
         return meeting
     if meeting.status != NetworkMeeting.Status.SCHEDULED:
         raise InvalidTransition(gettext_lazy("A meeting that has been held cannot be cancelled."))
-    _cancel(meeting, timezone.now())
+    _cancel(meeting, timezone.now(), by)
     _log(by, network.client, AccessLog.Action.UPDATE, "network_meeting")
     return meeting
 

@@ -3,7 +3,7 @@ knowing about it (dependencies point one way: networks does not import servicepl
 
 from django import template
 
-from serviceplans.models import PlanAction, PlanReminder
+from serviceplans.models import PlanAction
 
 register = template.Library()
 
@@ -11,14 +11,3 @@ register = template.Library()
 @register.simple_tag
 def service_type_choices():
     return PlanAction.ServiceType.choices
-
-
-@register.simple_tag
-def unread_plan_reminders(user, limit=20):
-    """The user's unread reminders (actions, reviews, consents, waiting requests) for
-    the in-app inbox: one indexed query (recipient, read_at)."""
-    return list(
-        PlanReminder.objects.filter(recipient=user, read_at__isnull=True).order_by(
-            "-created_at", "-pk"
-        )[:limit]
-    )
