@@ -8,6 +8,7 @@ from celery import shared_task
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import Referral
@@ -39,16 +40,18 @@ def collect_no_contact(today: datetime.date) -> int:
             )
         )
         .filter(last_contact__lte=warn_before)
-        .values_list("pk", "coach_id", "last_contact")
+        .values_list("pk", "uuid", "coach_id", "last_contact")
     )
     rows = [
         announcement(
             coach_id,
             Kind.COACHING_NO_CONTACT,
+            # Only the pk is read from it: the link is given.
             Referral(pk=pk),
             due_date=last + datetime.timedelta(days=NO_CONTACT_DAYS),
+            url=reverse("coaching:referral_detail", args=[uuid]),
         )
-        for pk, coach_id, last in referrals
+        for pk, uuid, coach_id, last in referrals
     ]
     announce_many(rows)
     return len(rows)

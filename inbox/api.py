@@ -20,7 +20,7 @@ class InboxItemSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "kind",
-            "label",
+            "kind_label",
             "text",
             "url",
             "due_date",
