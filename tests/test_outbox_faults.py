@@ -30,13 +30,12 @@ from config.celery import app as tyokyky_app
 from conftest import IN_CI, require_redis
 from coordination import services as coordination_services
 from coordination.models import ConsultationRequest
-from coordination.tests.factories import ConsultationFactory
+from coordination.tests.factories import ConsultationFactory, UserFactory
 from coordination.tests.test_consultation_pages import identified_post
-from outbox.models import OutboxMessage
-from outbox.tasks import deliver_due
-from coordination.tests.factories import UserFactory
 from inbox.models import Delivery, InboxItem
 from inbox.tasks import send_digests
+from outbox.models import OutboxMessage
+from outbox.tasks import deliver_due
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

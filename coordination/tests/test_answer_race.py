@@ -12,9 +12,9 @@ from django.utils import translation
 
 from coordination import services
 from coordination.models import ConsultationAnswer, ConsultationRequest, User
-from inbox.models import InboxItem
 from coordination.tests.factories import ConsultationFactory, UserFactory
 from coordination.views import DONE_MESSAGES
+from inbox.models import InboxItem
 
 S = ConsultationRequest.Status
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

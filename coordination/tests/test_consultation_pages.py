@@ -5,9 +5,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from clients.models import AccessLog, Client, Consent
 from clients.services import withdraw_consent

@@ -9,9 +9,9 @@ from django.core.mail import EmailMultiAlternatives
 from clients.models import AccessLog, Client, Consent
 from coordination import services
 from coordination.models import ConsultationRequest, Feedback
-from inbox.models import InboxItem
 from coordination.services import InvalidTransition
 from coordination.tests.factories import ConsultationFactory, UserFactory
+from inbox.models import InboxItem
 from outbox import tasks as outbox_tasks
 from outbox.delivery import deliver_due
 from outbox.models import OutboxMessage

@@ -13,14 +13,14 @@ from django.utils import timezone
 
 from clients.models import Consent
 from clients.tests.factories import ConsentFactory
+from common.inbox import Kind
 from coordination.models import ConsultationRequest
 from coordination.tests.factories import ConsultationFactory
+from inbox.models import InboxItem
 from outbox.delivery import deliver_due
+from outbox.models import OutboxMessage
 from outbox.tests.waiting import wait_for_delivery
 from serviceplans import services, tasks
-from common.inbox import Kind
-from inbox.models import InboxItem
-from outbox.models import OutboxMessage
 from serviceplans.models import PlanAction
 from serviceplans.tests.conftest import agree
 
