@@ -128,7 +128,7 @@ def test_each_assignment_makes_one_item_for_each_person(ctx, kind, change, recip
         InboxItem.objects.all().delete()
     change(ctx)
     assert _items(kind) == recipients
-    item = InboxItem.objects.filter(kind=kind).first()
+    item = InboxItem.objects.filter(kind=kind).earliest("pk")
     assert item.url.startswith("/") and item.content_type is not None
     # Its immediate e-mail, once: a link through the inbox, nothing of the client.
     message = OutboxMessage.objects.get(dedupe_key=f"inbox:{item.pk}")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.tests.factories import ConsentFactory
+from coordination.models import ConsultationRequest
 from coordination.tests.factories import ConsultationFactory, UserFactory
 from inbox.models import InboxItem
 
@@ -110,8 +111,9 @@ def test_every_notification_and_reminder_becomes_an_inbox_item(plan, alice, kais
         assert item.kind == {"answered": "request_answered"}.get(n.kind, n.kind)
         assert (item.read_at, item.emailed_at) == (n.read_at, n.emailed_at)
         assert item.object_id == n.consultation_id
-        assert item.content_type.model == "consultationrequest"
-        assert item.url == reverse("consultation_detail", args=[item.target.uuid])
+        target = ConsultationRequest.objects.get(pk=item.object_id)
+        assert item.target == target
+        assert item.url == reverse("consultation_detail", args=[target.uuid])
         assert item.key == f"coordination.consultationrequest:{n.consultation_id}"
     for r in reminders:
         item = InboxItem.objects.get(recipient_id=r.recipient_id, kind=r.kind)
