@@ -5,7 +5,7 @@ touch with a client reaches out before the referral ends for lack of contact).""
 import datetime
 
 from celery import shared_task
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
@@ -57,7 +57,16 @@ def collect_no_contact(today: datetime.date) -> int:
     return len(rows)
 
 
-@shared_task(name="coaching.announce_due")
+@shared_task(
+    name="coaching.announce_due",
+    # One transaction, and the inbox keeps each item once: a run again after a lost
+    # connection makes nothing twice.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=1,
+    retry_backoff_max=10,
+    retry_jitter=False,
+    max_retries=10,
+)
 def announce_due() -> int:
     """Daily (config/celery.py): announce what is due in job coaching."""
     with transaction.atomic():
