@@ -24,6 +24,11 @@ from outbox.models import OutboxMessage
 
 # --- Receiving announcements -----------------------------------------------------------
 
+# Kinds whose own app already e-mails the person (the meeting invitation, its update and
+# its cancellation carry the calendar file): the inbox keeps the item and sends nothing,
+# so that nothing arrives twice.
+EMAILED_BY_THEIR_APP = frozenset({Kind.MEETING_INVITED, Kind.MEETING_MOVED, Kind.MEETING_CANCELLED})
+
 
 def receive_one(sender, announcement: Announcement, **kwargs) -> None:
     write_items([announcement])
@@ -40,6 +45,12 @@ def preferences_of(user_ids: Iterable[int]) -> dict[tuple[int, str], str]:
             user_id__in=set(user_ids)
         ).values_list("user_id", "kind", "delivery")
     }
+
+
+def _delivery(announcement: Announcement, preferences: dict[tuple[int, str], str]) -> str:
+    if announcement.kind in EMAILED_BY_THEIR_APP:
+        return Delivery.NONE
+    return preferences.get((announcement.recipient_id, announcement.kind), Delivery.IMMEDIATELY)
 
 
 def _item(announcement: Announcement, delivery: str, now) -> InboxItem:
@@ -68,10 +79,7 @@ def write_items(announcements: list[Announcement]) -> int:
     now = timezone.now()
     with transaction.atomic():
         preferences = preferences_of(a.recipient_id for a in announcements)
-        items = [
-            _item(a, preferences.get((a.recipient_id, a.kind), Delivery.IMMEDIATELY), now)
-            for a in announcements
-        ]
+        items = [_item(a, _delivery(a, preferences), now) for a in announcements]
         InboxItem.objects.bulk_create(items, ignore_conflicts=True)
         return _email_new_items({(a.recipient_id, str(a.kind), a.key[:200]) for a in announcements})
 
@@ -188,9 +196,14 @@ def mark_all_read(user: User) -> int:
 
 
 def delivery_choices(user: User) -> dict[str, str]:
-    """Every kind with the user's choice (immediately where they chose nothing)."""
+    """Every kind the inbox e-mails, with the user's choice (immediately where they chose
+    nothing)."""
     chosen = dict(EmailPreference.objects.filter(user=user).values_list("kind", "delivery"))
-    return {kind: chosen.get(kind, Delivery.IMMEDIATELY) for kind in Kind.values}
+    return {
+        kind: chosen.get(kind, Delivery.IMMEDIATELY)
+        for kind in Kind.values
+        if kind not in EMAILED_BY_THEIR_APP
+    }
 
 
 def set_preferences(user: User, choices: dict[str, str]) -> None:

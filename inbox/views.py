@@ -96,7 +96,7 @@ def preferences(request):
             "delivery": choices[kind],
             "errors": errors.get(kind, []),
         }
-        for kind in Kind.values
+        for kind in choices
     ]
     unknown = [msg for kind, msgs in errors.items() if kind not in choices for msg in msgs]
     return render(
