@@ -43,4 +43,6 @@ def test_a_professional_works_through_the_inbox(
     screenshot("preferences")
     page.get_by_role("button", name="Tallenna").click()
     expect(page.locator(".alert-success")).to_be_visible()
-    assert EmailPreference.objects.get(user=alice).delivery == "daily_digest"
+    assert EmailPreference.objects.get(user=alice, kind="request_answered").delivery == (
+        "daily_digest"
+    )
