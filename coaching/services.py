@@ -40,12 +40,13 @@ from coaching.models import (
     VocationalProfile,
 )
 from common.dates import past_date_error
+from common.inbox import Kind, announce
 from common.locking import StaleEdit, save_locked
 from common.municipalities import validate_municipality
 from coordination.models import ConsultationRequest, Organization, User
 from coordination.services import InvalidTransition
 from networks.models import ClientNetwork
-from serviceplans.models import PlanAction, PlanReminder
+from serviceplans.models import PlanAction
 
 __all__ = ["InvalidTransition", "StaleEdit"]
 
@@ -183,6 +184,11 @@ def refer(
     if plan_action is not None and plan_action.status == PlanAction.Status.PLANNED:
         PlanAction.objects.filter(pk=plan_action.pk).update(status=PlanAction.Status.IN_PROGRESS)
     _log(by, referral, AccessLog.Action.CREATE)
+    # Waiting for the team: each of its job coaches may take it.
+    for coach_id in User.objects.filter(
+        organization=team, role=User.Role.JOB_COACH, is_active=True
+    ).values_list("pk", flat=True):
+        announce(coach_id, Kind.REFERRAL_WAITING, referral)
     return referral
 
 
@@ -406,18 +412,15 @@ def turning_point_prompt(referral: Referral, job: JobStart) -> dict | None:
     if network is None:
         return None
     url = reverse("networks:meeting_create", args=[network.uuid])
-    PlanReminder.objects.bulk_create(
-        [
-            PlanReminder(
-                kind=PlanReminder.Kind.JOB_START,
-                subject=f"job_start:{job.uuid}",
-                due_date=job.started_on,
-                recipient_id=network.coordinator_id,
-                url=url,
-            )
-        ],
-        ignore_conflicts=True,
-    )
+    if network.coordinator_id is not None:
+        announce(
+            network.coordinator_id,
+            Kind.JOB_START,
+            job,
+            due_date=job.started_on,
+            key=f"job_start:{job.uuid}:{job.started_on.isoformat()}",
+            url=url,
+        )
     return {"network": network, "meeting_url": url}
 
 

@@ -68,6 +68,16 @@ app.conf.update(
             "task": "serviceplans.send_plan_reminders",
             "schedule": crontab(hour=7, minute=0),
         },
+        # Job coaching's "what is due": clients nearing the no-contact limit.
+        "coaching-announce-due": {
+            "task": "coaching.announce_due",
+            "schedule": crontab(hour=7, minute=5),
+        },
+        # The inbox's daily digests, after the morning sweep has announced what is due.
+        "inbox-send-digests": {
+            "task": "inbox.send_digests",
+            "schedule": crontab(hour=7, minute=30),
+        },
         # Retention. Clients whose last activity is older than
         # CLIENT_RETENTION_YEARS are anonymised on the first of each month at 3:30 at night.
         "clients-purge-expired": {

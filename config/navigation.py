@@ -1,22 +1,22 @@
 """The navigation bar, by role: each role sees the links to its own work. It names the
-pages of every app (and counts the plan reminders with the notifications), so it lives
-in config, which wires the apps together, not in one of them."""
+pages of every app (and counts the unread items of the inbox), so it lives in config,
+which wires the apps together, not in one of them."""
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from coordination.models import User
+from inbox.services import unread_count
 
-# A link's label; None for the notifications link, whose label carries the unread count.
+# A link's label; None for the inbox link, whose label carries the unread count.
 NAVIGATION: dict[str, list[tuple[str, str | Promise | None]]] = {
     User.Role.PROFESSIONAL: [
         ("consultation_create", _("Request a consultation")),
         ("my_requests", _("My requests")),
         ("networks:my_networks", _("My networks")),
         ("serviceplans:my_actions", _("My actions")),
-        ("notification_list", None),
+        ("inbox:list", None),
     ],
     # A job coach is a professional with a caseload and employers.
     User.Role.JOB_COACH: [
@@ -27,7 +27,7 @@ NAVIGATION: dict[str, list[tuple[str, str | Promise | None]]] = {
         ("serviceplans:my_actions", _("My actions")),
         ("consultation_create", _("Request a consultation")),
         ("my_requests", _("My requests")),
-        ("notification_list", None),
+        ("inbox:list", None),
     ],
     User.Role.COORDINATOR: [
         ("consultation_queue", _("Consultation queue")),
@@ -37,7 +37,7 @@ NAVIGATION: dict[str, list[tuple[str, str | Promise | None]]] = {
         ("serviceplans:my_actions", _("My actions")),
         ("consultation_create", _("Request a consultation")),
         ("my_requests", _("My requests")),
-        ("notification_list", None),
+        ("inbox:list", None),
     ],
     User.Role.MANAGER: [
         ("metrics:dashboard", _("Activity metrics")),
@@ -51,21 +51,9 @@ NAVIGATION: dict[str, list[tuple[str, str | Promise | None]]] = {
 }
 
 
-def _notifications_label(user) -> str:
-    # One count per page for the unread badge: the notifications and the plan reminders
-    # (both shown on the notifications page), each through its (recipient, read_at) index.
-    unread = (
-        user.notifications.filter(read_at__isnull=True)
-        .order_by()
-        .values("pk")
-        .union(user.plan_reminders.filter(read_at__isnull=True).order_by().values("pk"), all=True)
-        .count()
-    )
-    if not unread:
-        return str(_("Notifications"))
-    return ngettext(
-        "Notifications (%(count)d unread)", "Notifications (%(count)d unread)", unread
-    ) % {"count": unread}
+def _inbox_label(user) -> tuple[str, int]:
+    # One COUNT per page for the unread badge, through the partial index on unread items.
+    return str(_("Inbox")), unread_count(user)
 
 
 def navigation(request):
@@ -80,7 +68,10 @@ def navigation(request):
         links = [*links, ("people:person_list", _("People"))]
     for name, label in links:
         url = reverse(name)
+        badge = 0
         if label is None:
-            label = _notifications_label(user)
-        items.append({"url": url, "label": label, "active": current.startswith(url)})
+            label, badge = _inbox_label(user)
+        items.append(
+            {"url": url, "label": label, "badge": badge, "active": current.startswith(url)}
+        )
     return {"nav_items": items}

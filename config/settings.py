@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "metrics",
     "coaching",
     "people",
+    "inbox",
     "demo",
 ]
 

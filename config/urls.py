@@ -21,6 +21,7 @@ from coordination import account_views, integration_views, sso_views, twofactor_
 from coordination.api import ConsultationViewSet, OrganizationViewSet
 from healthchecks import urls as health_check_urls
 from healthchecks.api import HealthCheckViewSet
+from inbox.api import InboxItemViewSet
 from metrics.api import MetricsSummaryView, WorkAbilityMeansView
 from networks.api import NetworkViewSet
 from serviceplans.api import PlanViewSet
@@ -28,6 +29,7 @@ from serviceplans.api import PlanViewSet
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("clients", ClientViewSet, basename="client")
+router.register("inbox", InboxItemViewSet, basename="inbox-item")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("networks", NetworkViewSet, basename="network")
 router.register("plans", PlanViewSet, basename="plan")
@@ -95,6 +97,7 @@ urlpatterns = [
     path("coaching/", include("coaching.urls")),
     path("", home.home, name="home"),
     path("", include("people.urls")),
+    path("", include("inbox.urls")),
     path("", include(twofactor_views.urlpatterns)),
     path("", include(integration_views.urlpatterns)),
     path("", include(account_views.urlpatterns)),

@@ -578,47 +578,6 @@ class Feedback(models.Model):
         return f"{self.request}: {self.usefulness}/5"
 
 
-class Notification(models.Model):
-    """An item in a user's in-app inbox; the same event is also sent by e-mail. One row
-    per recipient, kind and request, so that a task run twice notifies once."""
-
-    class Kind(models.TextChoices):
-        ANSWERED = "answered", _("Your consultation request has been answered")
-        URGENT_REQUEST = "urgent_request", _("An urgent consultation request has arrived")
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    consultation = models.ForeignKey(
-        ConsultationRequest,
-        verbose_name=_("consultation request"),
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "kind", "consultation"], name="notification_once"
-            ),
-        ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.consultation}"
-
-
 class SecurityEvent(models.Model):
     """A change to how a person signs in or what they may do: their second factor, their
     role, organisation, rights or activity, and the integration credentials programs use.

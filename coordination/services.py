@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
@@ -36,13 +34,11 @@ from coordination.models import (
     ConsultationMessage,
     ConsultationRequest,
     Feedback,
-    Notification,
     Organization,
     User,
     client_snapshot,
     format_reference,
 )
-from outbox import services as outbox
 
 Status = ConsultationRequest.Status
 logger = logging.getLogger(__name__)
@@ -226,7 +222,7 @@ def submit_consultation(
             role=User.Role.COORDINATOR, is_active=True, organization__is_hub=True
         )
         for coordinator in coordinators:
-            _notify(coordinator, Notification.Kind.URGENT_REQUEST, request)
+            announce(coordinator, Kind.URGENT_REQUEST, request)
     return request
 
 
@@ -454,7 +450,7 @@ def answer_consultation(
     request.save(update_fields=fields)
     _log(by, request.client, AccessLog.Action.UPDATE)
 
-    _notify(request.requester, Notification.Kind.ANSWERED, request)
+    announce(request.requester, Kind.REQUEST_ANSWERED, request)
     return request
 
 
@@ -865,50 +861,3 @@ def give_feedback(request: ConsultationRequest, *, by: User, usefulness: int, te
         raise InvalidTransition(
             gettext_lazy("Feedback on this request has already been given.")
         ) from None
-
-
-# --- Notifications ---------------------------------------------------------------------
-
-
-def _notify(recipient: User, kind: str, consultation: ConsultationRequest) -> None:
-    """The inbox row and its e-mail (an outbox row), both in the caller's transaction: a
-    worker delivers the e-mail after the commit, or the periodic sweep does if the broker
-    is down."""
-    emailed = recipient.is_active and bool(recipient.email)
-    notification, created = Notification.objects.get_or_create(
-        recipient=recipient,
-        kind=kind,
-        consultation=consultation,
-        # When the e-mail was written to the outbox; its delivery is the outbox's.
-        defaults={"emailed_at": timezone.now() if emailed else None},
-    )
-    if created and emailed:
-        outbox.queue_message(**_notification_email(notification))
-
-
-def _notification_email(notification: Notification) -> dict:
-    recipient = notification.recipient
-    consultation = notification.consultation
-    # No names or identity codes in e-mail: the reference and a link that needs a login.
-    context = {
-        "recipient": recipient,
-        "consultation": consultation,
-        "url": settings.SITE_URL.rstrip("/")
-        + reverse("consultation_detail", args=[consultation.uuid]),
-    }
-    language = recipient.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = render_to_string(f"emails/{notification.kind}_subject.txt", context).strip()
-        body = render_to_string(f"emails/{notification.kind}.txt", context)
-    return {
-        "key": f"notification:{notification.pk}",
-        "to": recipient.email,
-        "subject": subject,
-        "body": body,
-        "language": language,
-    }
-
-
-@transaction.atomic
-def mark_notifications_read(user: User) -> int:
-    return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -46,6 +46,4 @@ urlpatterns = [
         views.consultation_action,
         name="consultation_action",
     ),
-    path("notifications/", views.notification_list, name="notification_list"),
-    path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
 ]

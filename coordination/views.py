@@ -5,10 +5,8 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -464,10 +462,14 @@ def _read_basis(user) -> str | None:
 @role_required(*REQUESTERS)
 def consultation_detail(request, consultation_id):
     consultation = _load(request, consultation_id)
-    # Opening the request reads its notifications: one conditional UPDATE.
-    request.user.notifications.filter(consultation=consultation, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    # Opening the request reads its inbox items (by relation name: the inbox is above
+    # this app): one conditional UPDATE.
+    request.user.inbox_items.filter(
+        content_type__app_label="coordination",
+        content_type__model="consultationrequest",
+        object_id=consultation.pk,
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())
     context = _detail_context(request, consultation)
     # The client as the requester sent them is still that client's data: logged too.
     if context["show_client"] or (context["show_client_as_sent"] and consultation.client_id):
@@ -624,23 +626,3 @@ def my_requests(request):
         basis=_read_basis(request.user),
     )
     return render(request, "coordination/consultation_mine.html", {"page": page})
-
-
-# --- Notifications ---------------------------------------------------------------------
-
-
-@login_required
-def notification_list(request):
-    page = Paginator(
-        request.user.notifications.select_related("consultation").order_by("-created_at"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    return render(request, "coordination/notification_list.html", {"page": page})
-
-
-@require_POST
-@login_required
-def notifications_mark_read(request):
-    with transaction.atomic():
-        services.mark_notifications_read(request.user)
-    return redirect("notification_list")

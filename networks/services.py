@@ -19,6 +19,7 @@ from clients import services as client_services
 from clients.models import AccessLog, Client, Consent
 from common.confirm import reason_errors
 from common.dates import planned_date_error, short_date, short_datetime
+from common.inbox import Kind, announce
 from common.locking import StaleEdit, save_locked
 from coordination import services as coordination_services
 from coordination.models import ConsultationRequest, Organization, User
@@ -218,7 +219,7 @@ def close_network(network: ClientNetwork, *, by: User, reason: str, note: str = 
     for meeting in network.meetings.filter(
         status=NetworkMeeting.Status.SCHEDULED, starts_at__gt=now
     ):
-        _cancel(meeting, now)
+        _cancel(meeting, now, by, str(_("The client network was closed.")))
     network.status = ClientNetwork.Status.CLOSED
     network.closure_reason = reason
     network.closure_note = note or ""
@@ -312,6 +313,8 @@ def add_network_member(
             gettext_lazy("The member could not be added: the network changed meanwhile.")
         ) from None
     _log(by, network.client, AccessLog.Action.UPDATE, "network_member")
+    if member.user_id is not None and member.user_id != by.pk:
+        announce(member.user_id, Kind.ADDED_TO_NETWORK, member)
     return member
 
 
@@ -430,7 +433,20 @@ def schedule_meeting(
         network.save(update_fields=["status"])
     _log(by, network.client, AccessLog.Action.CREATE, "network_meeting")
     emails.queue_invitations(meeting)
+    _announce_meeting(meeting, Kind.MEETING_INVITED, by=by)
     return meeting
+
+
+def _announce_meeting(meeting: NetworkMeeting, kind: Kind, *, by: User | None) -> None:
+    """To every member with an account but the one who made the change; the key names
+    the meeting's calendar sequence, so each move is its own item."""
+    members = meeting.network.members.filter(
+        left_at__isnull=True, user__isnull=False, user__is_active=True
+    ).values_list("user_id", flat=True)
+    key = f"networks.networkmeeting:{meeting.pk}:{meeting.sequence}"
+    for user_id in members:
+        if by is None or user_id != by.pk:
+            announce(user_id, kind, meeting, key=key)
 
 
 def _overlap_error(
@@ -606,6 +622,7 @@ def update_meeting(
     _log(by, network.client, AccessLog.Action.UPDATE, "network_meeting")
     if "sequence" in fields:
         emails.queue_invitations(meeting)
+        _announce_meeting(meeting, Kind.MEETING_MOVED, by=by)
     return meeting
 
 
@@ -615,7 +632,7 @@ def _check_version(meeting: NetworkMeeting, lock_version: int | None) -> None:
         raise StaleEdit(current_version=meeting.lock_version)
 
 
-def _cancel(meeting: NetworkMeeting, now, reason: str = "") -> None:
+def _cancel(meeting: NetworkMeeting, now, by: User | None = None, reason: str = "") -> None:
     meeting.status = NetworkMeeting.Status.CANCELLED
     meeting.cancelled_at = now
     meeting.sequence += 1
@@ -629,6 +646,7 @@ def _cancel(meeting: NetworkMeeting, now, reason: str = "") -> None:
     )
     emails.withdraw_reminders(meeting)
     emails.queue_invitations(meeting)
+    _announce_meeting(meeting, Kind.MEETING_CANCELLED, by=by)
 
 
 @transaction.atomic
@@ -645,7 +663,7 @@ def cancel_meeting(meeting: NetworkMeeting, *, by: User, reason: str) -> Network
     errors = reason_errors(reason)
     if errors:
         raise ValidationError(errors)
-    _cancel(meeting, timezone.now(), reason.strip())
+    _cancel(meeting, timezone.now(), by, reason.strip())
     _log(by, network.client, AccessLog.Action.UPDATE, "network_meeting")
     return meeting
 

@@ -1,6 +1,6 @@
 """The individual service plan (≈ FHIR CarePlan): the client's own goals, the actions with
 who does what by when, the follow-up reviews, every agreed version kept, the PDF of a
-version and the reminder rows that make each reminder go out exactly once."""
+version."""
 
 from uuid import uuid4
 
@@ -486,64 +486,3 @@ class PlanDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} ({self.status})"
-
-
-class PlanReminder(models.Model):
-    """A reminder to one person about one thing due on one date. The unique row makes a
-    second send impossible even when the daily sweep runs twice at once (DESIGN.md §9);
-    a changed due date is a new thing to remind about. `subject` names the thing across
-    plan versions: `action:<lineage>`, `review:<network uuid>`, `consent:<uuid>`,
-    `consultation:<uuid>`. The row is also the in-app inbox item (`read_at`)."""
-
-    class Kind(models.TextChoices):
-        ACTION_DUE = "action_due", _("An action is due soon")
-        ACTION_OVERDUE = "action_overdue", _("An action is overdue")
-        REVIEW_DUE = "review_due", _("A plan review is due soon")
-        CONSENT_EXPIRING = "consent_expiring", _("A consent is expiring")
-        CONSULTATION_WAITING = (
-            "consultation_waiting",
-            _("A consultation request has waited over the target"),
-        )
-        # A job start is a turning point; the network meets to update
-        # the plan (seed 003).
-        JOB_START = "job_start", _("A client started work: update the plan in a network meeting")
-
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    subject = models.CharField(max_length=100)
-    due_date = models.DateField(_("due date"))
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
-        on_delete=models.CASCADE,
-        related_name="plan_reminders",
-    )
-    plan = models.ForeignKey(
-        ServicePlan, on_delete=models.CASCADE, related_name="+", null=True, blank=True
-    )
-    # What the inbox and the e-mail say: no names or identity codes.
-    text = models.CharField(_("text"), max_length=300, blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("reminder")
-        verbose_name_plural = _("reminders")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "subject", "due_date", "recipient"], name="plan_reminder_once"
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["created_at"],
-                condition=Q(emailed_at__isnull=True),
-                name="plan_reminder_unsent",
-            ),
-            models.Index(fields=["recipient", "read_at"], name="plan_reminder_inbox"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.subject} {self.due_date}"

@@ -20,6 +20,7 @@ from clients.models import AccessLog
 from common import inbox, locking
 from common.confirm import reason_errors
 from common.dates import past_date_error, planned_date_error, short_date
+from common.inbox import Kind, announce
 from coordination.models import Organization, User
 from coordination.services import InvalidTransition
 from networks.access import network_basis
@@ -362,6 +363,15 @@ def add_action(plan: ServicePlan, *, by: User, decision=None, **data) -> PlanAct
             position=plan.actions.count(),
         )
         _bump(plan, by)
+        if user is not None and user.pk != by.pk:
+            # One item per action across plan versions (the lineage), not per copy.
+            announce(
+                user,
+                Kind.ACTION_ASSIGNED,
+                action,
+                due_date=action.due_date,
+                key=f"action:{action.lineage}",
+            )
     return action
 
 

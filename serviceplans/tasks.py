@@ -3,11 +3,11 @@
 - The PDF of a plan version: the `PlanDocument` row exists first (queued); the task claims
   it with a conditional UPDATE that must hit one row, renders, and marks it ready. A row
   left queued (the broker was down) is sent again by `retry_queued_documents`.
-- The daily reminder sweep: every reminder is a `PlanReminder` row, unique per kind,
-  thing, due date and recipient, created with INSERT … ON CONFLICT DO NOTHING by one
-  function per kind; the rows are then claimed with `select_for_update(skip_locked=True)`
-  and their e-mails written to the outbox once, so two sweeps at once still send each
-  reminder once (DESIGN.md §9). The outbox delivers them one by one.
+- The daily "what is due" sweep: one function per kind finds what is due and announces
+  it to the inbox (common.inbox) in one batch; the key names the thing and its due date,
+  and the inbox keeps one item per person, kind and key (INSERT … ON CONFLICT DO
+  NOTHING), so two sweeps at once still make each item once (DESIGN.md §9). The inbox
+  writes the e-mail – at once or in the daily digest, as the person chose.
 """
 
 import datetime
@@ -20,16 +20,15 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from clients.models import Consent
+from common.inbox import Announcement, Kind, announce_many, announcement
 from common.workdays import is_working_day
 from coordination.models import ConsultationRequest, User
 from networks.models import NetworkMember
-from outbox import services as outbox
-from serviceplans.models import PlanAction, PlanDocument, PlanReminder, ServicePlan
+from serviceplans.models import PlanAction, PlanDocument, ServicePlan
 from serviceplans.pdf import render_plan_pdf
 
 logger = logging.getLogger(__name__)
@@ -37,7 +36,6 @@ logger = logging.getLogger(__name__)
 ACTION_DAYS = 3
 REVIEW_DAYS = 7
 CONSENT_DAYS = 14
-BATCH = 100
 
 
 # --- PDF -------------------------------------------------------------------------------
@@ -164,20 +162,20 @@ def collect_action_reminders(today: datetime.date) -> int:
             plan__network__status__in=["forming", "active"],
         )
         .order_by("plan__status", "pk")  # "agreed" before "draft": its link wins
-        .values_list("lineage", "due_date", "responsible_user_id", "plan_id", "plan__uuid")
+        .values_list("pk", "lineage", "due_date", "responsible_user_id", "plan__uuid")
     )
     rows = [
-        PlanReminder(
-            kind=PlanReminder.Kind.ACTION_OVERDUE if due < today else PlanReminder.Kind.ACTION_DUE,
-            subject=f"action:{lineage}",
+        announcement(
+            user_id,
+            Kind.ACTION_OVERDUE if due < today else Kind.ACTION_DUE,
+            PlanAction(pk=pk),
             due_date=due,
-            recipient_id=user_id,
-            plan_id=plan_id,
+            key=_key(f"action:{lineage}", due),
             url=_plan_url(plan_uuid),
         )
-        for lineage, due, user_id, plan_id, plan_uuid in actions
+        for pk, lineage, due, user_id, plan_uuid in actions
     ]
-    return _insert(rows)
+    return _announce(rows)
 
 
 def collect_review_reminders(today: datetime.date) -> int:
@@ -205,17 +203,18 @@ def collect_review_reminders(today: datetime.date) -> int:
         )
     )
     rows = [
-        PlanReminder(
-            kind=PlanReminder.Kind.REVIEW_DUE,
-            subject=f"review:{network_uuid}",
+        announcement(
+            workers.get(network_id) or coordinators_of[pk],
+            Kind.REVIEW_DUE,
+            ServicePlan(pk=pk),
             due_date=due,
-            recipient_id=workers.get(network_id) or coordinators_of[pk],
-            plan_id=pk,
+            key=_key(f"review:{network_uuid}", due),
             url=_plan_url(uuid),
         )
         for pk, uuid, network_id, network_uuid, due in plans
+        if workers.get(network_id) or coordinators_of[pk]
     ]
-    return _insert(rows)
+    return _announce(rows)
 
 
 def collect_consent_reminders(today: datetime.date) -> int:
@@ -225,19 +224,20 @@ def collect_consent_reminders(today: datetime.date) -> int:
         withdrawn_at__isnull=True,
         valid_until__gte=today,
         valid_until__lte=today + datetime.timedelta(days=CONSENT_DAYS),
-    ).values_list("uuid", "valid_until", "client__uuid")
+    ).values_list("pk", "uuid", "valid_until", "client__uuid")
     rows = [
-        PlanReminder(
-            kind=PlanReminder.Kind.CONSENT_EXPIRING,
-            subject=f"consent:{uuid}",
+        announcement(
+            user_id,
+            Kind.CONSENT_EXPIRING,
+            Consent(pk=pk),
             due_date=valid_until,
-            recipient_id=user_id,
+            key=_key(f"consent:{uuid}", valid_until),
             url=reverse("clients:client_detail", args=[client_uuid]),
         )
-        for uuid, valid_until, client_uuid in consents
+        for pk, uuid, valid_until, client_uuid in consents
         for user_id in hub
     ]
-    return _insert(rows)
+    return _announce(rows)
 
 
 def collect_consultation_reminders(today: datetime.date) -> int:
@@ -254,91 +254,50 @@ def collect_consultation_reminders(today: datetime.date) -> int:
         first_response_at__isnull=True,
         waiting_for_requester_since__isnull=True,
         submitted_at__lt=timezone.now() - datetime.timedelta(days=target),
-    ).values_list("uuid", "submitted_at", "requester_waiting_days")
+    ).values_list("pk", "uuid", "submitted_at", "requester_waiting_days")
     rows = []
-    for uuid, submitted_at, paused in waiting:
+    for pk, uuid, submitted_at, paused in waiting:
         passed = _target_passed_on(timezone.localdate(submitted_at), target + paused)
         if passed > today:
             continue
         rows.extend(
-            PlanReminder(
-                kind=PlanReminder.Kind.CONSULTATION_WAITING,
-                subject=f"consultation:{uuid}",
+            announcement(
+                user_id,
+                Kind.CONSULTATION_WAITING,
+                ConsultationRequest(pk=pk),
                 due_date=passed,
-                recipient_id=user_id,
+                key=_key(f"consultation:{uuid}", passed),
                 url=reverse("consultation_detail", args=[uuid]),
             )
             for user_id in hub
         )
-    return _insert(rows)
+    return _announce(rows)
 
 
-def _insert(rows: list[PlanReminder]) -> int:
-    # One INSERT … ON CONFLICT DO NOTHING (PostgreSQL has no parameter limit that would
-    # make Django split it): the unique row is what makes a reminder go out once.
-    PlanReminder.objects.bulk_create(rows, ignore_conflicts=True)
+def _key(subject: str, due: datetime.date) -> str:
+    # The thing across plan versions and its due date: a moved date is a new item.
+    return f"{subject}:{due.isoformat()}"
+
+
+def _announce(rows: list[Announcement]) -> int:
+    # One batch: the inbox writes it with one INSERT … ON CONFLICT DO NOTHING, and the
+    # unique (person, kind, key) is what makes each item – and its e-mail – once.
+    announce_many(rows)
     return len(rows)
 
 
 def collect_plan_reminders(today: datetime.date | None = None) -> int:
-    """Create the reminder rows due today, of the four kinds, in a constant number of
-    queries whatever the number of things due. Returns how many rows were proposed."""
+    """Announce what is due today, of the four kinds, in one transaction and a constant
+    number of queries whatever the number of things due. Returns how many announcements
+    were made (the inbox keeps each once)."""
     today = today or timezone.localdate()
-    return (
-        collect_action_reminders(today)
-        + collect_review_reminders(today)
-        + collect_consent_reminders(today)
-        + collect_consultation_reminders(today)
-    )
-
-
-def _email(reminder: PlanReminder) -> outbox.Email:
-    recipient = reminder.recipient
-    context = {
-        "reminder": reminder,
-        "recipient": recipient,
-        "url": settings.SITE_URL.rstrip("/") + (reminder.url or reverse("serviceplans:my_actions")),
-    }
-    language = recipient.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = render_to_string("emails/plan_reminder_subject.txt", context).strip()
-        body = render_to_string("emails/plan_reminder.txt", context)
-    return outbox.Email(
-        key=f"plan-reminder:{reminder.pk}",
-        to=recipient.email,
-        subject=subject,
-        body=body,
-        language=language,
-    )
-
-
-def queue_plan_reminders() -> int:
-    """Write the e-mail of every reminder row not yet written to the outbox. A batch is
-    claimed with `select_for_update(skip_locked=True)`; its e-mails and its `emailed_at`
-    are written in one transaction, so a sweep killed half-way leaves nothing half done
-    and two sweeps at once write each once. Returns how many e-mails were queued."""
-    queued = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                PlanReminder.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(emailed_at__isnull=True)
-                .select_related("recipient")
-                .order_by("pk")[:BATCH]
-            )
-            if not batch:
-                return queued
-            emails = [
-                _email(reminder)
-                for reminder in batch
-                if reminder.recipient.email and reminder.recipient.is_active
-            ]
-            outbox.queue_messages(emails)
-            # When the e-mail was written to the outbox; its delivery is the outbox's.
-            PlanReminder.objects.filter(pk__in=[r.pk for r in batch]).update(
-                emailed_at=timezone.now()
-            )
-            queued += len(emails)
+    with transaction.atomic():
+        return (
+            collect_action_reminders(today)
+            + collect_review_reminders(today)
+            + collect_consent_reminders(today)
+            + collect_consultation_reminders(today)
+        )
 
 
 @shared_task(
@@ -352,7 +311,6 @@ def queue_plan_reminders() -> int:
     max_retries=10,
 )
 def send_plan_reminders() -> int:
-    """Daily (config/celery.py, Europe/Helsinki): collect today's reminders and queue
-    their e-mails. Returns how many e-mails this run queued."""
-    collect_plan_reminders()
-    return queue_plan_reminders()
+    """Daily (config/celery.py, Europe/Helsinki): announce what is due to the inbox,
+    which e-mails each new item as its person chose. Returns how many announcements."""
+    return collect_plan_reminders()

@@ -25,5 +25,4 @@ urlpatterns = [
         views.decision_to_action,
         name="decision_to_action",
     ),
-    path("reminders/<int:reminder_id>/read/", views.reminder_read, name="reminder_read"),
 ]

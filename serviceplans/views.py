@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ from serviceplans.forms import (
     PlanForm,
     ReviewForm,
 )
-from serviceplans.models import PlanAction, PlanDocument, PlanReminder, PlanReview, ServicePlan
+from serviceplans.models import PlanAction, PlanDocument, PlanReview, ServicePlan
 
 MEMBERS = (User.Role.PROFESSIONAL, User.Role.JOB_COACH, User.Role.COORDINATOR)
 DUE_SOON_DAYS = 14
@@ -523,7 +523,7 @@ def decision_to_action(request, decision_id):
 @role_required(*MEMBERS)
 def my_actions(request):
     """The user's open actions across the plans they can see, overdue first, then due
-    soon, then the rest by date; and their reminders (the in-app inbox of this app)."""
+    soon, then the rest by date (what is due is also in the inbox)."""
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     actions = list(
@@ -551,9 +551,6 @@ def my_actions(request):
         if action.lineage not in seen:
             seen.add(action.lineage)
             rows.append(action)
-    reminders = list(
-        PlanReminder.objects.filter(recipient=request.user).order_by("read_at", "-created_at")[:20]
-    )
     log_client_access(
         request,
         [a.plan.client for a in rows],
@@ -568,20 +565,6 @@ def my_actions(request):
             "actions": rows,
             "today": today,
             "soon": soon,
-            "reminders": reminders,
             "status_choices": PlanAction.Status.choices,
         },
     )
-
-
-@require_POST
-@role_required(*MEMBERS)
-def reminder_read(request, reminder_id):
-    """The user's own reminder only: anyone else's, or a missing one, is 404."""
-    reminder = get_object_or_404(PlanReminder, pk=reminder_id, recipient=request.user)
-    if reminder.read_at is None:
-        PlanReminder.objects.filter(pk=reminder.pk, read_at=None).update(read_at=timezone.now())
-    back = request.META.get("HTTP_REFERER", "")
-    if back.endswith(reverse("notification_list")):
-        return redirect("notification_list")
-    return redirect("serviceplans:my_actions")

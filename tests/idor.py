@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
@@ -59,6 +60,7 @@ from coaching.access import (
     referrals_visible_to,
 )
 from coaching.models import EmployerContact, FidelityReview, FollowAlongNote, JobStart, Referral
+from common.inbox import Kind, announce
 from coordination import services as consultation_services
 from coordination.access import consultations_visible_to, organizations_visible_to
 from coordination.models import ConsultationRequest, Organization, User, UserSession
@@ -73,6 +75,8 @@ from coordination.tests.factories import (
 from healthchecks import services as health_check_services
 from healthchecks.access import health_checks_visible_to
 from healthchecks.models import HealthCheck
+from inbox.models import InboxItem
+from inbox.services import items_of
 from networks import services as network_services
 from networks.access import meetings_visible_to, networks_visible_to
 from networks.models import ClientNetwork, MeetingDecision, NetworkMeeting, NetworkMember
@@ -84,7 +88,6 @@ from serviceplans.models import (
     PlanAction,
     PlanDocument,
     PlanGoal,
-    PlanReminder,
     ServicePlan,
 )
 
@@ -107,11 +110,9 @@ def documents_visible_to(user) -> QuerySet[PlanDocument]:
     return PlanDocument.objects.filter(plan__in=plans_visible_to(user))
 
 
-def reminders_visible_to(user) -> QuerySet[PlanReminder]:
-    """A reminder is its recipient's own."""
-    if not (user.is_authenticated and user.is_active):
-        return PlanReminder.objects.none()
-    return PlanReminder.objects.filter(recipient=user)
+def inbox_items_visible_to(user) -> QuerySet[InboxItem]:
+    """An inbox item is its recipient's own."""
+    return items_of(user)
 
 
 # --- The registry ---------------------------------------------------------------------
@@ -130,6 +131,8 @@ REFERRAL = ObjectRule(Referral, "uuid", referrals_visible_to)
 EMPLOYER = ObjectRule(Organization, "uuid", employers_visible_to)
 JOB_START = ObjectRule(JobStart, "uuid", job_starts_visible_to)
 FIDELITY_REVIEW = ObjectRule(FidelityReview, "uuid", fidelity_reviews_visible_to)
+
+INBOX_ITEM = ObjectRule(InboxItem, "uuid", inbox_items_visible_to)
 
 REGISTRY: dict[str, ObjectRule] = {
     "organization_id": ObjectRule(Organization, "uuid", organizations_visible_to),
@@ -151,8 +154,9 @@ REGISTRY: dict[str, ObjectRule] = {
     "document_id": ObjectRule(
         PlanDocument, "uuid", documents_visible_to, parent=("plan_id", "plan")
     ),
-    # The one integer id left in a URL (serviceplans' reminders predate the uuid rule).
-    "reminder_id": ObjectRule(PlanReminder, "pk", reminders_visible_to),
+    # An inbox item: the page's argument and the API's lookup.
+    "item_id": INBOX_ITEM,
+    "inbox-item_id": INBOX_ITEM,
     # A health check belongs to its client; the routes carry both.
     "check_id": ObjectRule(
         HealthCheck, "uuid", health_checks_visible_to, parent=("client_id", "client")
@@ -446,16 +450,10 @@ def build_world() -> World:
     for client, by in ((mine.client, alice), (theirs.client, bob)):
         health_check_services.offer_health_check(client, by=by, offered_on=today)
 
-    # Reminders: alice's own and bob's.
-    for user, plan in ((alice, plan_a2), (bob, plan_b)):
-        PlanReminder.objects.create(
-            kind=PlanReminder.Kind.REVIEW_DUE,
-            subject=f"review:{plan.network.uuid}",
-            due_date=today,
-            recipient=user,
-            plan=plan,
-            text="Palvelusuunnitelman arviointi lähestyy",
-        )
+    # Inbox items: alice's own and bob's (besides those the services announced).
+    with transaction.atomic():
+        for user, plan in ((alice, plan_a2), (bob, plan_b)):
+            announce(user, Kind.REVIEW_DUE, plan, due_date=today)
 
     coaching = _coaching(
         lauri=lauri,

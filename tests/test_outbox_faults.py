@@ -30,12 +30,12 @@ from config.celery import app as tyokyky_app
 from conftest import IN_CI, require_redis
 from coordination import services as coordination_services
 from coordination.models import ConsultationRequest
-from coordination.tests.factories import ConsultationFactory
+from coordination.tests.factories import ConsultationFactory, UserFactory
 from coordination.tests.test_consultation_pages import identified_post
+from inbox.models import Delivery, InboxItem
+from inbox.tasks import send_digests
 from outbox.models import OutboxMessage
 from outbox.tasks import deliver_due
-from serviceplans.models import PlanReminder
-from serviceplans.tasks import send_plan_reminders
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
@@ -289,13 +289,15 @@ def answer(consultation: ConsultationRequest, kaisa) -> float:
 
 @pytest.fixture
 def reminders(alice):
+    """REMINDERS people, each with an item waiting for their daily digest."""
     today = timezone.localdate()
-    PlanReminder.objects.bulk_create(
-        PlanReminder(
-            kind=PlanReminder.Kind.REVIEW_DUE,
-            subject=f"review:{index}",
+    InboxItem.objects.bulk_create(
+        InboxItem(
+            kind="review_due",
+            key=f"review:{index}",
             due_date=today + datetime.timedelta(days=3),
-            recipient=alice,
+            recipient=UserFactory(username=f"digest{index}"),
+            delivery=Delivery.DAILY_DIGEST,
         )
         for index in range(REMINDERS)
     )
@@ -324,8 +326,8 @@ def test_a_worker_killed_during_a_notification_burst(worker, consultations, kais
 
 
 @pytest.mark.parametrize("what", ["pool", "whole worker"])
-def test_a_worker_killed_during_the_plan_reminder_sweep(worker, reminders, what):
-    send_plan_reminders.apply_async(ignore_result=True)
+def test_a_worker_killed_during_the_daily_digests(worker, reminders, what):
+    send_digests.apply_async(ignore_result=True)
     _wait_for(lambda: sum(sent_counts(worker).values()) >= 6, 30, "the first e-mails")
     if what == "pool":
         worker.kill_pool()
@@ -338,7 +340,7 @@ def test_a_worker_killed_during_the_plan_reminder_sweep(worker, reminders, what)
     beat_until_delivered(worker)
     assert_each_delivered(worker, at_most_twice=at_kill)
     assert len(expected_ids()) == REMINDERS
-    assert not PlanReminder.objects.filter(emailed_at__isnull=True).exists()
+    assert not InboxItem.objects.filter(digested_at__isnull=True).exists()
 
 
 # --- Redis lost ----------------------------------------------------------------------
@@ -393,8 +395,8 @@ def terminate_waiting_worker_backend() -> int:
         return cursor.fetchone()[0]
 
 
-def test_the_sweep_survives_its_database_connections_being_cut(worker, reminders):
-    send_plan_reminders.apply_async(ignore_result=True)
+def test_the_digests_survive_their_database_connections_being_cut(worker, reminders):
+    send_digests.apply_async(ignore_result=True)
     _wait_for(lambda: sum(sent_counts(worker).values()) >= 4, 30, "the first e-mails")
     # Hold the outbox table so that the worker's next query waits, then cut that
     # connection (twice: the first cut may hit the mark after a send, which reconnects

@@ -5,7 +5,9 @@ retry a lost database connection by themselves."""
 import pytest
 from django.db import InterfaceError, OperationalError
 
+from coaching.tasks import announce_due
 from config.celery import app
+from inbox.tasks import send_digests
 from networks.tasks import send_meeting_reminders
 from outbox.tasks import deliver_due
 from serviceplans.tasks import send_plan_reminders
@@ -27,7 +29,9 @@ def test_publishing_never_waits_in_a_retry_loop():
     assert conf.broker_transport_options["socket_connect_timeout"] < 1
 
 
-@pytest.mark.parametrize("task", [deliver_due, send_plan_reminders, send_meeting_reminders])
+@pytest.mark.parametrize(
+    "task", [deliver_due, send_plan_reminders, send_meeting_reminders, send_digests, announce_due]
+)
 def test_the_sweeps_retry_database_errors_by_themselves(task):
     assert set(task.autoretry_for) == {OperationalError, InterfaceError}
     assert task.retry_backoff and task.max_retries

@@ -238,7 +238,7 @@ def test_client_pages_have_no_inline_scripts_or_styles(client, alices_request, k
         reverse("consultation_detail", args=[alices_request.uuid]),
         reverse("consultation_create"),
         reverse("my_requests"),
-        reverse("notification_list"),
+        reverse("inbox:list"),
     ]
     for url in urls:
         html = client.get(url).content.decode()

@@ -20,7 +20,8 @@ from coaching.models import (
 from coaching.tests.factories import CoachFactory, TeamFactory
 from coordination.models import ConsultationRequest
 from coordination.tests.factories import ConsultationFactory
-from serviceplans.models import PlanAction, PlanReminder
+from inbox.models import InboxItem
+from serviceplans.models import PlanAction
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +215,7 @@ def test_a_job_start_moves_to_follow_along_and_prompts_the_network(
     referral.refresh_from_db()
     assert referral.status == Referral.Status.FOLLOW_ALONG
     assert job.hours_per_week == Decimal("25.5")
-    reminder = PlanReminder.objects.get(kind=PlanReminder.Kind.JOB_START)
+    reminder = InboxItem.objects.get(kind="job_start")
     assert reminder.recipient == kaisa
     assert reminder.url == f"/networks/{network.uuid}/meetings/new/"
     assert job.prompt["network"] == network
@@ -225,7 +226,7 @@ def test_a_job_start_without_a_network_prompts_nobody(referral, tuula, employer)
         referral, by=tuula, employer=employer, started_on=timezone.localdate(), hours_per_week=10
     )
     assert job.prompt is None
-    assert not PlanReminder.objects.exists()
+    assert not InboxItem.objects.filter(kind="job_start").exists()
 
 
 def test_a_job_start_before_the_referral_is_refused(referral, tuula, employer):

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from coordination import services
-from coordination.models import ConsultationAnswer, ConsultationRequest, Notification, User
+from coordination.models import ConsultationAnswer, ConsultationRequest, User
 from coordination.tests.factories import ConsultationFactory, UserFactory
 from coordination.views import DONE_MESSAGES
+from inbox.models import InboxItem
 
 S = ConsultationRequest.Status
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -85,7 +86,7 @@ def test_two_answers_at_once_on_the_page_keep_one_and_tell_the_other(alice, kais
     winner = [kaisa, helmi][told.index((True, False))]
     answer = ConsultationAnswer.objects.get(request=consultation)
     assert (answer.answered_by, answer.advice) == (winner, f"{winner.first_name}n neuvo.")
-    assert Notification.objects.filter(consultation=consultation).count() == 1
+    assert InboxItem.objects.filter(object_id=consultation.pk, kind="request_answered").count() == 1
 
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="the race needs PostgreSQL's row locks")
@@ -119,7 +120,7 @@ def test_an_answer_from_a_stale_page_is_not_saved_and_says_so(client, alice, kai
     assert "Ditt svar sparades inte" in told
     # The first answer stands, and the requester was told once.
     assert ConsultationAnswer.objects.get(request=consultation).advice == "Kaisan neuvo."
-    assert Notification.objects.filter(consultation=consultation).count() == 1
+    assert InboxItem.objects.filter(object_id=consultation.pk, kind="request_answered").count() == 1
 
 
 @pytest.mark.django_db
@@ -142,4 +143,4 @@ def test_an_answer_sent_twice_by_its_coordinator_is_sent_once(client, alice, kai
     assert _answer_api(client, consultation, "Neuvo.").status_code == 200
     assert _answer_api(client, consultation, "Neuvo.").status_code == 200
     assert ConsultationAnswer.objects.filter(request=consultation).count() == 1
-    assert Notification.objects.filter(consultation=consultation).count() == 1
+    assert InboxItem.objects.filter(object_id=consultation.pk, kind="request_answered").count() == 1

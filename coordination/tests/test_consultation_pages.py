@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -434,12 +433,11 @@ def test_answer_reaches_the_requesters_inbox(
         services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
     client.force_login(alice)
     home = client.get(reverse("home"))
-    labels = [str(item["label"]) for item in home.context["nav_items"]]
-    assert any("1" in label for label in labels)
-    inbox = client.get(reverse("notification_list"))
-    assert consultation.reference in inbox.content.decode()
-    client.post(reverse("notifications_mark_read"))
-    assert not alice.notifications.filter(read_at__isnull=True).exists()
+    assert [item["badge"] for item in home.context["nav_items"] if item["badge"]] == [1]
+    inbox = client.get(reverse("inbox:list"))
+    assert [item.kind for item in inbox.context["page"]] == ["request_answered"]
+    client.post(reverse("inbox:mark_all_read"))
+    assert not alice.inbox_items.filter(read_at__isnull=True).exists()
 
 
 def test_home_page_counts(client, alice):
@@ -471,26 +469,9 @@ def test_opening_the_request_reads_its_notification(
     with django_capture_on_commit_callbacks(execute=True):
         services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
     client.force_login(alice)
+    assert alice.inbox_items.filter(read_at__isnull=True).exists()
     client.get(reverse("consultation_detail", args=[consultation.uuid]))
-    assert not alice.notifications.filter(read_at__isnull=True).exists()
-
-
-@pytest.mark.parametrize("count", [10, 200])
-def test_notification_list_query_count_is_constant(client, alice, count, django_assert_num_queries):
-    from coordination.models import Notification
-
-    Notification.objects.bulk_create(
-        Notification(recipient=alice, kind="answered", consultation=consultation)
-        for consultation in ConsultationFactory.create_batch(count, requester=alice)
-    )
-    client.force_login(alice)
-    # Expect 10 queries: the session and the user; the count and the page of notifications
-    # (their requests joined); the user's plan reminders; the unread count and the user's
-    # organisation in the navigation bar; the session saved again (savepoint, update,
-    # release).
-    with django_assert_num_queries(10):
-        response = client.get(reverse("notification_list"))
-    assert len(response.context["page"]) == min(count, 50)
+    assert not alice.inbox_items.filter(read_at__isnull=True).exists()
 
 
 def test_home_pages_show_counts(client, alice, kaisa):
@@ -513,7 +494,7 @@ def test_manager_sees_no_names_or_codes_anywhere(client, alice, kaisa, eero):
     urls = [
         reverse("home"),
         reverse("metrics:dashboard"),
-        reverse("notification_list"),
+        reverse("inbox:list"),
         reverse("consultation_detail", args=[consultation.uuid]),
         reverse("clients:client_detail", args=[consultation.client.uuid]),
         reverse("clients:client_search"),
@@ -546,28 +527,3 @@ def test_the_part_not_chosen_shows_no_errors(client, alice):
     assert "municipality" in response.context["anonymous_form"].errors
     assert not response.context["client_form"].errors
     assert response.context["client_form"].initial["first_name"] == "Matti"
-
-
-def test_the_unread_badge_counts_notifications_and_plan_reminders(client, alice):
-    from coordination.models import Notification
-    from serviceplans.models import PlanReminder
-
-    Notification.objects.create(
-        recipient=alice, kind="answered", consultation=ConsultationFactory()
-    )
-    today = datetime.date.today()
-    PlanReminder.objects.create(
-        kind=PlanReminder.Kind.ACTION_DUE, subject="action:a", due_date=today, recipient=alice
-    )
-    PlanReminder.objects.create(
-        kind=PlanReminder.Kind.REVIEW_DUE,
-        subject="review:b",
-        due_date=today,
-        recipient=alice,
-        read_at=timezone.now(),
-    )
-    client.force_login(alice)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.get(reverse("my_requests"))
-    assert response.status_code == 200
-    assert "Notifications (2 unread)" in response.content.decode()

@@ -15,7 +15,7 @@ from common.inbox import Kind, announced
 from coordination import services
 from coordination.models import ConsultationMessage, ConsultationRequest
 from coordination.tests.factories import ConsultationFactory, UserFactory
-from serviceplans.models import PlanReminder
+from inbox.models import InboxItem
 from serviceplans.tasks import collect_consultation_reminders
 
 pytestmark = pytest.mark.django_db
@@ -376,5 +376,5 @@ def test_the_waiting_reminder_skips_a_request_waiting_for_the_requester(
     services.ask_for_more_information(waiting, by=kaisa, text="Lisätietoja?")
     time_machine.move_to(at(9), tick=False)
     collect_consultation_reminders(timezone.localdate())
-    subjects = set(PlanReminder.objects.values_list("subject", flat=True))
-    assert subjects == {f"consultation:{forgotten.uuid}"}
+    keys = set(InboxItem.objects.values_list("key", flat=True))
+    assert keys and all(key.startswith(f"consultation:{forgotten.uuid}:") for key in keys)

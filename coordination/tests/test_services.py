@@ -8,9 +8,10 @@ from django.core.mail import EmailMultiAlternatives
 
 from clients.models import AccessLog, Client, Consent
 from coordination import services
-from coordination.models import ConsultationRequest, Feedback, Notification
+from coordination.models import ConsultationRequest, Feedback
 from coordination.services import InvalidTransition
 from coordination.tests.factories import ConsultationFactory, UserFactory
+from inbox.models import InboxItem
 from outbox import tasks as outbox_tasks
 from outbox.delivery import deliver_due
 from outbox.models import OutboxMessage
@@ -289,8 +290,8 @@ def test_answer_notifies_the_requester_once_on_commit(
     assert len(callbacks) == 1
     # The inbox row and the e-mail's outbox row are part of the answer's transaction; the
     # delivery waits for the commit.
-    notification = Notification.objects.get()
-    assert notification.recipient == alice and notification.kind == "answered"
+    notification = InboxItem.objects.get()
+    assert notification.recipient == alice and notification.kind == "request_answered"
     message = OutboxMessage.objects.get()
     assert message.recipient == alice.email and message.state == OutboxMessage.State.QUEUED
     assert mail.outbox == []
@@ -298,12 +299,13 @@ def test_answer_notifies_the_requester_once_on_commit(
     message.refresh_from_db()
     assert message.state == OutboxMessage.State.SENT
     assert len(mail.outbox) == 1
-    assert consultation.reference in mail.outbox[0].subject
+    # The kind's text and a link through the inbox, nothing of the client or request.
+    assert f"/inbox/{notification.uuid}/" in mail.outbox[0].body
     assert mail.outbox[0].extra_headers["Message-ID"] == message.message_id
     assert "Matti" not in mail.outbox[0].body and "131052" not in mail.outbox[0].body
     # The delivery run again (a redelivered task, the periodic sweep) sends nothing more.
     assert deliver_due() == 0
-    assert Notification.objects.count() == 1 and len(mail.outbox) == 1
+    assert InboxItem.objects.count() == 1 and len(mail.outbox) == 1
 
 
 def test_nothing_is_sent_when_the_answer_fails(alice, kaisa, django_capture_on_commit_callbacks):
@@ -313,7 +315,7 @@ def test_nothing_is_sent_when_the_answer_fails(alice, kaisa, django_capture_on_c
         pytest.raises(ValidationError),
     ):
         services.answer_consultation(consultation, by=kaisa, advice="")
-    assert callbacks == [] and not Notification.objects.exists() and mail.outbox == []
+    assert callbacks == [] and not InboxItem.objects.exists() and mail.outbox == []
     assert not OutboxMessage.objects.exists()
 
 
@@ -347,7 +349,7 @@ def test_broker_down_does_not_break_the_answer(
         services.answer_consultation(consultation, by=kaisa, advice="Neuvo.")
     consultation.refresh_from_db()
     assert consultation.status == S.ANSWERED
-    assert Notification.objects.exists()  # in the inbox already
+    assert InboxItem.objects.exists()  # in the inbox already
     assert OutboxMessage.objects.get().state == OutboxMessage.State.QUEUED and mail.outbox == []
     # The periodic sweep delivers it.
     assert deliver_due() == 1 and len(mail.outbox) == 1
@@ -359,14 +361,14 @@ def test_urgent_request_notifies_the_hubs_coordinators(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         submit(alice, urgency="urgent")
     assert len(callbacks) == 1
-    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["kaisa"]
+    assert list(InboxItem.objects.values_list("recipient__username", flat=True)) == ["kaisa"]
     assert [message.to for message in mail.outbox] == [[kaisa.email]]
 
 
 def test_normal_request_notifies_nobody(alice, kaisa, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         submit(alice)
-    assert callbacks == [] and not Notification.objects.exists()
+    assert callbacks == [] and not InboxItem.objects.exists()
 
 
 def test_all_field_errors_come_at_once(alice):

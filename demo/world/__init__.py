@@ -8,7 +8,7 @@ first demo client exists, the world is there already and nothing more is made.
 from django.db import transaction
 
 from clients.models import Client
-from demo.world import coaching, history, networks, past_networks, requests
+from demo.world import coaching, history, inbox, networks, past_networks, requests
 from demo.world.organisations import seed_organisations
 from demo.world.people import MARKER_CODE, seed_users
 from outbox.models import OutboxMessage
@@ -30,6 +30,7 @@ def seed_world() -> int:
     created += coaching.seed_coaching(users, organisations)
     created += history.seed_history(users)
     created += past_networks.seed_past_networks(users)
+    created += inbox.seed_inbox()
     # The world's history is not news: the services queued e-mails about it (answers,
     # invitations to meetings now in the past) to the fictional @demo.invalid addresses;
     # none of them is sent.

@@ -12,8 +12,10 @@ from celery.contrib.pytest import (  # noqa: F401
 from django.utils import timezone
 
 from clients.tests.factories import ClientFactory
+from common.inbox import announced, announced_many
 from coordination.models import ConsultationRequest
 from coordination.tests.factories import ConsultationFactory, OrganizationFactory, UserFactory
+from inbox import services as inbox_services
 from networks import services
 from networks.models import NetworkMember
 from networks.tests.factories import network_consent
@@ -29,6 +31,17 @@ def te_office(db):
 def teemu(te_office):
     """An employment services expert."""
     return UserFactory(username="teemu", first_name="Teemu", organization=te_office)
+
+
+@pytest.fixture(autouse=True)
+def _inbox_not_listening():
+    """The networks app alone: its tests count the meeting e-mails, so the inbox (whose
+    items and e-mails inbox/tests test) does not hear the announcements here."""
+    announced.disconnect(dispatch_uid="inbox_one")
+    announced_many.disconnect(dispatch_uid="inbox_many")
+    yield
+    announced.connect(inbox_services.receive_one, dispatch_uid="inbox_one")
+    announced_many.connect(inbox_services.receive_many, dispatch_uid="inbox_many")
 
 
 @pytest.fixture

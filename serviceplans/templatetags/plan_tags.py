@@ -3,7 +3,7 @@ knowing about it (dependencies point one way: networks does not import servicepl
 
 from django import template
 
-from serviceplans.models import PlanAction, PlanReminder, ServicePlan
+from serviceplans.models import PlanAction, ServicePlan
 
 register = template.Library()
 
@@ -22,14 +22,3 @@ def decision_target(network):
     if not statuses:
         return "new_plan"
     return "draft" if ServicePlan.Status.DRAFT in statuses else "revision"
-
-
-@register.simple_tag
-def unread_plan_reminders(user, limit=20):
-    """The user's unread reminders (actions, reviews, consents, waiting requests) for
-    the in-app inbox: one indexed query (recipient, read_at)."""
-    return list(
-        PlanReminder.objects.filter(recipient=user, read_at__isnull=True).order_by(
-            "-created_at", "-pk"
-        )[:limit]
-    )

@@ -1,6 +1,7 @@
-"""The daily reminders go out once each, even when the sweep runs twice: run by a REAL
-Celery worker over Redis (tests/conftest.py), and by two threads at once against
-PostgreSQL's row locks. The clock is moved with time_machine."""
+"""The daily sweep announces what is due to the inbox, and each item (and its e-mail)
+comes once, even when the sweep runs twice: run by a REAL Celery worker over Redis
+(tests/conftest.py), and by two threads at once against PostgreSQL's row locks. The clock
+is moved with time_machine."""
 
 import datetime
 import threading
@@ -12,15 +13,19 @@ from django.utils import timezone
 
 from clients.models import Consent
 from clients.tests.factories import ConsentFactory
+from common.inbox import Kind
 from coordination.models import ConsultationRequest
 from coordination.tests.factories import ConsultationFactory
+from inbox.models import InboxItem
 from outbox.delivery import deliver_due
+from outbox.models import OutboxMessage
 from outbox.tests.waiting import wait_for_delivery
 from serviceplans import services, tasks
-from serviceplans.models import PlanAction, PlanReminder
+from serviceplans.models import PlanAction
 from serviceplans.tests.conftest import agree
 
-Kind = PlanReminder.Kind
+SWEPT = [Kind.ACTION_DUE, Kind.ACTION_OVERDUE, Kind.REVIEW_DUE, Kind.CONSENT_EXPIRING]
+SWEPT += [Kind.CONSULTATION_WAITING]
 
 
 @pytest.fixture
@@ -73,6 +78,10 @@ def due_things(plan, alice, teemu, kaisa, today):
         status=ConsultationRequest.Status.SUBMITTED,
         submitted_at=timezone.now() - datetime.timedelta(days=14),
     )
+    # Building the plan announced its assignments (members added, actions given): this
+    # test is about the sweep, so it starts from an empty inbox and outbox.
+    InboxItem.objects.all().delete()
+    OutboxMessage.objects.all().delete()
     return plan
 
 
@@ -85,10 +94,18 @@ EXPECTED = {
 }
 
 
+def _delivered():
+    # The outbox rows of the sweep (the setup's own were deleted with its items; a real
+    # worker may have delivered some of them to mailoutbox already).
+    return OutboxMessage.objects.filter(
+        dedupe_key__startswith="inbox:", state=OutboxMessage.State.SENT
+    ).count()
+
+
 def _sent():
-    return {
-        (r.kind, r.recipient.username) for r in PlanReminder.objects.select_related("recipient")
-    }
+    items = InboxItem.objects.filter(kind__in=SWEPT).select_related("recipient")
+    assert len(items) == len({(i.kind, i.recipient_id, i.key) for i in items})
+    return {(i.kind, i.recipient.username) for i in items}
 
 
 @pytest.mark.celery_worker
@@ -98,18 +115,20 @@ def test_a_real_worker_sends_each_reminder_once_when_the_sweep_runs_twice(
 ):
     first = tasks.send_plan_reminders.delay()
     second = tasks.send_plan_reminders.delay()
-    assert first.get(timeout=60) + second.get(timeout=60) == len(EXPECTED)
+    assert first.get(timeout=60) == second.get(timeout=60)
     assert _sent() == EXPECTED
+    assert InboxItem.objects.count() == len(EXPECTED)
     wait_for_delivery()
-    assert len(mailoutbox) == len(EXPECTED)
-    assert not PlanReminder.objects.filter(emailed_at__isnull=True).exists()
+    assert _delivered() == len(EXPECTED)
+    assert not InboxItem.objects.filter(emailed_at__isnull=True).exists()
     # No client names in e-mail.
     assert not any("Meikäläinen" in m.body or "Meikäläinen" in m.subject for m in mailoutbox)
     # The next day the same things are still due: nothing is sent again.
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
-        assert tasks.send_plan_reminders.delay().get(timeout=60) == 0
+        tasks.send_plan_reminders.delay().get(timeout=60)
     wait_for_delivery()
-    assert len(mailoutbox) == len(EXPECTED)
+    assert _delivered() == len(EXPECTED)
+    assert InboxItem.objects.count() == len(EXPECTED)
 
 
 @pytest.mark.postgresql
@@ -130,8 +149,10 @@ def test_two_sweeps_at_the_same_moment_send_each_reminder_once(due_things, mailo
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sum(results) == len(EXPECTED)
-    assert len(mailoutbox) == len(EXPECTED)
+    assert results[0] == results[1]
+    assert _sent() == EXPECTED
+    assert InboxItem.objects.count() == len(EXPECTED)
+    assert OutboxMessage.objects.count() == len(EXPECTED)
 
 
 @pytest.mark.django_db
@@ -141,30 +162,25 @@ def test_a_changed_due_date_is_reminded_again(due_things, teemu, mailoutbox, tod
     PlanAction.objects.filter(responsible_user=teemu).update(
         due_date=today + datetime.timedelta(days=1)
     )
-    assert tasks.send_plan_reminders() == 1
+    tasks.send_plan_reminders()
     assert deliver_due() == 1
     assert mailoutbox[-1].to == [teemu.email]
 
 
 @pytest.mark.django_db
-def test_reminders_show_in_the_inbox_of_my_actions(client, due_things, teemu):
+def test_what_is_due_shows_on_my_actions_and_in_the_inbox_until_read(client, due_things, teemu):
     tasks.send_plan_reminders()
     client.force_login(teemu)
-    response = client.get("/plans/actions/")
-    assert [r.kind for r in response.context["reminders"]] == [Kind.ACTION_DUE]
-
-
-@pytest.mark.django_db
-def test_reminders_show_in_the_notifications_inbox_until_read(client, due_things, kaisa):
-    tasks.send_plan_reminders()
-    client.force_login(kaisa)
-    page = client.get("/notifications/")
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert 'class="list-group plan-reminders"' in html
-    for reminder in PlanReminder.objects.filter(recipient=kaisa):
-        client.post(f"/plans/reminders/{reminder.pk}/read/")
-    assert 'class="list-group plan-reminders"' not in client.get("/notifications/").content.decode()
+    html = client.get("/plans/actions/").content.decode()
+    assert str(Kind.ACTION_DUE.label) in html
+    item = InboxItem.objects.get(recipient=teemu)
+    assert item.kind == Kind.ACTION_DUE
+    assert item.url == f"/plans/{due_things.uuid}/"
+    page = client.get("/inbox/?show=unread")
+    assert [i.kind for i in page.context["page"]] == [Kind.ACTION_DUE]
+    opened = client.get(f"/inbox/{item.uuid}/")
+    assert opened.status_code == 302 and opened["Location"] == item.url
+    assert list(client.get("/inbox/?show=unread").context["page"]) == []
 
 
 @pytest.mark.django_db
@@ -176,23 +192,5 @@ def test_a_member_who_left_gets_no_reminders(due_things, network, kaisa, teemu, 
     )
     tasks.send_plan_reminders()
     deliver_due()
-    assert not PlanReminder.objects.filter(recipient=teemu).exists()
+    assert not InboxItem.objects.filter(recipient=teemu).exists()
     assert teemu.email not in [m.to[0] for m in mailoutbox]
-
-
-@pytest.mark.django_db
-def test_marking_someone_elses_reminder_read_is_404(client, alice, olli, today):
-    """Found by the IDOR matrix: the read button answered every id with a redirect. Now a
-    reminder that is not the user's own – or does not exist – is 404, and stays unread."""
-    reminder = PlanReminder.objects.create(
-        kind=PlanReminder.Kind.REVIEW_DUE, subject="review:x", due_date=today, recipient=alice
-    )
-    client.force_login(olli)
-    assert client.post(f"/plans/reminders/{reminder.pk}/read/").status_code == 404
-    assert client.post(f"/plans/reminders/{reminder.pk + 1000}/read/").status_code == 404
-    reminder.refresh_from_db()
-    assert reminder.read_at is None
-    client.force_login(alice)
-    assert client.post(f"/plans/reminders/{reminder.pk}/read/").status_code == 302
-    reminder.refresh_from_db()
-    assert reminder.read_at is not None

@@ -22,13 +22,13 @@ from django.utils import timezone
 from clients.models import Client
 from coordination.models import User
 from coordination.tests.factories import OrganizationFactory, UserFactory
+from inbox.models import InboxItem
 from networks.models import ClientNetwork, NetworkMember
 from serviceplans import pdf
 from serviceplans.models import (
     GoalProgress,
     PlanAction,
     PlanGoal,
-    PlanReminder,
     PlanReview,
     ServicePlan,
 )
@@ -206,7 +206,7 @@ def test_reminder_sweep_over_100000_actions(coordinator, capsys):
 
     _actions(plans, 1_000, users, today)
     _elapsed, few_queries = _sweep(today)
-    PlanReminder.objects.all().delete()
+    InboxItem.objects.all().delete()
 
     _actions(plans, 99_000, users, today)
     with connection.cursor() as cursor:
@@ -215,12 +215,12 @@ def test_reminder_sweep_over_100000_actions(coordinator, capsys):
     # The fastest of three first sweeps of the day (the reminder rows deleted between).
     runs = []
     for _ in range(3):
-        PlanReminder.objects.all().delete()
+        InboxItem.objects.all().delete()
         runs.append(_sweep(today))
     first, many_queries = min(runs)
-    reminders = PlanReminder.objects.count()
+    reminders = InboxItem.objects.count()
     second, _ = _sweep(today)  # the same day again: every row exists, nothing new
-    assert PlanReminder.objects.count() == reminders
+    assert InboxItem.objects.count() == reminders
     bare, due_rows = min(_bare_sql(today) for _ in range(3))
     ratio = first / bare
     with capsys.disabled():

@@ -15,6 +15,7 @@ until the world learns it."""
 import datetime
 import uuid
 
+from django.db import transaction
 from django.utils import timezone
 
 from clients import services as client_services
@@ -22,15 +23,17 @@ from clients.models import Consent
 from clients.tests.factories import ClientFactory, ConsentFactory
 from coaching import services as coaching_services
 from coaching.models import FIDELITY_ITEMS, EmployerContact, Referral
+from common.inbox import Kind, announce
 from coordination import services as consultation_services
 from coordination.models import Organization
 from coordination.tests.factories import ConsultationFactory, OrganizationFactory, UserFactory
 from healthchecks import services as health_check_services
+from inbox.models import InboxItem
 from networks import services as network_services
 from networks.models import NetworkMember
 from networks.tests.factories import MeetingFactory, network_consent
 from serviceplans import services as plan_services
-from serviceplans.models import PlanAction, PlanGoal, PlanReminder
+from serviceplans.models import PlanAction, PlanGoal
 
 
 def build_world(*, alice, kaisa, health_centre, tuula) -> dict:
@@ -164,15 +167,15 @@ def build_world(*, alice, kaisa, health_centre, tuula) -> dict:
     plan.refresh_from_db()
     draft = plan_services.start_plan_revision(plan, by=alice)
     action = draft.actions.order_by("pk").first()
-    reminder = PlanReminder.objects.create(
-        kind=PlanReminder.Kind.ACTION_DUE,
-        subject=f"action:{action.lineage}",
-        due_date=action.due_date,
-        recipient=alice,
-        plan=draft,
-        text="Toimenpiteen määräaika lähestyy.",
-        url=f"/plans/{draft.uuid}/",
-    )
+    with transaction.atomic():
+        announce(
+            alice,
+            Kind.ACTION_DUE,
+            action,
+            due_date=action.due_date,
+            key=f"action:{action.lineage}:{action.due_date.isoformat()}",
+        )
+    reminder = InboxItem.objects.get(recipient=alice, kind=Kind.ACTION_DUE)
 
     # A new anonymous request, still waiting for the hub.
     waiting = consultation_services.submit_consultation(
@@ -219,7 +222,7 @@ def build_world(*, alice, kaisa, health_centre, tuula) -> dict:
         "document_id": document.uuid,
         "action_id": action.uuid,
         "decision_id": decision.uuid,
-        "reminder_id": reminder.pk,
+        "item_id": reminder.uuid,
         "check_id": {"offered": offered.uuid, "done": done.uuid},
         "record_uuid": uuid.uuid4(),  # account/sessions/<uuid>/end/ (POST only)
         # A password-reset link that does not work: the page that says so.
