@@ -345,6 +345,7 @@ OBJECT_KINDS = {
     "plan_action": _("Plan action"),
     "plan_review": _("Plan review"),
     "health_check": _("Health check for the unemployed"),
+    "client_link": _("One-time link for the client"),
 }
 
 

@@ -88,6 +88,7 @@ urlpatterns = [
     path("plans/", include("serviceplans.urls")),
     path("metrics/", include("metrics.urls")),
     path("coaching/", include("coaching.urls")),
+    path("", include("voice.urls")),
     path("", include(twofactor_views.urlpatterns)),
     path("", include(integration_views.urlpatterns)),
     path("", include(account_views.urlpatterns)),

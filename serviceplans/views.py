@@ -94,6 +94,11 @@ def _plan_context(request, plan: ServicePlan, **forms) -> dict:
         "latest_document": documents[0] if documents else None,
         "assessment": latest_assessment,
         "assessment_change": change,
+        # The client's own view beside the professionals': their latest self-assessment
+        # (made with them, or alone through a one-time link).
+        "self_assessment": plan.client.assessments.filter(kind=WorkAbilityAssessment.Kind.SELF)
+        .order_by("-assessed_on", "-created_at")
+        .first(),
         "can_edit": editable,
         "today": today,
         "previous": next((v for v in versions if v.version < plan.version), None),

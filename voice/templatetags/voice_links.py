@@ -1,0 +1,32 @@
+"""`{% client_links obj %}`: on the page of a consultation, meeting, plan or referral,
+the buttons that make a one-time link for its client, and the links made so far. The
+lower apps' templates load it by name, the way they link to upper apps' URLs; it shows
+nothing to someone who may not make links there."""
+
+from django import template
+from django.http import Http404
+
+from voice.access import access_touchpoint, links_visible_to
+from voice.models import ClientLink
+from voice.services import TOUCHPOINT_FIELDS, touchpoint_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("voice/_touchpoint_links.html", takes_context=True)
+def client_links(context, obj) -> dict:
+    user = context["request"].user
+    touchpoint = touchpoint_of(obj)
+    try:
+        access_touchpoint(user, touchpoint, obj.uuid)
+    except Http404:
+        return {"hidden": True}
+    links = links_visible_to(user).filter(**{TOUCHPOINT_FIELDS[touchpoint]: obj})[:10]
+    return {
+        "touchpoint": touchpoint,
+        "object_id": obj.uuid,
+        "purposes": ClientLink.Purpose.choices,
+        "links": list(links),
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+    }
