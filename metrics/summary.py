@@ -11,7 +11,7 @@ from django.conf import settings
 
 from metrics.filters import Filters
 from metrics.tables import plain
-from metrics.topics import consultations, ips, monthly, networks, participation, plans
+from metrics.topics import consultations, ips, monthly, networks, participation, plans, voice
 from metrics.topics.ips import benchmark_level
 
 __all__ = ["benchmark_level", "build_summary"]
@@ -22,6 +22,7 @@ def build_summary(filters: Filters) -> dict:
     formed = networks.count(filters)
     took_part = participation.count(filters)
     actions = plans.count(filters)
+    heard = voice.count(filters)
     ips_panel, ips_tables = ips.panel(ips.count(filters), formed.closures)
     return plain(
         {
@@ -37,6 +38,7 @@ def build_summary(filters: Filters) -> dict:
                 *networks.headline(formed),
                 *participation.headline(took_part),
                 *plans.headline(actions),
+                *voice.headline(heard),
             ],
             "tables": [
                 *consultations.tables(filters, asked),
@@ -45,6 +47,7 @@ def build_summary(filters: Filters) -> dict:
                 *monthly.tables(filters, asked, formed),
                 *plans.tables(actions),
                 *ips_tables,
+                *voice.tables(filters, heard),
             ],
             "ips": ips_panel,
         }

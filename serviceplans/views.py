@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clients.audit import log_client_access
-from clients.models import AccessLog
+from clients.models import AccessLog, WorkAbilityAssessment
 from common.formerrors import errors_onto
 from common.roles import role_required
 from coordination.models import User

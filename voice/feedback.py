@@ -18,7 +18,7 @@ class PeriodForm(forms.Form):
     end = forms.DateField(label=_("To"), required=False, widget=DateInput)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", _("The end date cannot be before the start date."))
@@ -43,9 +43,7 @@ def free_texts(query) -> dict:
     texts = []
     if count >= THRESHOLD:
         texts = list(
-            answers.exclude(free_text="")
-            .order_by("id")
-            .values_list("touchpoint", "free_text")
+            answers.exclude(free_text="").order_by("id").values_list("touchpoint", "free_text")
         )
     return {
         "form": form,

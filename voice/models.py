@@ -205,12 +205,8 @@ class FeedbackAnswer(models.Model):
     understood = models.PositiveSmallIntegerField(
         _("understood what was agreed"), choices=Answer.choices
     )
-    knows_next = models.PositiveSmallIntegerField(
-        _("knows who helps next"), choices=Answer.choices
-    )
-    recommends = models.PositiveSmallIntegerField(
-        _("would recommend"), choices=Answer.choices
-    )
+    knows_next = models.PositiveSmallIntegerField(_("knows who helps next"), choices=Answer.choices)
+    recommends = models.PositiveSmallIntegerField(_("would recommend"), choices=Answer.choices)
     free_text = models.TextField(_("in their own words"), max_length=FREE_TEXT_MAX, blank=True)
 
     class Meta:

@@ -27,7 +27,7 @@ from outbox.services import queue_message
 from serviceplans.models import ServicePlan
 from voice.models import ClientLink, FeedbackAnswer, LinkEvent, Touchpoint
 
-TOUCHPOINT_FIELDS = {
+TOUCHPOINT_FIELDS: dict[str, str] = {
     Touchpoint.CONSULTATION_ANSWER: "consultation",
     Touchpoint.NETWORK_MEETING: "meeting",
     Touchpoint.PLAN_AGREEMENT: "plan",
@@ -63,11 +63,12 @@ def _client_of(obj: Model):
 def _organization_for(obj: Model, by) -> Organization:
     """The organisation whose service the client is asked about: a job-coaching team
     for its referrals, otherwise the organisation of the person who hands out the link."""
-    if isinstance(obj, Referral) and obj.team_id:
+    if isinstance(obj, Referral) and obj.team is not None:
         return obj.team
-    if by.organization_id is None:
+    organization: Organization | None = by.organization
+    if organization is None:
         raise InvalidTransition(_("You need an organisation to hand out a link to a client."))
-    return by.organization
+    return organization
 
 
 def create_link(*, obj: Model, purpose: str, by, days: int | None = None) -> tuple[ClientLink, str]:
@@ -133,7 +134,7 @@ def revoke_link(link: ClientLink, *, by) -> None:
             link.refresh_from_db(fields=["revoked_at", "revoked_by"])
 
 
-_REFUSALS = {
+_REFUSALS: dict[str, str] = {
     ClientLink.State.EXPIRED: LinkEvent.Kind.REFUSED_EXPIRED,
     ClientLink.State.USED: LinkEvent.Kind.REFUSED_USED,
     ClientLink.State.REVOKED: LinkEvent.Kind.REFUSED_REVOKED,

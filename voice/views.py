@@ -27,7 +27,7 @@ from voice.models import ClientLink, LinkEvent
 from voice.texts import PLAIN_FINNISH, VARIANT_NAMES, VARIANTS, language_of, texts_for
 
 SESSION_TOKENS = "voice_link_tokens"
-_PURPOSE_URLS = {
+_PURPOSE_URLS: dict[str, str] = {
     ClientLink.Purpose.FEEDBACK: "voice:feedback",
     ClientLink.Purpose.SELF_ASSESSMENT: "voice:self_assessment",
 }
@@ -48,8 +48,8 @@ def link_create(request: HttpRequest, touchpoint: str, object_id) -> HttpRespons
             obj=obj, purpose=form.cleaned_data["purpose"], by=request.user
         )
     if not saved.ok:
-        messages.error(request, " ".join(form.non_field_errors()))
-        raise Http404
+        messages.error(request, " ".join(str(error) for error in form.non_field_errors()))
+        return redirect("home")
     # The token exists nowhere else: the professional's session keeps it for showing the
     # QR code and the print view, until the link is used or expires.
     tokens = request.session.get(SESSION_TOKENS, {})
@@ -190,11 +190,12 @@ def _client_render(request, template, variant, context, status=200) -> HttpRespo
 
 
 def _refused(request, variant, opened: services.Opened) -> HttpResponse:
-    reason = {
+    reasons: dict[str, str] = {
         LinkEvent.Kind.REFUSED_EXPIRED: "refused_expired",
         LinkEvent.Kind.REFUSED_USED: "refused_used",
         LinkEvent.Kind.REFUSED_REVOKED: "refused_revoked",
-    }.get(opened.refusal or "", "refused_unknown")
+    }
+    reason = reasons.get(opened.refusal or "", "refused_unknown")
     # A wrong purpose is answered like an unknown link: the token is not for this page.
     known = reason != "refused_unknown"
     texts = texts_for(variant)
@@ -234,11 +235,10 @@ def _client_page(request: HttpRequest, token: str, purpose: str) -> HttpResponse
     link = opened.link
     variant = _variant(request, link)
     key = request.POST.get(FIELD_NAME, "")
-    if opened.refusal:
+    if opened.refusal or link is None:
         if link is not None and request.method == "POST" and services.is_replay(link, key):
             return _client_render(request, "voice/client_thanks.html", variant, {})
         return _refused(request, variant, opened)
-    assert link is not None
     texts = texts_for(variant)
     form_class = FeedbackForm if purpose == ClientLink.Purpose.FEEDBACK else SelfAssessmentForm
     form = form_class(texts, request.POST or None)
