@@ -37,7 +37,8 @@ _PURPOSE_URLS: dict[str, str] = {
 
 @login_required
 @require_POST
-def link_create(request: HttpRequest, touchpoint: str, object_id) -> HttpResponse:
+def link_create(request: HttpRequest, touchpoint: str, **ids) -> HttpResponse:
+    (object_id,) = ids.values()
     obj = access_touchpoint(request.user, touchpoint, object_id)
     form = LinkCreateForm(request.POST)
     if not form.is_valid():

@@ -5,12 +5,20 @@ nothing to someone who may not make links there."""
 
 from django import template
 from django.http import Http404
+from django.urls import reverse
 
 from voice.access import access_touchpoint, links_visible_to
-from voice.models import ClientLink
+from voice.models import ClientLink, Touchpoint
 from voice.services import TOUCHPOINT_FIELDS, touchpoint_of
 
 register = template.Library()
+
+CREATE_ROUTES: dict[str, str] = {
+    Touchpoint.CONSULTATION_ANSWER: "voice:link_create_consultation",
+    Touchpoint.NETWORK_MEETING: "voice:link_create_meeting",
+    Touchpoint.PLAN_AGREEMENT: "voice:link_create_plan",
+    Touchpoint.JOB_COACHING: "voice:link_create_referral",
+}
 
 
 @register.inclusion_tag("voice/_touchpoint_links.html", takes_context=True)
@@ -24,7 +32,7 @@ def client_links(context, obj) -> dict:
     links = links_visible_to(user).filter(**{TOUCHPOINT_FIELDS[touchpoint]: obj})[:10]
     return {
         "touchpoint": touchpoint,
-        "object_id": obj.uuid,
+        "create_url": reverse(CREATE_ROUTES[touchpoint], args=[obj.uuid]),
         "purposes": ClientLink.Purpose.choices,
         "links": list(links),
         "request": context["request"],
