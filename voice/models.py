@@ -37,7 +37,7 @@ class ClientLink(models.Model):
     the URL nor this table gives the other away."""
 
     class Purpose(models.TextChoices):
-        FEEDBACK = "feedback", _("Feedback")
+        FEEDBACK = "feedback", _("Feedback from the client")
         SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
 
     class State(models.TextChoices):
