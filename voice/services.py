@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clients.models import WorkAbilityAssessment
@@ -104,21 +104,24 @@ def send_link(link: ClientLink, *, to: str, url: str, by) -> None:
     """E-mail the link to the client: the message carries the link and nothing else."""
     if link.state != ClientLink.State.OPEN:
         raise InvalidTransition(_("This link can no longer be used. Make a new one."))
-    subject = (
-        _("Your feedback")
-        if link.purpose == ClientLink.Purpose.FEEDBACK
-        else _("Your own assessment before the meeting")
-    )
-    body = _(
-        "Hello,\n\nyou can answer with this link, without logging in:\n%(url)s\n\n"
-        "The link works once and until %(date)s.\n"
-    ) % {"url": url, "date": timezone.localtime(link.expires_at).strftime("%d.%m.%Y")}
+    # In the client's language, which may not be the professional's.
+    with translation.override(link.language):
+        subject = str(
+            _("Your feedback")
+            if link.purpose == ClientLink.Purpose.FEEDBACK
+            else _("Your own assessment before the meeting")
+        )
+        body = _(
+            "Hello,\n\nyou can answer with this link, without logging in:\n%(url)s\n\n"
+            "The link works once and until %(date)s.\n"
+        ) % {"url": url, "date": timezone.localtime(link.expires_at).strftime("%d.%m.%Y")}
     with transaction.atomic():
         queue_message(
             key=f"client-link:{link.uuid}:{secrets.token_hex(4)}",
             to=to,
             subject=subject,
             body=body,
+            language=link.language,
         )
         LinkEvent.objects.create(link=link, kind=LinkEvent.Kind.SENT)
 
