@@ -8,9 +8,13 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from coaching.access import access_referral, can_see_record, referrals_visible_to
+from coaching.models import Referral
 from coordination.access import access_consultation, consultations_visible_to
+from coordination.models import ConsultationRequest
 from networks.access import access_meeting, meetings_visible_to
+from networks.models import NetworkMeeting
 from serviceplans.access import access_plan, plans_visible_to
+from serviceplans.models import ServicePlan
 from voice.models import ClientLink, Touchpoint
 
 
@@ -41,6 +45,19 @@ def access_link(user, link_id) -> ClientLink:
         )
     except (ClientLink.DoesNotExist, ValidationError, ValueError):
         raise Http404 from None
+
+
+def may_hand_out_on_page(user, obj: Model) -> bool:
+    """On the page of `obj`, which its view has shown to `user` through its own access
+    rule: whether the page offers links. Asks the database only where the page's rule is
+    wider than the link's (a referral's status against its record)."""
+    if not _active(user) or not (user.is_coordinator or user.is_professional):
+        return False
+    if isinstance(obj, ConsultationRequest):
+        return user.is_coordinator and obj.client_id is not None
+    if isinstance(obj, Referral):
+        return can_see_record(user, obj)
+    return isinstance(obj, NetworkMeeting | ServicePlan)
 
 
 def access_touchpoint(user, touchpoint: str, object_id) -> Model:

@@ -239,9 +239,10 @@ def test_plan_page_queries_do_not_grow_with_rows(
     #  8 the reviews of this and earlier versions, 9 their goal progress, 10 its goals,
     #  11 the PDF documents, 12 the two latest assessments,
     #  13 "can edit": the user's active membership,
-    #  14 the unread notifications count, 15 the user's organisation (navigation),
-    #  16-18 the session renewed: SAVEPOINT, UPDATE, RELEASE.
-    with django_assert_num_queries(18):
+    #  14 the client's latest self-assessment, 15 the client's one-time links of the plan,
+    #  16 the unread notifications count, 17 the user's organisation (navigation),
+    #  18-20 the session renewed: SAVEPOINT, UPDATE, RELEASE.
+    with django_assert_num_queries(20):
         response = client.get(plan_url(plan))
     assert len(response.context["actions"]) == rows + 2
 

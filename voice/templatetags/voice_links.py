@@ -4,10 +4,9 @@ lower apps' templates load it by name, the way they link to upper apps' URLs; it
 nothing to someone who may not make links there."""
 
 from django import template
-from django.http import Http404
 from django.urls import reverse
 
-from voice.access import access_touchpoint, links_visible_to
+from voice.access import links_visible_to, may_hand_out_on_page
 from voice.models import ClientLink, Touchpoint
 from voice.services import TOUCHPOINT_FIELDS, touchpoint_of
 
@@ -25,9 +24,7 @@ CREATE_ROUTES: dict[str, str] = {
 def client_links(context, obj) -> dict:
     user = context["request"].user
     touchpoint = touchpoint_of(obj)
-    try:
-        access_touchpoint(user, touchpoint, obj.uuid)
-    except Http404:
+    if not may_hand_out_on_page(user, obj):
         return {"hidden": True}
     links = links_visible_to(user).filter(**{TOUCHPOINT_FIELDS[touchpoint]: obj})[:10]
     return {
