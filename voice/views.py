@@ -114,7 +114,9 @@ def link_print(request: HttpRequest, link_id) -> HttpResponse:
     log_client_access(request, link.client, action=AccessLog.Action.VIEW, kind="client_link")
     context = _link_context(request, link)
     context["title"] = _("Link for the client")
-    return render(request, "voice/link_print.html", context)
+    # The paper is the client's: in their language.
+    with translation.override(link.language):
+        return render(request, "voice/link_print.html", context)
 
 
 @login_required

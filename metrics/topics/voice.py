@@ -146,7 +146,6 @@ def _self_assessment_table(filters: Filters, numbers: VoiceNumbers) -> dict:
         [_("Month"), _("Self-assessments"), _("Mean work ability (0–10)")],
         rows,
         total=[_("Total"), total, None if total == SUPPRESSED else _mean(total_n, total_mean)],
-        chart="line",
     )
 
 
