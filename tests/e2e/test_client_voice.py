@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -19,6 +20,7 @@ from coordination.tests.factories import OrganizationFactory, UserFactory
 from networks import services as network_services
 from networks.tests.factories import MeetingFactory
 from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.test_accessibility import AXE_OPTIONS, SERIOUS
 from voice import services
 from voice.models import FeedbackAnswer, Touchpoint
 
@@ -69,6 +71,15 @@ def world(transactional_db):
     return {"kaisa": kaisa, "eero": eero, "meeting": meeting, "client": client}
 
 
+def no_serious_violations(target) -> bool:
+    """axe-core on the page as it is (WCAG 2.1 A/AA), like tests/e2e/test_accessibility.py:
+    the client's pages answer 404 to its made-up token, so they are checked here."""
+    result = Axe().run(target, options=AXE_OPTIONS).response
+    found = {v["id"]: v["impact"] for v in result["violations"] if v["impact"] in SERIOUS}
+    assert not found, found
+    return True
+
+
 def phone_shot(mobile, step: str) -> None:
     """The phone's page, beside the `screenshot` fixture's files."""
     folder = Path(SCREENSHOTS)
@@ -117,12 +128,14 @@ def test_client_answers_through_links_and_the_manager_sees_five(
         mobile.locator(f"label[for=id_{question}_{CHOICE_INDEX[answer]}]").click()
     mobile.fill("#id_free_text", "Minua kuunneltiin. <script>alert(1)</script>")
     phone_shot(mobile, "03-phone-feedback")
+    assert no_serious_violations(mobile)
     mobile.get_by_role("button", name="Lähetä").click()
     expect(mobile.locator("h1")).to_have_text("Kiitos!")
     phone_shot(mobile, "04-phone-thanks")
     # Opened again: used.
     mobile.goto(feedback_url)
     expect(mobile.locator("h1")).to_have_text("Linkki ei toimi")
+    assert no_serious_violations(mobile)
 
     mobile.goto(self_url + "?lang=selko")
     expect(mobile.locator("h1")).to_have_text("Oma arviosi työkyvystäsi")
@@ -130,6 +143,7 @@ def test_client_answers_through_links_and_the_manager_sees_five(
     mobile.locator("label[for=id_mental_wellbeing_5]").click()
     mobile.fill("#id_narrative", "Jaksan paremmin kuin keväällä.")
     phone_shot(mobile, "05-phone-self-assessment")
+    assert no_serious_violations(mobile)
     mobile.get_by_role("button", name="Lähetä").click()
     expect(mobile.locator("h1")).to_have_text("Kiitos!")
     phone.close()
