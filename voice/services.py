@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from clients.models import WorkAbilityAssessment
 from coaching.models import Referral
 from common.errors import InvalidTransition
+from common.inbox import Kind, announce
 from coordination.models import ConsultationRequest, Organization
 from networks.models import NetworkMeeting
 from outbox.services import queue_message
@@ -232,4 +233,17 @@ def submit_self_assessment(
         assessment.full_clean()
         assessment.save()
         ClientLink.objects.filter(pk=link.pk).update(assessment=assessment)
+        # The one who handed out the link reads it before the meeting. (Feedback is never
+        # announced: its arrival would tell them who answered.)
+        announce(
+            link.created_by,
+            Kind.SELF_ASSESSED,
+            _touchpoint(link),
+            key=f"voice.selfassessment:{assessment.pk}",
+        )
     return assessment
+
+
+def _touchpoint(link: ClientLink) -> Model:
+    obj: Model = getattr(link, TOUCHPOINT_FIELDS[link.touchpoint])  # a constraint names it
+    return obj

@@ -8,6 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from clients.models import WorkAbilityAssessment
+from common.inbox import Kind, announced
 from voice import services
 from voice.models import ClientLink, FeedbackAnswer, LinkEvent
 from voice.tests.conftest import FEEDBACK, feedback_url, self_assessment_url
@@ -179,3 +180,23 @@ def test_a_score_out_of_range_is_refused(client, make_link):
     page = client.post(self_assessment_url(token), {"score": "11"})
     assert page.status_code == 400
     assert WorkAbilityAssessment.objects.count() == 0
+
+
+def test_the_self_assessment_is_announced_to_whoever_handed_out_the_link(make_link, kaisa):
+    link, _token = make_link(ClientLink.Purpose.SELF_ASSESSMENT)
+    heard = []
+
+    def receive(sender, announcement, **kwargs):
+        heard.append(announcement)
+
+    announced.connect(receive, weak=False, dispatch_uid="voice-test")
+    try:
+        services.submit_self_assessment(link, score=5)
+        feedback_link, _token = make_link()
+        services.submit_feedback(feedback_link, heard=2, understood=2, knows_next=2, recommends=2)
+    finally:
+        announced.disconnect(dispatch_uid="voice-test")
+    # One announcement: the self-assessment's. Feedback is never announced.
+    assert [(a.recipient_id, a.kind, a.target) for a in heard] == [
+        (kaisa.pk, Kind.SELF_ASSESSED, link.meeting)
+    ]

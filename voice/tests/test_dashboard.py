@@ -145,3 +145,19 @@ def test_the_csv_of_the_feedback_table_is_the_same_numbers(client, eero, data):
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[2] == "Verkostopalaveri;Sosiaalipalvelut;10;50.0;100.0;100.0;"
     assert lines[3] == "Suunnitelmasta sopiminen;Järjestö tai yhdistys;<5;;;;"
+
+
+def test_the_api_gives_the_same_numbers_as_the_page(client, eero, data):
+    client.force_login(eero)
+    body = client.get("/api/v1/metrics/summary/", {"from": "2026-01-01", "to": "2026-03-31"}).json()
+    by_key = {t["key"]: t for t in body["tables"]}
+    assert by_key["client_feedback"]["rows"][1] == [
+        "Verkostopalaveri",
+        "Sosiaalipalvelut",
+        10,
+        50.0,
+        100.0,
+        100.0,
+        None,
+    ]
+    assert by_key["self_assessment_mean"]["total"] == ["Yhteensä", 11, 6.5]
