@@ -380,6 +380,7 @@ OBJECT_KINDS = {
     "employer_contact": _("Employer contact"),
     "job_start": _("Job start"),
     "follow_along_note": _("Follow-along note"),
+    "client_link": _("One-time link for the client"),
 }
 
 

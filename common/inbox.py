@@ -51,6 +51,7 @@ class Kind(models.TextChoices):
         _("A coaching client is nearing the limit without contact"),
     )
     FEEDBACK_WAITING = "feedback_waiting", _("An answer is waiting for your feedback")
+    SELF_ASSESSED = "self_assessed", _("A client's own assessment of work ability has arrived")
 
 
 @dataclass(frozen=True)

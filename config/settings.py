@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "coaching",
     "people",
     "inbox",
+    "voice",
     "demo",
 ]
 
@@ -241,6 +242,11 @@ AXES_VERBOSE = False
 # workers behind one address, so this is generous).
 LOGIN_RATE_LIMIT_PER_ADDRESS = env_int("LOGIN_RATE_LIMIT_PER_ADDRESS", 30)
 LOGIN_RATE_LIMIT_WINDOW_SECONDS = env_int("LOGIN_RATE_LIMIT_WINDOW_SECONDS", 600)
+# Clients' one-time links (voice): pages opened and answers sent per address in a window.
+CLIENT_LINK_DAYS = env_int("CLIENT_LINK_DAYS", 14)
+CLIENT_LINK_RATE_LIMIT_PER_ADDRESS = env_int("CLIENT_LINK_RATE_LIMIT_PER_ADDRESS", 60)
+CLIENT_FEEDBACK_RATE_LIMIT_PER_ADDRESS = env_int("CLIENT_FEEDBACK_RATE_LIMIT_PER_ADDRESS", 10)
+CLIENT_LINK_RATE_LIMIT_WINDOW_SECONDS = env_int("CLIENT_LINK_RATE_LIMIT_WINDOW_SECONDS", 3600)
 
 # Password reset by e-mail. The link works once (it is tied to the password it replaces)
 # and for two hours: long enough for a slow or greylisted e-mail to arrive and be opened,

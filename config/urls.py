@@ -98,6 +98,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("", include("people.urls")),
     path("", include("inbox.urls")),
+    path("", include("voice.urls")),
     path("", include(twofactor_views.urlpatterns)),
     path("", include(integration_views.urlpatterns)),
     path("", include(account_views.urlpatterns)),

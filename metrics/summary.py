@@ -19,6 +19,7 @@ from metrics.topics import (
     networks,
     participation,
     plans,
+    voice,
 )
 from metrics.topics.ips import benchmark_level
 
@@ -30,6 +31,7 @@ def build_summary(filters: Filters) -> dict:
     formed = networks.count(filters)
     took_part = participation.count(filters)
     actions = plans.count(filters)
+    heard = voice.count(filters)
     ips_numbers = ips.count(filters)
     ips_panel, ips_tables = ips.panel(ips_numbers, formed.closures)
     return plain(
@@ -46,6 +48,7 @@ def build_summary(filters: Filters) -> dict:
                 *networks.headline(formed),
                 *participation.headline(took_part),
                 *healthchecks.headline(ips_numbers.coverage),
+                *voice.headline(heard),
             ],
             "tables": [
                 *consultations.tables(filters, asked),
@@ -54,6 +57,7 @@ def build_summary(filters: Filters) -> dict:
                 *monthly.tables(filters, asked, formed),
                 *plans.tables(actions),
                 *ips_tables,
+                *voice.tables(filters, heard),
             ],
             "ips": ips_panel,
         }

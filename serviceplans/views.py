@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from clients.assessments import domain_trend
 from clients.audit import log_client_access
-from clients.models import AccessLog
+from clients.models import AccessLog, WorkAbilityAssessment
 from common.confirm import ReasonForm, render_confirmation
 from common.formerrors import errors_onto
 from common.roles import role_required
@@ -105,6 +105,11 @@ def _plan_context(request, plan: ServicePlan, **forms) -> dict:
         "latest_document": documents[0] if documents else None,
         "assessment": latest_assessment,
         "assessment_change": change,
+        # The client's own view beside the professionals': their latest self-assessment
+        # (made with them, or alone through a one-time link).
+        "self_assessment": plan.client.assessments.filter(kind=WorkAbilityAssessment.Kind.SELF)
+        .order_by("-assessed_on", "-created_at")
+        .first(),
         "can_edit": editable,
         "today": today,
         "previous": next((v for v in versions if v.version < plan.version), None),

@@ -92,6 +92,9 @@ from serviceplans.models import (
 )
 
 # --- Access functions for objects that have none of their own: the parent's rule --------
+from voice import services as voice_services
+from voice.access import links_visible_to
+from voice.models import ClientLink
 
 
 def consents_visible_to(user) -> QuerySet[Consent]:
@@ -177,6 +180,8 @@ REGISTRY: dict[str, ObjectRule] = {
     ),
     "review_id": FIDELITY_REVIEW,
     "coaching-fidelity-review_id": FIDELITY_REVIEW,
+    # A client's one-time link, seen by whoever sees its touchpoint.
+    "link_id": ObjectRule(ClientLink, "uuid", links_visible_to),
     # A session on its owner's sessions page.
     "record_uuid": ObjectRule(UserSession, "uuid", sessions_of),
     # The people pages: the administrators manage every person and organisation, an
@@ -200,6 +205,8 @@ ROUTE_RULES: dict[str, dict[str, Callable[[User], QuerySet]]] = {
         f"page:coaching:{name}": {"referral_id": records_visible_to}
         for name in ("profile", "benefits", "job_start_create", "note_create", "referral_end")
     },
+    # A link is made for the client of the record, not of the referral's status.
+    "page:voice:link_create_referral": {"referral_id": records_visible_to},
 }
 
 
@@ -464,6 +471,10 @@ def build_world() -> World:
         client_waiting=niko,
         today=today,
     )
+
+    # A one-time link for each network's client, from its meeting.
+    for meeting in (meeting_a, meeting_b):
+        voice_services.create_link(obj=meeting, purpose="feedback", by=kaisa)
 
     # A browser session each of alice and bob are logged in with, elsewhere.
     for owner in (alice, bob):

@@ -68,6 +68,8 @@ EXCLUDED = {
     "configured provider, no object (coordination/tests/test_sso.py)",
     "invitation/": "for people who have no password yet: the e-mailed one-time link is the "
     "access (people/tests/test_invitations.py)",
+    "c/": "the client's one-time link pages: no login, the token is the access "
+    "(voice/tests/test_client_pages.py)",
 }
 
 # Routes that refuse kaisa (404/403) on some object she may see, on purpose: the view
@@ -76,6 +78,7 @@ EXCLUDED = {
 NARROWER_THAN_VISIBLE: dict[str, str] = {
     "page:consultation_confirmation": "the receipt is the requester's own page",
     "page:serviceplans:plan_compare": "version 1 has no earlier version to compare with",
+    "page:voice:link_create_consultation": "an anonymous request has no client to give a link to",
     # coaching: a coordinator sees every referral but is no job coach; taking a waiting
     # referral into one's caseload is a job coach's act (tuula reaches both routes).
     "page:coaching:take": "only a job coach takes a referral into their caseload",

@@ -115,7 +115,7 @@ def _more_rows(extra, alice, kaisa):
 # clients and feedback (2); plan actions by service type (1); the IPS panel: referral
 # totals with the clients served per quarter, open-market job starts per quarter, days to
 # the first employer contact, and health checks of the unemployed by municipality (4).
-SUMMARY_QUERIES = 15
+SUMMARY_QUERIES = 17
 
 
 @pytest.mark.parametrize("extra", [0, 30])

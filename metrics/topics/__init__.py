@@ -10,5 +10,7 @@ small counts are hidden; `metrics.summary.build_summary` only composes them.
 - `monthly`: the month-by-month trend of the consultations and networks;
 - `plans`: the service plans' actions by service type;
 - `ips`: the "IPS job coaching and health checks" panel, with `healthchecks` for the
-  health checks of the unemployed.
+  health checks of the unemployed;
+- `voice`: the clients' own feedback through one-time links and their self-assessed
+  work ability.
 """

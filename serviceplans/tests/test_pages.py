@@ -246,9 +246,10 @@ def test_plan_page_queries_do_not_grow_with_rows(
     #  11 the PDF documents, 12 the two latest assessments,
     #  13 the plan's history of changes with who made them, 14 the removed actions,
     #  15 "can edit": the user's active membership,
-    #  16 the unread notifications count, 17 the user's organisation (navigation),
-    #  18-20 the session renewed: SAVEPOINT, UPDATE, RELEASE.
-    with django_assert_num_queries(20):
+    #  16 the client's latest self-assessment, 17 the client's one-time links of the plan,
+    #  18 the unread inbox count, 19 the user's organisation (navigation),
+    #  20-22 the session renewed: SAVEPOINT, UPDATE, RELEASE.
+    with django_assert_num_queries(22):
         response = client.get(plan_url(plan))
     assert len(response.context["actions"]) == rows + 2
 

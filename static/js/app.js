@@ -53,3 +53,10 @@ document.addEventListener("click", (event) => {
   wrapper.scrollIntoView({ block: "start" });
   field.focus({ preventScroll: true });
 });
+
+// A print button (the client link's paper view): the CSP forbids inline handlers.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

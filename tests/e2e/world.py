@@ -34,6 +34,7 @@ from networks.models import NetworkMember
 from networks.tests.factories import MeetingFactory, network_consent
 from serviceplans import services as plan_services
 from serviceplans.models import PlanAction, PlanGoal
+from voice import services as voice_services
 
 
 def build_world(*, alice, kaisa, health_centre, tuula) -> dict:
@@ -208,6 +209,7 @@ def build_world(*, alice, kaisa, health_centre, tuula) -> dict:
     )
 
     coaching = _coaching(today, alice=alice, kaisa=kaisa, tuula=tuula, matti=matti)
+    link, _token = voice_services.create_link(obj=held, purpose="feedback", by=kaisa)
 
     # A value, or {label: value} when the page is worth seeing in more than one state.
     return {
@@ -224,6 +226,7 @@ def build_world(*, alice, kaisa, health_centre, tuula) -> dict:
         "decision_id": decision.uuid,
         "item_id": reminder.uuid,
         "check_id": {"offered": offered.uuid, "done": done.uuid},
+        "link_id": link.uuid,
         "record_uuid": uuid.uuid4(),  # account/sessions/<uuid>/end/ (POST only)
         # A password-reset link that does not work: the page that says so.
         "uidb64": "MQ",
