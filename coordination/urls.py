@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import TemplateView
 
-from coordination import views
+from coordination import pickers, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -42,6 +42,7 @@ urlpatterns = [
         views.consultation_action,
         name="consultation_action",
     ),
+    path("organizations/search/", pickers.organization_search, name="organization_search"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
 ]
