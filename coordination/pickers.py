@@ -82,20 +82,33 @@ def group_by_kind(
     return [(str(_KIND_LABELS.get(kind, kind)), members) for kind, members in groups.items()]
 
 
-class OrganizationPicker(forms.SelectMultiple):
-    """Search-as-you-type picker of organisations for a ModelMultipleChoiceField whose
-    values are primary keys."""
+class OrganizationPicker(forms.Select):
+    """Search-as-you-type picker of organisations for a ModelMultipleChoiceField
+    (`multiple=True`, tick boxes) or a ModelChoiceField (radio buttons)."""
 
     template_name = "pickers/organization_picker.html"
 
     def __init__(
-        self, scope: str = "network", key: str = "pk", attrs: dict[str, Any] | None = None
+        self,
+        scope: str = "network",
+        key: str = "pk",
+        multiple: bool = True,
+        attrs: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(attrs)
         if scope not in SCOPES or key not in KEYS:
             raise ValueError(scope)
         self.scope = scope
         self.key = key
+        self.allow_multiple_selected = multiple
+
+    def value_from_datadict(self, data, files, name):
+        if self.allow_multiple_selected:
+            return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        return data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False if self.allow_multiple_selected else name not in data
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
@@ -123,6 +136,8 @@ class OrganizationPicker(forms.SelectMultiple):
                 "id": field_id,
                 "scope": self.scope,
                 "key": self.key,
+                "multiple": self.allow_multiple_selected,
+                "input_type": "checkbox" if self.allow_multiple_selected else "radio",
                 "url": reverse("organization_search"),
                 "selected": selected,
                 "groups": groups,
@@ -141,6 +156,7 @@ def organization_search(request: HttpRequest) -> HttpResponse:
     name = request.GET.get("field", "")
     scope = request.GET.get("scope", "network")
     key = request.GET.get("key", "pk")
+    input_type = "radio" if request.GET.get("type") == "radio" else "checkbox"
     if not _FIELD_NAME.match(name) or scope not in SCOPES or key not in KEYS:
         return HttpResponse(status=400)
     query = request.GET.get("q", "").strip()[:100]
@@ -151,6 +167,7 @@ def organization_search(request: HttpRequest) -> HttpResponse:
         "query": query,
         "min_query": MIN_QUERY,
         "limit": RESULT_LIMIT,
+        "input_type": input_type,
     }
     if len(query) < MIN_QUERY:
         context["too_short"] = True

@@ -5,7 +5,9 @@ employers kept apart, 2 characters at least, and a "nothing found" answer."""
 import re
 
 import pytest
+from django import forms
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -125,3 +127,20 @@ def test_the_form_renders_in_a_constant_number_of_queries(health_centre):
     few = render()
     _make(500)
     assert render() == few
+
+
+def test_the_single_picker_offers_radio_buttons(client, kaisa, health_centre):
+    from coordination.pickers import OrganizationPicker
+
+    field = forms.ModelChoiceField(
+        queryset=Organization.objects.all(),
+        required=False,
+        widget=OrganizationPicker(scope="members", multiple=False),
+    )
+    html = field.widget.render("org", health_centre.pk)
+    assert re.search(rf'type="radio" name="org" value="{health_centre.pk}"[^>]*checked', html)
+    assert 'type="radio" name="org" value=""' in html
+    assert field.widget.value_from_datadict(QueryDict("org=5"), {}, "org") == "5"
+    client.force_login(kaisa)
+    response = client.get(URL, {"field": "org", "q": health_centre.name[:6], "type": "radio"})
+    assert 'type="radio" name="org"' in response.content.decode()

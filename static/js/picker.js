@@ -30,6 +30,14 @@
       if (!(box instanceof HTMLInputElement) || !box.checked) {
         return;
       }
+      if (box.type === "radio") {
+        // One organisation: the new choice takes the place of the earlier one.
+        chosen.querySelectorAll("input[type=radio]").forEach((old) => {
+          if (old.value) {
+            old.closest("li").remove();
+          }
+        });
+      }
       const item = document.createElement("li");
       item.appendChild(box.closest(".form-check"));
       box.id = box.id.replace("_r_", "_sel_");
