@@ -16,7 +16,7 @@ from common.dates import birth_date_error
 from common.locking import LockedForm
 from common.municipalities import municipality_choices_with_blank
 from common.widgets import DateInput
-from coordination.models import Organization
+from coordination.pickers import OrganizationPicker, scoped_organizations
 
 
 class IdentityCodeField(forms.CharField):
@@ -136,10 +136,10 @@ class ConsentForm(forms.Form):
     method = forms.ChoiceField(label=_("How the consent was given"), choices=Consent.Method.choices)
     organizations = forms.ModelMultipleChoiceField(
         label=_("Organisations covered"),
-        queryset=Organization.objects.filter(active=True),
+        queryset=scoped_organizations("members").order_by("name"),
         to_field_name="uuid",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=OrganizationPicker(scope="members", key="uuid"),
     )
     valid_until = forms.DateField(
         label=_("Valid until"),

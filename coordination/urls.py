@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import TemplateView
 
-from coordination import sso_views, views
+from coordination import pickers, sso_views, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -46,4 +46,5 @@ urlpatterns = [
         views.consultation_action,
         name="consultation_action",
     ),
+    path("organizations/search/", pickers.organization_search, name="organization_search"),
 ]

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from clients.models import Consent
 from common.locking import LockedForm
 from common.widgets import DateInput
-from coordination.models import Organization, User
+from coordination.models import User
+from coordination.pickers import OrganizationPicker, scoped_organizations
 from networks.models import ClientNetwork, NetworkMeeting, NetworkMember
 
 
@@ -96,8 +97,8 @@ class NetworkConsentForm(forms.Form):
 
     organizations = forms.ModelMultipleChoiceField(
         label=_("Organisations the consent covers"),
-        queryset=Organization.objects.filter(active=True, is_hub=False).order_by("name"),
-        widget=forms.CheckboxSelectMultiple,
+        queryset=scoped_organizations("network").order_by("name"),
+        widget=OrganizationPicker(scope="network"),
         required=False,
     )
     method = forms.ChoiceField(

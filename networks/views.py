@@ -113,7 +113,11 @@ def network_create(request):
     else:
         raise Http404
     existing = client.networks.exclude(status=ClientNetwork.Status.CLOSED).first()
-    form = NetworkConsentForm(request.POST or None)
+    # The requester's organisation is the first one the consent is asked to cover.
+    requester = consultation.requesting_organization_id if consultation else None
+    form = NetworkConsentForm(
+        request.POST or None, initial={"organizations": [requester] if requester else []}
+    )
     error = None
     if request.method == "POST" and form.is_valid():
         try:

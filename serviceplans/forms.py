@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common import locking
 from common.widgets import DateInput
-from coordination.models import Organization, User
+from coordination.models import User
+from coordination.pickers import OrganizationPicker, scoped_organizations
 from serviceplans.models import GoalProgress, PlanAction, PlanGoal, ServicePlan
 
 # The plan's `lock_version` when the form was opened travels with the form.
@@ -73,8 +74,9 @@ class ActionForm(forms.Form):
     )
     responsible_organization = forms.ModelChoiceField(
         label=_("Responsible organisation"),
-        queryset=Organization.objects.filter(active=True).order_by("name"),
+        queryset=scoped_organizations("members").order_by("name"),
         required=False,
+        widget=OrganizationPicker(scope="members", multiple=False),
     )
     responsible_user = PersonChoiceField(
         label=_("Responsible person"), queryset=User.objects.none(), required=False

@@ -100,7 +100,10 @@ def test_coordinator_forms_a_network_schedules_and_records_a_meeting(
     page.click(f"a[href$='?consultation={consultation.uuid}']")
     expect(page.locator("h1")).to_be_visible()
     # The client's consent for the health centre and the employment services, now.
-    page.check(f"input[name=organizations][value='{people['health'].pk}']")
+    # The requester's organisation is chosen already; the others are searched for.
+    health = page.locator(f"input[name=organizations][value='{people['health'].pk}']")
+    expect(health).to_be_checked()
+    page.fill("#id_organizations", "työllisyys")
     page.check(f"input[name=organizations][value='{people['te'].pk}']")
     page.select_option("#id_method", value="written")
     shoot("02-form-network")
