@@ -168,6 +168,27 @@ def _feedback_waiting(user) -> Section:
     return _capped(section, items)
 
 
+def _more_information_asked(user) -> Section:
+    section = Section(
+        "more_information",
+        _("The hub asks you for more information"),
+        _("The hub is not waiting for more information from you."),
+        more_url=reverse("my_requests"),
+        more_label=_("My requests"),
+    )
+    items = [
+        Item(
+            text=request.reference or "",
+            url=reverse("consultation_detail", args=[request.uuid]) + "#conversation",
+            detail=str(_("Waiting for your reply")),
+            when=timezone.localdate(request.waiting_for_requester_since),
+            flag=_("Reply"),
+        )
+        for request in queue.waiting_for_me(user)[: LIMIT + 1]
+    ]
+    return _capped(section, items)
+
+
 def _team_referrals(user) -> Section:
     section = Section(
         "referrals",
@@ -220,6 +241,7 @@ def professional_worklist(user, now) -> list[Section]:
     if user.is_job_coach:
         sections += [_team_referrals(user), _no_contact(user, today)]
     sections += [
+        _more_information_asked(user),
         _my_actions(user, today),
         _my_meetings(user, now),
         _feedback_waiting(user),

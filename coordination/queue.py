@@ -156,3 +156,13 @@ def answers_awaiting_feedback(user) -> QuerySet[ConsultationRequest]:
         .filter(requester=user, status__in=FEEDBACK_STATUSES, feedback__isnull=True)
         .order_by("first_response_at", "pk")
     )
+
+
+def waiting_for_me(user) -> QuerySet[ConsultationRequest]:
+    """The user's own requests on which the hub has asked for more information and waits
+    for their reply, the longest waiting first."""
+    return (
+        consultations_visible_to(user)
+        .filter(requester=user, waiting_for_requester_since__isnull=False)
+        .order_by("waiting_for_requester_since", "pk")
+    )

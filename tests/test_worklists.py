@@ -168,6 +168,9 @@ def _professional_world(kaisa, alice, today, n=1):
         plan = _plan(network, status=ServicePlan.Status.AGREED)
         _action(plan, responsible_user=alice, due_date=today + datetime.timedelta(days=3))
         ConsultationFactory(requester=alice, status=S.ANSWERED, first_response_at=timezone.now())
+        ConsultationFactory(
+            requester=alice, status=S.TRIAGED, waiting_for_requester_since=timezone.now()
+        )
 
 
 def test_professional_sees_networks_meetings_actions_and_answers_to_give_feedback_on(
@@ -181,7 +184,9 @@ def test_professional_sees_networks_meetings_actions_and_answers_to_give_feedbac
     _action(_plan(other, status=ServicePlan.Status.AGREED), due_date=today)
     client.force_login(alice)
     found = sections(client.get(HOME))
-    assert list(found) == ["actions", "meetings", "feedback", "networks"]
+    assert list(found) == ["more_information", "actions", "meetings", "feedback", "networks"]
+    assert len(found["more_information"].items) == 1
+    assert found["more_information"].items[0].url.endswith("#conversation")
     assert len(found["actions"].items) == 1
     assert len(found["meetings"].items) == 1
     assert len(found["feedback"].items) == 1

@@ -173,6 +173,7 @@ WORKLISTS = {
     "ammattilainen": {"actions", "meetings", "feedback", "networks"},
     "tyovalmentaja": {"referrals", "no_contact"},
     "sosiaalityo": {"actions", "meetings", "feedback", "networks"},
+    "tyollisyys": {"more_information"},
 }
 
 
