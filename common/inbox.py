@@ -52,6 +52,7 @@ class Kind(models.TextChoices):
     )
     FEEDBACK_WAITING = "feedback_waiting", _("An answer is waiting for your feedback")
     SELF_ASSESSED = "self_assessed", _("A client's own assessment of work ability has arrived")
+    MINUTES_SHARED = "minutes_shared", _("The minutes of a network meeting were shared with you")
 
 
 @dataclass(frozen=True)

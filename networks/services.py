@@ -738,3 +738,25 @@ def record_meeting_minutes(
     )
     _log(by, network.client, AccessLog.Action.UPDATE, "network_meeting")
     return meeting
+
+
+@transaction.atomic
+def share_minutes(meeting: NetworkMeeting, *, by: User) -> int:
+    """Tell every active member with an account that the meeting's minutes are ready, as
+    an item in their inbox with a link (e-mailed by their preference); the link, not the
+    text, leaves the system. Sharing the same minutes again tells no one twice; minutes
+    corrected afterwards are a new thing to read. Returns how many were told."""
+    if meeting.status != NetworkMeeting.Status.HELD or not meeting.minutes_recorded_at:
+        raise InvalidTransition(gettext_lazy("Only recorded minutes can be shared."))
+    members = meeting.network.members.filter(left_at__isnull=True, user__is_active=True)
+    recipients = {member.user_id for member in members if member.user_id != by.pk}
+    version = meeting.minutes_recorded_at.isoformat()
+    for user_id in sorted(recipients):
+        announce(
+            user_id,
+            Kind.MINUTES_SHARED,
+            meeting,
+            key=f"minutes:{meeting.pk}:{version}",
+        )
+    _log(by, meeting.network.client, AccessLog.Action.UPDATE, "network_meeting")
+    return len(recipients)

@@ -39,4 +39,14 @@ urlpatterns = [
     path("meetings/<uuid:meeting_id>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<uuid:meeting_id>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("meetings/<uuid:meeting_id>/minutes/", views.meeting_minutes, name="meeting_minutes"),
+    path(
+        "meetings/<uuid:meeting_id>/minutes/print/",
+        views.meeting_minutes_print,
+        name="meeting_minutes_print",
+    ),
+    path(
+        "meetings/<uuid:meeting_id>/minutes/share/",
+        views.meeting_minutes_share,
+        name="meeting_minutes_share",
+    ),
 ]

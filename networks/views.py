@@ -9,12 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from clients.access import access_client
 from clients.audit import log_client_access
 from clients.models import AccessLog
 from common.confirm import ReasonForm, render_confirmation
+from common.dates import short_datetime
 from common.formerrors import apply_errors, errors_onto
 from common.roles import role_required
 from coordination.access import access_consultation
@@ -487,7 +489,7 @@ def meeting_cancel(request, meeting_id):
         if saved.ok:
             messages.success(request, _("The meeting has been cancelled; the members are told."))
             return redirect(back)
-    when = timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y %H:%M")
+    when = short_datetime(meeting.starts_at)
     return render_confirmation(
         request,
         form=form,
@@ -500,6 +502,53 @@ def meeting_cancel(request, meeting_id):
         confirm_label=_("Cancel the meeting"),
         cancel_url=back,
     )
+
+
+@role_required(*MEMBERS)
+def meeting_minutes_print(request, meeting_id):
+    """The record of a meeting on paper: attendance, minutes and decisions, with the
+    client's name only in the heading; before the minutes are written, the same sheet
+    with the decisions so far, to take notes on. Read as an export. A meeting that has
+    not started or was cancelled has no record."""
+    meeting, network = _load_meeting(request, meeting_id)
+    if meeting.status == NetworkMeeting.Status.CANCELLED or meeting.starts_at > timezone.now():
+        raise Http404
+    _log(request, network.client, action=AccessLog.Action.EXPORT, kind="network_meeting")
+    return render(
+        request,
+        "networks/meeting_minutes_print.html",
+        {
+            "meeting": meeting,
+            "network": network,
+            "client": network.client,
+            "attendees": list(meeting.attendees.select_related("user", "organization")),
+            "decisions": list(meeting.decisions.select_related("responsible", "responsible__user")),
+            "printed_at": timezone.localtime(),
+        },
+    )
+
+
+@require_POST
+@role_required(*MEMBERS)
+def meeting_minutes_share(request, meeting_id):
+    meeting, network = _load_meeting(request, meeting_id)
+    if not can_manage_meetings(request.user, network):
+        raise Http404
+    try:
+        told = services.share_minutes(meeting, by=request.user)
+    except services.InvalidTransition as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The minutes were shared with %(count)d member: a link in their inbox.",
+                "The minutes were shared with %(count)d members: a link in their inbox.",
+                told,
+            )
+            % {"count": told},
+        )
+    return redirect("networks:meeting_detail", meeting.uuid)
 
 
 @require_POST

@@ -82,6 +82,7 @@ NARROWER_THAN_VISIBLE: dict[str, str] = {
     # coaching: a coordinator sees every referral but is no job coach; taking a waiting
     # referral into one's caseload is a job coach's act (tuula reaches both routes).
     "page:coaching:take": "only a job coach takes a referral into their caseload",
+    "page:networks:meeting_minutes_print": "a meeting ahead or cancelled has no record",
     "api:coaching-referral-take": "only a job coach takes a referral into their caseload",
 }
 
