@@ -67,14 +67,7 @@ def morning(alice, olli, kaisa, kela):
     }
 
 
-def test_a_morning_from_urgent_request_to_client_network(
-    page, live_server, alice, kaisa, kela, password, screenshot, morning
-):
-    require_chromium()
-    page.set_default_timeout(15_000)
-    page.set_viewport_size(WIDE)
-    urgent = morning["urgent"]
-
+def _coordinator_opens_the_urgent_request_and_asks(page, live_server, password, screenshot, urgent):
     # 1. The coordinator's home: "Minulle nyt", the urgent request first, opened from there.
     log_in(page, live_server, "kaisa", password)
     expect(page.locator("#now-heading")).to_have_text("Minulle nyt")
@@ -95,6 +88,8 @@ def test_a_morning_from_urgent_request_to_client_network(
     expect(page.locator("#conversation")).to_contain_text(QUESTION)
     both_widths(page, screenshot, "2-request-with-question")
 
+
+def _professional_finds_the_question_and_replies(page, live_server, password, screenshot, urgent):
     # 3. alice logs in: her home says the hub asks her; she opens the request from there.
     log_in(page, live_server, "alice", password)
     asked = page.locator("#now-more_information")
@@ -114,7 +109,10 @@ def test_a_morning_from_urgent_request_to_client_network(
     page.goto(f"{live_server.url}/")
     expect(page.locator("#now-more_information .worklist-item")).to_have_count(0)
 
-    # 4. The coordinator reads the reply on the request, answers it and forms a network.
+
+def _coordinator_answers_and_forms_a_network(page, live_server, password, urgent, alice, kela):
+    """4. The coordinator reads the reply on the request, answers it and forms a network
+    with alice in it; answers the label of the role she was given."""
     log_in(page, live_server, "kaisa", password)
     page.locator("#now-requests .worklist-item").first.get_by_role(
         "link", name=urgent.reference
@@ -142,7 +140,10 @@ def test_a_morning_from_urgent_request_to_client_network(
     page.click("#professional-form button[type=submit]")
     expect(page.locator(".network-member")).to_have_count(1)
     expect(page.locator(".network-member")).to_contain_text("Alice")
+    return role_label
 
+
+def _professional_finds_the_network(page, live_server, password, screenshot, role_label):
     # 5. alice logs in: the new network and her role on her home, and an inbox item.
     log_in(page, live_server, "alice", password)
     networks = page.locator("#now-networks .worklist-item")
@@ -156,6 +157,22 @@ def test_a_morning_from_urgent_request_to_client_network(
     networks.get_by_role("link").click()
     page.wait_for_url(re.compile(r".*/networks/[0-9a-f-]{36}/$"))
     expect(page.locator("h1")).to_contain_text("Virtanen")
+
+
+def test_a_morning_from_urgent_request_to_client_network(
+    page, live_server, alice, kaisa, kela, password, screenshot, morning
+):
+    require_chromium()
+    page.set_default_timeout(15_000)
+    page.set_viewport_size(WIDE)
+    urgent = morning["urgent"]
+
+    _coordinator_opens_the_urgent_request_and_asks(page, live_server, password, screenshot, urgent)
+    _professional_finds_the_question_and_replies(page, live_server, password, screenshot, urgent)
+    role_label = _coordinator_answers_and_forms_a_network(
+        page, live_server, password, urgent, alice, kela
+    )
+    _professional_finds_the_network(page, live_server, password, screenshot, role_label)
 
     # What the story left behind, read once at the end.
     urgent.refresh_from_db()
