@@ -376,5 +376,6 @@ def test_the_waiting_reminder_skips_a_request_waiting_for_the_requester(
     services.ask_for_more_information(waiting, by=kaisa, text="Lisätietoja?")
     time_machine.move_to(at(9), tick=False)
     collect_consultation_reminders(timezone.localdate())
-    keys = set(InboxItem.objects.values_list("key", flat=True))
+    waiting_items = InboxItem.objects.filter(kind=Kind.CONSULTATION_WAITING)
+    keys = set(waiting_items.values_list("key", flat=True))
     assert keys and all(key.startswith(f"consultation:{forgotten.uuid}:") for key in keys)
