@@ -384,3 +384,15 @@ def test_the_source_reads_the_same_queries_for_few_and_many_items(handed, kaisa)
         events = collect_for_client(client, kaisa, query).events
     assert len(events) == 25
     assert len(many) == len(few)
+
+
+def test_the_network_page_and_the_record_page_show_it_in_finnish(client, settings, handed, kaisa):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    client.force_login(kaisa)
+    expected = f"Työt siirretty: {handed['hanna_member'].user} → {kaisa}"
+    network = client.get(reverse("networks:network_detail", args=[handed["network"].uuid]))
+    assert expected in network.content.decode()
+    assert "Verkoston koordinaattori" in network.content.decode()
+    record = client.get(reverse("clients:client_record", args=[handed["request"].client.uuid]))
+    assert expected in record.content.decode()
+    assert f"Konsultaatiopyyntö: {handed['request'].reference}" in record.content.decode()
