@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0014_consent_withdrawal_details'),
+        ('clients', '0001_initial'),
         ('networks', '0005_removal_and_cancellation_reasons'),
         ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
