@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from common.inbox import Kind, announce
 from coordination.models import ConsultationRequest, User
 from networks.models import ClientNetwork, MeetingDecision, NetworkMeeting, NetworkMember
 from networks.services import consent_covers
-from people.models import ChangeRecord
+from people.models import ChangeRecord, HandedOverItem
 from people.services import _deactivate, _locked_person, deactivation_errors, record_change
 from serviceplans.models import PlanAction, ServicePlan
 
@@ -238,8 +239,55 @@ def _hand_over_membership(member: NetworkMember, receiver: User, by: User, now) 
     return theirs
 
 
+def _item(key: str, obj, record: ChangeRecord, receiver: User, now) -> HandedOverItem | None:
+    """What the client's record and the network's timeline show of one handed-over
+    piece of work; None for a request about no registered client."""
+    what = HandedOverItem.What
+    network = None
+    label = ""
+    if key == "requests":
+        if obj.client_id is None:
+            return None
+        kind, client_id = what.REQUEST, obj.client_id
+        url = reverse("consultation_detail", args=[obj.uuid])
+        label = obj.reference or ""
+    elif key == "networks":
+        kind, client_id, network = what.COORDINATOR, obj.client_id, obj
+        url = reverse("networks:network_detail", args=[obj.uuid])
+    elif key == "memberships":
+        network = obj.network
+        kind, client_id = what.MEMBERSHIP, network.client_id
+        url = reverse("networks:network_detail", args=[network.uuid]) + "#h-members"
+    elif key == "coaching":
+        kind, client_id = what.COACHING, obj.client_id
+        url = reverse("coaching:referral_detail", args=[obj.uuid])
+    elif key == "actions":
+        network = obj.plan.network
+        kind, client_id = what.ACTION, network.client_id
+        url = reverse("serviceplans:plan_detail", args=[obj.plan.uuid])
+        label = obj.description[:80]
+    else:
+        network = obj.network
+        kind, client_id = what.MEETING, network.client_id
+        url = reverse("networks:meeting_detail", args=[obj.uuid])
+    return HandedOverItem(
+        record=record,
+        receiver=receiver,
+        client_id=client_id,
+        network=network,
+        what=kind,
+        object_id=obj.pk,
+        label=label,
+        url=url,
+        at=now,
+    )
+
+
 def _apply(work: WorkList, receiver: User, by: User, record: ChangeRecord, leaver: User) -> None:
     now = timezone.now()
+    items = [
+        _item(key, obj, record, receiver, now) for key, rows in work.items.items() for obj in rows
+    ]
     for member in work.items["memberships"]:
         _tell(receiver, _hand_over_membership(member, receiver, by, now), record)
     simple = {
@@ -262,6 +310,7 @@ def _apply(work: WorkList, receiver: User, by: User, record: ChangeRecord, leave
         action.responsible_user = receiver
         action.save(update_fields=fields)
         _tell(receiver, action, record)
+    HandedOverItem.objects.bulk_create([item for item in items if item is not None])
 
 
 @transaction.atomic

@@ -128,3 +128,62 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class HandedOverItem(models.Model):
+    """One piece of work handed over when someone left, as the client's record and the
+    network's timeline show it. `label` names the object without the client's identity
+    (a request's reference, an action's text); `object_id` is the pk of the object of
+    kind `what`, so that the entry is shown only to those who may see that object."""
+
+    class What(models.TextChoices):
+        COORDINATOR = "coordinator", _("Network coordinator")
+        REQUEST = "request", _("Consultation request")
+        MEMBERSHIP = "membership", _("Network membership")
+        COACHING = "coaching", _("Job coaching")
+        ACTION = "action", _("Plan action")
+        MEETING = "meeting", _("Network meeting")
+
+    record = models.ForeignKey(
+        ChangeRecord,
+        verbose_name=_("change record"),
+        on_delete=models.CASCADE,
+        related_name="handed_over",
+    )
+    receiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken over by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    client = models.ForeignKey(
+        "clients.Client",
+        verbose_name=_("client"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    network = models.ForeignKey(
+        "networks.ClientNetwork",
+        verbose_name=_("client network"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    what = models.CharField(_("work"), max_length=20, choices=What.choices)
+    object_id = models.PositiveBigIntegerField()
+    label = models.CharField(_("object"), max_length=200, blank=True)
+    url = models.CharField(max_length=300)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("handed-over item")
+        verbose_name_plural = _("handed-over items")
+        indexes = [
+            models.Index(fields=["client", "at"]),
+            models.Index(fields=["network", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_what_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -17,6 +17,7 @@ from coordination.tests.factories import ConsultationFactory, UserFactory
 from healthchecks.models import HealthCheck
 from networks.models import ClientNetwork, NetworkMeeting
 from networks.tests.factories import MeetingFactory, MemberFactory, NetworkFactory, network_consent
+from people.models import ChangeRecord, HandedOverItem
 from serviceplans.models import GoalProgress, PlanGoal, PlanReview, ServicePlan
 
 
@@ -86,7 +87,28 @@ def _network_life(client, kaisa, alice):
         plan=plan, reviewed_on=day(30), reviewed_by=kaisa, summary="Etenee."
     )
     GoalProgress.objects.create(review=review, goal=goal, progress="progressing")
+    _handover(network, kaisa)
     return network
+
+
+def _handover(network, kaisa):
+    """A coordinator left 4 days ago and kaisa took the network over."""
+    record = ChangeRecord.objects.create(
+        at=ago(4),
+        person=UserFactory(),
+        action=ChangeRecord.Action.WORK_HANDED_OVER,
+        after={"holder": str(kaisa)},
+    )
+    HandedOverItem.objects.create(
+        record=record,
+        receiver=kaisa,
+        client=network.client,
+        network=network,
+        what=HandedOverItem.What.COORDINATOR,
+        object_id=network.pk,
+        url=reverse("networks:network_detail", args=[network.uuid]),
+        at=ago(4),
+    )
 
 
 def _coaching(client, kaisa):

@@ -7,6 +7,8 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -16,14 +18,16 @@ from coaching import services as coaching_services
 from coaching.models import Referral
 from common.errors import InvalidTransition
 from common.inbox import Kind, announced
+from common.timeline import TimelineQuery, collect_for_client, collect_for_network
 from coordination.models import ConsultationRequest, User
 from coordination.tests.factories import ConsultationFactory, OrganizationFactory, UserFactory
 from networks import services as network_services
 from networks.models import ClientNetwork, MeetingDecision, NetworkMember
 from networks.tests.factories import MeetingFactory, network_consent
 from people import services
+from people.events import KIND
 from people.handover import ACTIVE_WORK, hand_over_and_deactivate, work_of
-from people.models import ChangeRecord
+from people.models import ChangeRecord, HandedOverItem
 from serviceplans import services as plan_services
 from serviceplans.models import PlanAction
 
@@ -72,6 +76,12 @@ RECORD_FIELDS = {
     "people.Invitation.invited_by": "who invited",
     "people.ChangeRecord.actor": "the change records",
     "people.ChangeRecord.person": "the change records",
+    "people.HandedOverItem.receiver": "who took the work over (a past event)",
+    "coordination.ConsultationMessage.author": "who wrote the message",
+    "serviceplans.PlanChange.changed_by": "who changed the plan",
+    "serviceplans.RemovedAction.removed_by": "who removed the action",
+    "voice.ClientLink.created_by": "who made the client's link",
+    "voice.ClientLink.revoked_by": "who revoked the client's link",
     # The inbox's own rows are the person's own, like the notifications.
     "inbox.InboxItem.recipient": "the person's own inbox",
     "inbox.EmailPreference.user": "the person's own settings",
@@ -294,3 +304,95 @@ def test_the_page_refuses_an_inactive_receiver_next_to_the_field(client, ylva, h
     assert response.status_code == 400
     assert response.context["form"].errors["receiver"]
     _nothing_changed(hanna, held)
+
+
+# --- The handover on the timelines ---------------------------------------------------------
+
+
+def _handovers(timeline):
+    return [event for event in timeline.events if event.kind == KIND]
+
+
+@pytest.fixture
+def handed(ylva, hanna, kaisa, held):
+    hand_over_and_deactivate(hanna, by=ylva, receiver=kaisa)
+    return held
+
+
+def test_the_network_timeline_names_the_leaver_the_receiver_and_the_work(handed, kaisa):
+    with translation.override("en"):
+        events = _handovers(collect_for_network(handed["network"], kaisa, TimelineQuery()))
+        details = sorted(str(event.detail) for event in events)
+        titles = {str(event.title) for event in events}
+    assert titles == {f"Work handed over: {handed['hanna_member'].user} → {kaisa}"}
+    action = handed["actions"][0]
+    assert details == [
+        "Network coordinator",
+        "Network meeting",
+        "Network membership",
+        f"Plan action: {action.description}",
+    ]
+    assert all(event.url.startswith("/") for event in events)
+
+
+def test_the_clients_record_holds_every_item_with_its_link(handed, kaisa):
+    client = handed["request"].client
+    with translation.override("en"):
+        events = _handovers(collect_for_client(client, kaisa, TimelineQuery()))
+        details = {str(event.detail) for event in events}
+    assert f"Consultation request: {handed['request'].reference}" in details
+    assert "Network coordinator" in details
+    assert len(events) == HandedOverItem.objects.filter(client=client).count() == 5
+    request = next(event for event in events if "Consultation request" in str(event.detail))
+    assert request.url.endswith(f"{handed['request'].uuid}/")
+
+
+def test_a_coachs_handover_shows_the_coaching(ylva, tuula, held, coaching_team, kaisa):
+    sami = UserFactory(organization=coaching_team, role="job_coach", first_name="Sami")
+    hand_over_and_deactivate(tuula, by=ylva, receiver=sami)
+    with translation.override("en"):
+        events = _handovers(collect_for_client(held["referral"].client, kaisa, TimelineQuery()))
+        assert [str(event.detail) for event in events] == ["Job coaching"]
+        assert str(events[0].title) == f"Work handed over: {tuula} → {sami}"
+
+
+def test_a_member_sees_the_network_items_but_not_a_request_that_is_not_hers(handed, alice):
+    with translation.override("en"):
+        events = _handovers(collect_for_client(handed["request"].client, alice, TimelineQuery()))
+        details = {str(event.detail) for event in events}
+    assert "Network coordinator" in details
+    assert not any(detail.startswith("Consultation request") for detail in details)
+
+
+def test_an_outsider_sees_no_handover(handed, kela):
+    outsider = UserFactory(organization=kela)
+    client = handed["request"].client
+    assert _handovers(collect_for_client(client, outsider, TimelineQuery())) == []
+    assert _handovers(collect_for_network(handed["network"], outsider, TimelineQuery())) == []
+
+
+def test_the_source_reads_the_same_queries_for_few_and_many_items(handed, kaisa):
+    client = handed["request"].client
+    query = TimelineQuery(kinds=frozenset({KIND}))
+    with CaptureQueriesContext(connection) as few:
+        collect_for_client(client, kaisa, query)
+    items = list(HandedOverItem.objects.filter(client=client))
+    for item in items * 4:
+        item.pk = None
+        item.save()
+    with CaptureQueriesContext(connection) as many:
+        events = collect_for_client(client, kaisa, query).events
+    assert len(events) == 25
+    assert len(many) == len(few)
+
+
+def test_the_network_page_and_the_record_page_show_it_in_finnish(client, settings, handed, kaisa):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    client.force_login(kaisa)
+    expected = f"Työt siirretty: {handed['hanna_member'].user} → {kaisa}"
+    network = client.get(reverse("networks:network_detail", args=[handed["network"].uuid]))
+    assert expected in network.content.decode()
+    assert "Verkoston koordinaattori" in network.content.decode()
+    record = client.get(reverse("clients:client_record", args=[handed["request"].client.uuid]))
+    assert expected in record.content.decode()
+    assert f"Konsultaatiopyyntö: {handed['request'].reference}" in record.content.decode()
