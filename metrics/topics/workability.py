@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clients.models import WorkAbilityAssessment
 from metrics.privacy import SUPPRESSED, suppress
@@ -104,7 +105,12 @@ def self_assessment_means(period: Period) -> dict:
         table(
             "work_ability_self",
             _("Self-assessed work ability: mean Work Ability Score (0–10)"),
-            [_("Period"), _("Organisation"), _("People"), _("Mean score")],
+            [
+                _("Period"),
+                _("Organisation"),
+                pgettext("number of people", "People"),
+                _("Mean score"),
+            ],
             rows,
             note=_(
                 "Each person counts once per period, with their latest self-assessment, "

@@ -16,7 +16,7 @@ from clients.tests.factories import ClientFactory, ConsentFactory
 from clients.tests.test_record import _coaching, _network_life, _old_network, ago, day
 from common.timeline import kind_labels
 from conftest import require_chromium
-from coordination.models import ConsultationAnswer, ConsultationRequest
+from coordination.models import ConsultationAnswer, ConsultationMessage, ConsultationRequest
 from coordination.tests import factories as personas
 from coordination.tests.factories import ConsultationFactory
 from healthchecks.models import HealthCheck
@@ -59,6 +59,10 @@ def _world():
     ConsultationAnswer.objects.create(
         request=request, advice="Verkosto koolle.", next_step="Verkosto.", answered_by=kaisa,
         answered_at=ago(85),
+    )  # fmt: skip
+    ConsultationMessage.objects.create(
+        request=request, kind=ConsultationMessage.Kind.QUESTION, author=kaisa,
+        organization=kaisa.organization, text="Mikä on asiakkaan toive?", sent_at=ago(86),
     )  # fmt: skip
     _old_network(matti, kaisa)
     _network_life(matti, kaisa, alice)
