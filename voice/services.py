@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import WorkAbilityAssessment
 from coaching.models import Referral
+from common.dates import short_date
 from common.errors import InvalidTransition
 from common.inbox import Kind, announce
 from coordination.models import ConsultationRequest, Organization
@@ -115,7 +116,7 @@ def send_link(link: ClientLink, *, to: str, url: str, by) -> None:
         body = _(
             "Hello,\n\nyou can answer with this link, without logging in:\n%(url)s\n\n"
             "The link works once and until %(date)s.\n"
-        ) % {"url": url, "date": timezone.localtime(link.expires_at).strftime("%d.%m.%Y")}
+        ) % {"url": url, "date": short_date(timezone.localdate(link.expires_at))}
     with transaction.atomic():
         queue_message(
             key=f"client-link:{link.uuid}:{secrets.token_hex(4)}",

@@ -209,7 +209,10 @@ def build_world(*, alice, kaisa, health_centre, tuula) -> dict:
     )
 
     coaching = _coaching(today, alice=alice, kaisa=kaisa, tuula=tuula, matti=matti)
-    link, _token = voice_services.create_link(obj=held, purpose="feedback", by=kaisa)
+    link, feedback_token = voice_services.create_link(obj=held, purpose="feedback", by=kaisa)
+    _assessment_link, assessment_token = voice_services.create_link(
+        obj=held, purpose="self_assessment", by=kaisa
+    )
 
     # A value, or {label: value} when the page is worth seeing in more than one state.
     return {
@@ -230,7 +233,8 @@ def build_world(*, alice, kaisa, health_centre, tuula) -> dict:
         "record_uuid": uuid.uuid4(),  # account/sessions/<uuid>/end/ (POST only)
         # A password-reset link that does not work: the page that says so.
         "uidb64": "MQ",
-        "token": "no-such-token",
+        # Real, unused links: opening a client's page does not use it up.
+        "token": {"feedback link": feedback_token, "self-assessment link": assessment_token},
         # The people pages (the administrator's): a person and an organisation.
         "person_id": alice.uuid,
         "managed_organization_id": health_centre.uuid,
